@@ -1,0 +1,140 @@
+package notice
+
+import (
+	"strings"
+	"unicode"
+)
+
+// parseCount parses the inside of a count such as "4个", "共108个" or "十二个"
+// and reports whether it is one: a number, optionally after 共, optionally
+// followed by a classifier and more words.
+func parseCount(rs []rune) (int, bool) {
+	a, b := trimSpace(rs, 0, len(rs))
+	if a < b && rs[a] == '共' {
+		a++
+	}
+	for a < b && unicode.IsSpace(rs[a]) {
+		a++
+	}
+	i := a
+	for i < b && (isDigit(rs[i]) || isCJKDigit(rs[i])) {
+		i++
+	}
+	if i == a || i-a > 6 {
+		return 0, false
+	}
+	n, ok := parseNumber(rs[a:i])
+	if !ok {
+		return 0, false
+	}
+	for i < b && unicode.IsSpace(rs[i]) {
+		i++
+	}
+	if i < b && !strings.ContainsRune("个個家处處项項座", rs[i]) {
+		return 0, false
+	}
+	return n, true
+}
+
+// parseNumber parses ASCII digits or a Chinese numeral below ten thousand.
+func parseNumber(rs []rune) (int, bool) {
+	if isDigit(rs[0]) {
+		n := 0
+		for _, r := range rs {
+			if !isDigit(r) {
+				return 0, false
+			}
+			n = n*10 + int(r-'0')
+		}
+		return n, true
+	}
+	total, digit := 0, -1
+	for _, r := range rs {
+		if unit := cjkUnit(r); unit > 0 {
+			if digit < 0 {
+				digit = 1
+			}
+			total += digit * unit
+			digit = -1
+			continue
+		}
+		d := runeIndex("零一二三四五六七八九", r)
+		switch r {
+		case '〇':
+			d = 0
+		case '两':
+			d = 2
+		}
+		if d < 0 || digit > 0 {
+			return 0, false
+		}
+		digit = d
+	}
+	if digit > 0 {
+		total += digit
+	}
+	return total, true
+}
+
+func cjkUnit(r rune) int {
+	switch r {
+	case '十':
+		return 10
+	case '百':
+		return 100
+	case '千':
+		return 1000
+	}
+	return 0
+}
+
+// trailingCount finds a count in parentheses at the end of rs[a:b], such as
+// "(4个)", and returns where the parentheses open and the number.
+func trailingCount(rs []rune, a, b int) (open, n int, ok bool) {
+	a, b = trimSpace(rs, a, b)
+	if b-a < 3 || rs[b-1] != ')' {
+		return 0, 0, false
+	}
+	o := b - 2
+	for o >= a && rs[o] != '(' && rs[o] != ')' {
+		o--
+	}
+	if o < a || rs[o] != '(' {
+		return 0, 0, false
+	}
+	n, ok = parseCount(rs[o+1 : b-1])
+	if !ok {
+		return 0, 0, false
+	}
+	return o, n, true
+}
+
+// anyCount finds the last count in parentheses anywhere in rs, such as the
+// "(108个)" of a heading, and returns its number, or 0.
+func anyCount(rs []rune) int {
+	found := 0
+	for i := 0; i < len(rs); i++ {
+		if rs[i] != '(' {
+			continue
+		}
+		j := i + 1
+		for j < len(rs) && rs[j] != ')' && rs[j] != '(' {
+			j++
+		}
+		if j < len(rs) && rs[j] == ')' {
+			if n, ok := parseCount(rs[i+1 : j]); ok && hasClassifier(rs[i+1:j]) {
+				found = n
+			}
+		}
+	}
+	return found
+}
+
+func hasClassifier(rs []rune) bool {
+	for _, r := range rs {
+		if r == '个' || r == '個' {
+			return true
+		}
+	}
+	return false
+}

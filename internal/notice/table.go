@@ -1,0 +1,372 @@
+package notice
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// tableKinds: a line is a row of a markdown table ('|'-separated) or of a
+// tab-separated table, or not a table row.
+const (
+	noTable = iota
+	pipeTable
+	tabTable
+)
+
+// tableKind tells whether l is a table row. A row that starts a table needs
+// two non-empty cells (or a leading '|'); inside a table, any line with the
+// table's separator is a row.
+func tableKind(l *line, inBlock bool) int {
+	a, b := l.bounds()
+	if a == b {
+		return noTable
+	}
+	rs := l.norm[a:b]
+	if rs[0] == '|' {
+		return pipeTable
+	}
+	if containsRune(rs, '|') && (inBlock || nonEmptyCells(l, pipeTable) >= 2) {
+		return pipeTable
+	}
+	if containsRune(l.norm, '\t') && (inBlock || nonEmptyCells(l, tabTable) >= 2) {
+		return tabTable
+	}
+	return noTable
+}
+
+func nonEmptyCells(l *line, kind int) int {
+	n := 0
+	for _, c := range l.cells(kind) {
+		if c.a < c.b {
+			n++
+		}
+	}
+	return n
+}
+
+// cells splits a table row into trimmed cells.
+func (l *line) cells(kind int) []span {
+	a, b := trimSpace(l.norm, 0, len(l.norm))
+	sep := '\t'
+	if kind == pipeTable {
+		sep = '|'
+		if a < b && l.norm[a] == '|' {
+			a++
+		}
+		if b > a && l.norm[b-1] == '|' && !(b-2 >= a && l.norm[b-2] == '\\') {
+			b--
+		}
+	}
+	var out []span
+	start := a
+	for i := a; i <= b; i++ {
+		if i == b || l.norm[i] == sep && !(sep == '|' && i > a && l.norm[i-1] == '\\') {
+			s, e := trimSpace(l.norm, start, i)
+			out = append(out, span{s, e})
+			start = i + 1
+		}
+	}
+	return out
+}
+
+// isSeparatorRow reports a markdown header separator row: |---|:---:|.
+func isSeparatorRow(l *line, cells []span) bool {
+	dashes := 0
+	for _, c := range cells {
+		for _, r := range l.norm[c.a:c.b] {
+			switch {
+			case r == '-' || r == '—' || r == '–':
+				dashes++
+			case r == ':' || r == ' ':
+			default:
+				return false
+			}
+		}
+	}
+	return dashes > 0
+}
+
+// column roles
+type role int
+
+const (
+	roleUnknown role = iota
+	roleIndex
+	roleProvince
+	roleRegion
+	roleCount
+	roleUnits
+	roleRemark
+)
+
+// headerRole returns the role a header cell names and whether the cell is a
+// recognizable header word (rather than any text, taken for units).
+func headerRole(text string) (role, bool) {
+	lower := strings.ToLower(text)
+	switch {
+	case text == "":
+		return roleUnknown, false
+	case text == "序号" || text == "编号" || text == "序" || lower == "no" || lower == "no." || text == "#":
+		return roleIndex, true
+	case strings.Contains(text, "备注") || strings.Contains(text, "说明"):
+		return roleRemark, true
+	case strings.Contains(text, "数量") || strings.Contains(text, "个数") || strings.Contains(text, "数目") ||
+		strings.HasSuffix(text, "数") || strings.Contains(text, "合计"):
+		return roleCount, true
+	case strings.Contains(text, "区域") || strings.Contains(text, "片区") || text == "地区" ||
+		text == "所属地区" || text == "所在地区" || text == "大区":
+		return roleRegion, true
+	case strings.Contains(text, "省") && !strings.Contains(text, "单位") && !strings.Contains(text, "名单"):
+		return roleProvince, true
+	case strings.Contains(text, "单位") || strings.Contains(text, "名单") || strings.Contains(text, "名称") ||
+		strings.Contains(text, "试点") || strings.Contains(text, "城市") || strings.Contains(text, "地市"):
+		return roleUnits, true
+	}
+	return roleUnits, false
+}
+
+type tableRow struct {
+	l     *line
+	cells []span
+}
+
+// tableBlock reads the table that starts at line i and returns the index of
+// the first line after it.
+func (p *parser) tableBlock(i, kind int) int {
+	var rows []tableRow
+	next := i + 1
+	for j := i; j < len(p.lines); j++ {
+		l := &p.lines[j]
+		if l.blank || p.isPageArtifact(l) {
+			continue
+		}
+		if tableKind(l, true) != kind {
+			break
+		}
+		rows = append(rows, tableRow{l, l.cells(kind)})
+		next = j + 1
+	}
+	p.close()
+	if !p.table(rows) {
+		for _, r := range rows {
+			p.textLine(r.l)
+		}
+	}
+	p.close()
+	return next
+}
+
+// cellText returns the normalized text of cell c of row r, "" if absent.
+func (p *parser) cellText(r tableRow, c int) string {
+	if c < 0 || c >= len(r.cells) {
+		return ""
+	}
+	return p.s.normalize(r.l.written(r.cells[c].a, r.cells[c].b))
+}
+
+// headerLike reports a row of header words: no province, every non-empty
+// cell short, at least one a recognizable header word.
+func (p *parser) headerLike(r tableRow) bool {
+	known := false
+	for c := range r.cells {
+		t := p.cellText(r, c)
+		if t == "" {
+			continue
+		}
+		if canonicalProvince(t) != "" || utf8.RuneCountInString(t) > 12 {
+			return false
+		}
+		if _, ok := headerRole(t); ok {
+			known = true
+		}
+	}
+	return known
+}
+
+// table reads the rows of a table into groups and reports whether it found
+// the table's province column (or a declared units column); if not, the
+// rows are left to be read as text lines.
+func (p *parser) table(rows []tableRow) bool {
+	header := -1
+	isSep := make([]bool, len(rows))
+	ncol := 0
+	for k, r := range rows {
+		ncol = max(ncol, len(r.cells))
+		if isSeparatorRow(r.l, r.cells) {
+			isSep[k] = true
+			if header < 0 && k > 0 {
+				header = k - 1
+			}
+		}
+	}
+	if header < 0 && len(rows) > 0 && p.headerLike(rows[0]) {
+		header = 0
+	}
+	roles := make([]role, ncol)
+	if header >= 0 {
+		for c := range rows[header].cells {
+			roles[c], _ = headerRole(p.cellText(rows[header], c))
+		}
+	}
+	data := func(k int) bool { return k != header && !isSep[k] && !p.headerLike(rows[k]) }
+
+	// infer the roles the header did not give from the cells
+	type stats struct{ nonEmpty, province, region, number int }
+	st := make([]stats, ncol)
+	for k, r := range rows {
+		if !data(k) {
+			continue
+		}
+		for c := range r.cells {
+			t := p.cellText(r, c)
+			if t == "" {
+				continue
+			}
+			st[c].nonEmpty++
+			name := t
+			if o, _, ok := trailingCount([]rune(t), 0, utf8.RuneCountInString(t)); ok {
+				name = string([]rune(t)[:o])
+			}
+			if canonicalProvince(name) != "" || nearProvince(name) {
+				st[c].province++
+			}
+			if isRegion(name) {
+				st[c].region++
+			}
+			if _, ok := parseNumber([]rune(t)); ok && isDigit([]rune(t)[0]) {
+				st[c].number++
+			}
+		}
+	}
+	provCol := indexOf(roles, roleProvince)
+	if provCol < 0 {
+		best := 0
+		for c := range roles {
+			if roles[c] == roleUnknown && st[c].province > best && st[c].province*2 >= st[c].nonEmpty {
+				provCol, best = c, st[c].province
+			}
+		}
+		if provCol >= 0 {
+			roles[provCol] = roleProvince
+		}
+	}
+	for c := range roles {
+		if roles[c] != roleUnknown {
+			continue
+		}
+		switch s := st[c]; {
+		case s.nonEmpty == 0:
+		case s.region*2 >= s.nonEmpty && s.region > 0:
+			roles[c] = roleRegion
+		case s.number == s.nonEmpty && c == 0:
+			roles[c] = roleIndex
+		case s.number == s.nonEmpty:
+			roles[c] = roleCount
+		default:
+			roles[c] = roleUnits
+		}
+	}
+	unitCols := []int{}
+	for c, r := range roles {
+		if r == roleUnits {
+			unitCols = append(unitCols, c)
+		}
+	}
+	if provCol < 0 && (header < 0 || len(unitCols) == 0) {
+		return false
+	}
+	regionCol, countCol := indexOf(roles, roleRegion), indexOf(roles, roleCount)
+
+	var g *Group
+	for k, r := range rows {
+		if !data(k) {
+			continue
+		}
+		filled := 0
+		for c := range r.cells {
+			if r.cells[c].a < r.cells[c].b {
+				filled++
+			}
+		}
+		if filled == 0 {
+			continue
+		}
+		if filled == 1 { // a row spanning the table: a region heading
+			for c := range r.cells {
+				if t := p.cellText(r, c); t != "" && isRegion(t) {
+					p.region, g = t, nil
+				}
+			}
+			if g == nil {
+				continue
+			}
+		}
+		if t := p.cellText(r, regionCol); t != "" {
+			p.region = t
+		}
+		var prov Name
+		count := 0
+		if provCol >= 0 && provCol < len(r.cells) && r.cells[provCol].a < r.cells[provCol].b {
+			c := r.cells[provCol]
+			hB := c.b
+			if o, n, ok := trailingCount(r.l.norm, c.a, c.b); ok {
+				hB, count = o, n
+			}
+			prov = p.name(r.l, c.a, hB)
+			if isTotal(prov.Text) {
+				continue
+			}
+		}
+		if t := p.cellText(r, countCol); t != "" {
+			if n, ok := parseNumber([]rune(t)); ok && isDigit([]rune(t)[0]) {
+				count = n
+			}
+		}
+		var units listShape
+		for _, c := range unitCols {
+			if c < len(r.cells) {
+				sh := p.list(r.l, r.cells[c].a, r.cells[c].b)
+				for _, n := range sh.names {
+					units.add(n)
+				}
+			}
+		}
+		switch {
+		case prov.Text != "" && len(unitCols) == 0 && p.section == sectionProvinces:
+			p.addPilotProvince(prov)
+			continue
+		case prov.Text != "":
+			if g == nil || g.Province.Text != prov.Text || g.Region != p.region {
+				g = p.newGroup(prov, count)
+			} else if g.DeclaredCount == 0 {
+				g.DeclaredCount = count
+			}
+		case g == nil: // an empty province cell with nothing above to carry down
+			if len(units.names) == 0 {
+				continue
+			}
+			g = p.newGroup(Name{Line: r.l.num}, count)
+		}
+		g.Units = append(g.Units, units.names...)
+	}
+	return true
+}
+
+func indexOf(roles []role, want role) int {
+	for c, r := range roles {
+		if r == want {
+			return c
+		}
+	}
+	return -1
+}
+
+// isTotal reports a table's total row.
+func isTotal(text string) bool {
+	switch strings.TrimFunc(text, unicode.IsSpace) {
+	case "合计", "总计", "小计", "共计", "总数":
+		return true
+	}
+	return false
+}
