@@ -147,6 +147,9 @@ func hasUnitSuffix(text string) bool {
 
 // placeholder reports a list entry that stands for no unit.
 func placeholder(text string) bool {
+	for len(text) > 2 && text[0] == '(' && text[len(text)-1] == ')' {
+		text = text[1 : len(text)-1]
+	}
 	switch text {
 	case "无", "暂无", "空", "略", "待定", "等":
 		return true
@@ -356,16 +359,15 @@ func (sh *listShape) allProvinces() bool {
 }
 
 // provinceLike reports whether the names look like a list of provinces, some
-// perhaps damaged: short, and at least half of them recognized.
+// perhaps damaged: each recognized or one edit away from a province name.
 func (sh *listShape) provinceLike() bool {
-	if len(sh.names) == 0 || sh.sentence || sh.maxLen > 10 || sh.han*2 < sh.total {
+	if len(sh.names) == 0 || sh.sentence {
 		return false
 	}
-	known := 0
 	for _, n := range sh.names {
-		if canonicalProvince(n.Text) != "" {
-			known++
+		if !provinceish(n.Text) {
+			return false
 		}
 	}
-	return known > 0 && known*2 >= len(sh.names)
+	return true
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -303,7 +304,7 @@ func (p *parser) sectionHeading(l *line, a, b int, structural bool) bool {
 func (p *parser) provincePrefix(l *line, a, b int) (nameEnd, rest, count int, ok bool) {
 	for n := min(8, b-a); n >= 2; n-- {
 		e := a + n
-		if canonicalProvince(p.s.normalize(l.written(a, e))) == "" {
+		if !nameEdge(l.norm[e-1]) || canonicalProvince(p.s.normalize(l.written(a, e))) == "" {
 			continue
 		}
 		if e < b && l.norm[e] == '(' {
@@ -408,11 +409,19 @@ func (p *parser) provinceAt(l *line, s span, atEnd bool) (Name, bool) {
 		if atEnd {
 			a, b = s.b-n, s.b
 		}
+		if !nameEdge(l.norm[a]) || !nameEdge(l.norm[b-1]) {
+			continue
+		}
 		if nm := p.name(l, a, b); canonicalProvince(nm.Text) != "" {
 			return nm, true
 		}
 	}
 	return Name{}, false
+}
+
+// nameEdge reports whether a name can begin or end with r.
+func nameEdge(r rune) bool {
+	return !unicode.IsSpace(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r)
 }
 
 func (p *parser) noListError() error {

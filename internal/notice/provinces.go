@@ -64,6 +64,12 @@ func canonicalProvince(text string) string {
 	return ""
 }
 
+// provinceish reports whether text is a province name, exact, short or one
+// edit away.
+func provinceish(text string) bool {
+	return canonicalProvince(text) != "" || nearProvince(text)
+}
+
 // nearProvince reports whether text is one edit away from a province name or
 // short form, such as 沏北 for 河北. It is a hint that a cell or head is a
 // province; the parser does not take it for that province.

@@ -47,10 +47,11 @@ func nonEmptyCells(l *line, kind int) int {
 
 // cells splits a table row into trimmed cells.
 func (l *line) cells(kind int) []span {
-	a, b := trimSpace(l.norm, 0, len(l.norm))
+	a, b := 0, len(l.norm) // a tab at either end delimits an empty cell
 	sep := '\t'
 	if kind == pipeTable {
 		sep = '|'
+		a, b = trimSpace(l.norm, a, b)
 		if a < b && l.norm[a] == '|' {
 			a++
 		}
@@ -174,7 +175,7 @@ func (p *parser) headerLike(r tableRow) bool {
 		if t == "" {
 			continue
 		}
-		if canonicalProvince(t) != "" || utf8.RuneCountInString(t) > 12 {
+		if provinceish(stripCount(t)) || utf8.RuneCountInString(t) > 12 {
 			return false
 		}
 		if _, ok := headerRole(t); ok {
@@ -224,11 +225,8 @@ func (p *parser) table(rows []tableRow) bool {
 				continue
 			}
 			st[c].nonEmpty++
-			name := t
-			if o, _, ok := trailingCount([]rune(t), 0, utf8.RuneCountInString(t)); ok {
-				name = string([]rune(t)[:o])
-			}
-			if canonicalProvince(name) != "" || nearProvince(name) {
+			name := stripCount(t)
+			if provinceish(name) {
 				st[c].province++
 			}
 			if isRegion(name) {
@@ -292,15 +290,9 @@ func (p *parser) table(rows []tableRow) bool {
 		if filled == 0 {
 			continue
 		}
-		if filled == 1 { // a row spanning the table: a region heading
-			for c := range r.cells {
-				if t := p.cellText(r, c); t != "" && isRegion(t) {
-					p.region, g = t, nil
-				}
-			}
-			if g == nil {
-				continue
-			}
+		if filled == 1 && p.regionRow(r) { // a row spanning the table: a region heading
+			g = nil
+			continue
 		}
 		if t := p.cellText(r, regionCol); t != "" {
 			p.region = t
@@ -351,6 +343,27 @@ func (p *parser) table(rows []tableRow) bool {
 		g.Units = append(g.Units, units.names...)
 	}
 	return true
+}
+
+// regionRow reports a row whose only filled cell names a region, and sets
+// the region.
+func (p *parser) regionRow(r tableRow) bool {
+	for c := range r.cells {
+		if t := p.cellText(r, c); t != "" && isRegion(t) {
+			p.region = t
+			return true
+		}
+	}
+	return false
+}
+
+// stripCount removes a trailing count such as "(4个)" from a normalized name.
+func stripCount(t string) string {
+	rs := []rune(t)
+	if o, _, ok := trailingCount(rs, 0, len(rs)); ok {
+		return strings.TrimSpace(string(rs[:o]))
+	}
+	return t
 }
 
 func indexOf(roles []role, want role) int {
