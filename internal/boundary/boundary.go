@@ -1,0 +1,190 @@
+// Package boundary loads the administrative-boundary layers (provinces,
+// comparable units, the South China Sea islands) and computes what the rest
+// of pilotmap needs from their geometry: areas, label points, lookups.
+package boundary
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"math"
+	"sort"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
+)
+
+// Feature is one boundary: a division's code and names and its polygons.
+type Feature struct {
+	Code         string
+	Name         string
+	Level        string // "province", "prefecture" or "county"
+	ProvinceCode string
+	ParentCode   string
+	Geometry     orb.MultiPolygon // lon/lat, outer rings counter-clockwise
+	AreaKM2      float64          // spherical area (orb/geo)
+	Label        orb.Point        // a point inside the largest polygon, for its label
+	Source       string           // the source features it was derived from
+}
+
+// Layer is a loaded boundary layer, features sorted by code.
+type Layer struct {
+	Name     string
+	Features []Feature
+	byCode   map[string]int
+	bound    orb.Bound
+}
+
+// ParseLayer parses an uncompressed GeoJSON FeatureCollection.
+func ParseLayer(name string, data []byte) (*Layer, error) {
+	var fc geojson.FeatureCollection
+	if err := json.Unmarshal(data, &fc); err != nil {
+		return nil, fmt.Errorf("layer %s: %w", name, err)
+	}
+	feats := make([]Feature, 0, len(fc.Features))
+	for i, gf := range fc.Features {
+		f := Feature{
+			Code:         gf.Properties.MustString("code", ""),
+			Name:         gf.Properties.MustString("name", ""),
+			Level:        gf.Properties.MustString("level", ""),
+			ProvinceCode: gf.Properties.MustString("province_code", ""),
+			ParentCode:   gf.Properties.MustString("parent_code", ""),
+			Source:       gf.Properties.MustString("source", ""),
+		}
+		switch g := gf.Geometry.(type) {
+		case orb.Polygon:
+			f.Geometry = orb.MultiPolygon{g}
+		case orb.MultiPolygon:
+			f.Geometry = g
+		default:
+			return nil, fmt.Errorf("layer %s: feature %d (%s) has geometry %T, want (Multi)Polygon", name, i, f.Code, gf.Geometry)
+		}
+		if f.Code == "" {
+			return nil, fmt.Errorf("layer %s: feature %d has no code", name, i)
+		}
+		f.AreaKM2 = AreaKM2(f.Geometry)
+		f.Label = LabelPoint(f.Geometry)
+		feats = append(feats, f)
+	}
+	return NewLayer(name, feats)
+}
+
+// NewLayer indexes features; codes must be unique.
+func NewLayer(name string, feats []Feature) (*Layer, error) {
+	sort.Slice(feats, func(i, j int) bool { return feats[i].Code < feats[j].Code })
+	l := &Layer{Name: name, Features: feats, byCode: make(map[string]int, len(feats))}
+	for i, f := range feats {
+		if _, dup := l.byCode[f.Code]; dup {
+			return nil, fmt.Errorf("layer %s: duplicate code %s", name, f.Code)
+		}
+		l.byCode[f.Code] = i
+		if i == 0 {
+			l.bound = f.Geometry.Bound()
+		} else {
+			l.bound = l.bound.Union(f.Geometry.Bound())
+		}
+	}
+	return l, nil
+}
+
+// Feature returns the feature with the code.
+func (l *Layer) Feature(code string) (Feature, bool) {
+	i, ok := l.byCode[code]
+	if !ok {
+		return Feature{}, false
+	}
+	return l.Features[i], true
+}
+
+// Bound is the bounding box of all features.
+func (l *Layer) Bound() orb.Bound { return l.bound }
+
+// Set is the three default layers.
+type Set struct {
+	Provinces, Units, Nanhai *Layer
+}
+
+// LayerFile is the file name of a layer in the compact format.
+func LayerFile(layer string) string { return layer + ".layer.gz" }
+
+// Load reads provinces.layer.gz, units.layer.gz and nanhai.layer.gz from fsys.
+func Load(fsys fs.FS) (*Set, error) {
+	var s Set
+	for _, l := range []struct {
+		name string
+		dst  **Layer
+	}{{"provinces", &s.Provinces}, {"units", &s.Units}, {"nanhai", &s.Nanhai}} {
+		f, err := fsys.Open(LayerFile(l.name))
+		if err != nil {
+			return nil, fmt.Errorf("boundary: %w", err)
+		}
+		layer, err := ReadCompact(l.name, f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("boundary: %w", err)
+		}
+		*l.dst = layer
+	}
+	return &s, nil
+}
+
+// AreaKM2 is the spherical area of a multipolygon in square kilometres.
+func AreaKM2(mp orb.MultiPolygon) float64 {
+	var a float64
+	for _, p := range mp {
+		a += math.Abs(geo.Area(p))
+	}
+	return a / 1e6
+}
+
+// LabelPoint returns a point inside the largest polygon: its centroid when
+// that lies inside, else the middle of the widest inside stretch of the
+// horizontal line through the centroid (or, failing that, through the
+// polygon's middle latitude).
+func LabelPoint(mp orb.MultiPolygon) orb.Point {
+	if len(mp) == 0 {
+		return orb.Point{}
+	}
+	best, bestArea := mp[0], -1.0
+	for _, p := range mp {
+		if a := planar.Area(p); a > bestArea {
+			best, bestArea = p, a
+		}
+	}
+	c, _ := planar.CentroidArea(best)
+	if planar.PolygonContains(best, c) {
+		return c
+	}
+	b := best.Bound()
+	for _, y := range []float64{c[1], (b.Min[1] + b.Max[1]) / 2, b.Min[1] + (b.Max[1]-b.Min[1])/3, b.Min[1] + 2*(b.Max[1]-b.Min[1])/3} {
+		if p, ok := widestSpan(best, y); ok {
+			return p
+		}
+	}
+	return best[0][0]
+}
+
+// widestSpan intersects the polygon with the line at latitude y and returns
+// the middle of the widest inside stretch.
+func widestSpan(p orb.Polygon, y float64) (orb.Point, bool) {
+	var xs []float64
+	for _, r := range p {
+		for i := 0; i+1 < len(r); i++ {
+			a, b := r[i], r[i+1]
+			if (a[1] > y) != (b[1] > y) {
+				xs = append(xs, a[0]+(y-a[1])*(b[0]-a[0])/(b[1]-a[1]))
+			}
+		}
+	}
+	sort.Float64s(xs)
+	bestW, found := 0.0, false
+	var pt orb.Point
+	for i := 0; i+1 < len(xs); i += 2 {
+		if w := xs[i+1] - xs[i]; w > bestW {
+			bestW, pt, found = w, orb.Point{(xs[i] + xs[i+1]) / 2, y}, true
+		}
+	}
+	return pt, found && planar.PolygonContains(p, pt)
+}
