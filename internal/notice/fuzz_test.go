@@ -25,7 +25,7 @@ func FuzzParse(f *testing.F) {
 		if derr != nil {
 			t.Fatalf("Parse succeeded but decode failed: %v", derr)
 		}
-		lines := len(splitLines(text, &simplifier{}))
+		lines := len(splitLines(text, newSimplifier("")))
 		inside := func(what string, nm Name) {
 			if nm.Line < 1 || nm.Line > lines {
 				t.Fatalf("%s %+v: line outside 1..%d", what, nm, lines)

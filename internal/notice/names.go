@@ -3,23 +3,54 @@ package notice
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/longbridgeapp/opencc"
+	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/unicode/norm"
 )
 
 // simplifier converts Traditional to Simplified Chinese. It builds its
 // converter on first use, once per Parse, and remembers the first error.
 type simplifier struct {
-	cc    *opencc.OpenCC
-	tried bool
-	err   error
+	needed bool // the text has characters that may be Traditional
+	cc     *opencc.OpenCC
+	tried  bool
+	err    error
 }
 
-// simplify returns s in Simplified characters; s itself when it holds no
-// CJK ideograph or when the converter failed (the error is kept in err).
+// newSimplifier returns a simplifier for text. Text whose ideographs are all
+// in GB2312, the Simplified character set, is left as it is: converting it
+// could only damage names (乾县), and building the converter takes time.
+func newSimplifier(text string) *simplifier {
+	return &simplifier{needed: !allGB2312(text)}
+}
+
+// allGB2312 reports whether every Han character of text is in GB2312.
+func allGB2312(text string) bool {
+	enc := simplifiedchinese.GBK.NewEncoder()
+	var src [utf8.UTFMax]byte
+	var dst [8]byte
+	for _, r := range text {
+		if r < 0x2E80 || !unicode.Is(unicode.Han, r) {
+			continue
+		}
+		n := utf8.EncodeRune(src[:], r)
+		enc.Reset()
+		m, _, err := enc.Transform(dst[:], src[:n], true)
+		// GB2312 is the GBK zone with both bytes in A1..FE (rows A1..F7)
+		if err != nil || m != 2 || dst[0] < 0xA1 || dst[0] > 0xF7 || dst[1] < 0xA1 {
+			return false
+		}
+	}
+	return true
+}
+
+// simplify returns s in Simplified characters; s itself when the text needs
+// no conversion, s holds no CJK ideograph, or the converter failed (the
+// error is kept in err).
 func (z *simplifier) simplify(s string) string {
-	if !hasIdeograph(s) {
+	if !z.needed || !hasIdeograph(s) {
 		return s
 	}
 	if !z.tried {
@@ -90,13 +121,27 @@ const (
 // brackets that are closed (or opened) inside s.
 func trimStray(s string) string {
 	rs := []rune(s)
+	open, close := []rune(openers), []rune(closers)
+	// last index of each closer, first index of each opener
+	lastClose, firstOpen := make([]int, len(close)), make([]int, len(open))
+	for k := range open {
+		lastClose[k], firstOpen[k] = -1, len(rs)
+	}
+	for i, r := range rs {
+		if k := runeIndex(closers, r); k >= 0 {
+			lastClose[k] = i
+		}
+		if k := runeIndex(openers, r); k >= 0 && firstOpen[k] == len(rs) {
+			firstOpen[k] = i
+		}
+	}
 	a, b := 0, len(rs)
 	for a < b {
 		r := rs[a]
 		if !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
 			break
 		}
-		if k := runeIndex(openers, r); k >= 0 && containsRune(rs[a+1:b], []rune(closers)[k]) {
+		if k := runeIndex(openers, r); k >= 0 && lastClose[k] > a && lastClose[k] < b {
 			break
 		}
 		a++
@@ -106,7 +151,7 @@ func trimStray(s string) string {
 		if !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
 			break
 		}
-		if k := runeIndex(closers, r); k >= 0 && containsRune(rs[a:b-1], []rune(openers)[k]) {
+		if k := runeIndex(closers, r); k >= 0 && firstOpen[k] >= a && firstOpen[k] < b-1 {
 			break
 		}
 		b--
@@ -114,11 +159,14 @@ func trimStray(s string) string {
 	return string(rs[a:b])
 }
 
+// runeIndex returns the index, in runes, of r in s, or -1.
 func runeIndex(s string, r rune) int {
-	for i, c := range []rune(s) {
+	i := 0
+	for _, c := range s {
 		if c == r {
 			return i
 		}
+		i++
 	}
 	return -1
 }
@@ -240,15 +288,20 @@ func (p *parser) softSplit(l *line, s span) []span {
 		return []span{s}
 	}
 	var out []span
-	cur := frags[0]
+	cur, last := frags[0], frags[0]
 	for _, f := range frags[1:] {
-		t := p.s.normalize(l.written(cur.a, cur.b))
-		if hasUnitSuffix(t) || canonicalProvince(t) != "" {
+		// the suffix is that of the last fragment; a province is short
+		ends := hasUnitSuffix(p.s.normalize(l.written(last.a, last.b)))
+		if !ends && cur.b-cur.a <= 12 {
+			ends = canonicalProvince(p.s.normalize(l.written(cur.a, cur.b))) != ""
+		}
+		if ends {
 			out = append(out, cur)
 			cur = f
 		} else {
 			cur.b = f.b
 		}
+		last = f
 	}
 	return append(out, cur)
 }
@@ -286,18 +339,15 @@ func (p *parser) list(l *line, a, b int) listShape {
 	if a < b {
 		sh.endsWithSep = isSep(l.norm[b-1]) && l.norm[b-1] != '。'
 	}
+	// marks that end the segment (a final 。) are allowed, others are prose
+	tail := b
+	for tail > a && (unicode.IsSpace(l.norm[tail-1]) || isSentenceMark(l.norm[tail-1])) {
+		tail--
+	}
 	for i := a; i < b; i++ {
-		if isSentenceMark(l.norm[i]) {
-			last := true
-			for j := i + 1; j < b; j++ {
-				if !unicode.IsSpace(l.norm[j]) && !isSentenceMark(l.norm[j]) {
-					last = false
-					break
-				}
-			}
-			if !last || l.norm[i] == ':' || l.norm[i] == '“' || l.norm[i] == '《' {
-				sh.sentence = true
-			}
+		if r := l.norm[i]; isSentenceMark(r) && (i < tail || r == ':' || r == '“' || r == '《') {
+			sh.sentence = true
+			break
 		}
 	}
 	for _, hs := range l.hardSplit(a, b) {

@@ -103,7 +103,7 @@ func Parse(data []byte) (*Notice, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &simplifier{}
+	s := newSimplifier(text)
 	p := newParser(splitLines(text, s), s)
 	p.n.Encoding = enc
 	p.run()

@@ -113,6 +113,12 @@ func TestShapes(t *testing.T) {
 		{"Traditional characters",
 			"試點單位名單（3個）\n廣東省：廣州市、深圳市\n臺灣省：臺北市",
 			[]string{"广东省[广东省]: 广州市,深圳市", "台湾省[台湾省]: 台北市"}},
+		{"Traditional units under a Simplified province",
+			"陝西省：乾縣、鹹陽市、後山區",
+			[]string{"陕西省[陕西省]: 乾县,咸阳市,后山区"}},
+		{"Simplified text is left as it is",
+			"陕西省：乾县、于都县、著名县",
+			[]string{"陕西省[陕西省]: 乾县,于都县,著名县"}},
 		{"damaged province under a units heading",
 			"二、第二批试点单位名单\n沏北：石家庄市、邯郸市\n河北省：唐山市",
 			[]string{"沏北[]: 石家庄市,邯郸市", "河北省[河北省]: 唐山市"}},
@@ -201,6 +207,16 @@ func TestLineEnds(t *testing.T) {
 		n := mustParse(t, []byte(in))
 		if u := n.Groups[0].Units[0]; u.Line != 2 {
 			t.Errorf("%s: unit on line %d, want 2", name, u.Line)
+		}
+	}
+}
+
+func TestAllGB2312(t *testing.T) {
+	for in, want := range map[string]bool{
+		"": true, "abc": true, "北京市东城区乾县綦江区": true, "廣東": false, "台灣": false, "𠀀": false,
+	} {
+		if got := allGB2312(in); got != want {
+			t.Errorf("allGB2312(%q) = %v, want %v", in, got, want)
 		}
 	}
 }
