@@ -4,6 +4,7 @@
 package boundary
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -109,23 +110,35 @@ type Set struct {
 // LayerFile is the file name of a layer in the compact format.
 func LayerFile(layer string) string { return layer + ".layer.gz" }
 
+// LayerNames are the layers of a Set, in the order Load reads them.
+func LayerNames() []string { return []string{"provinces", "units", "nanhai"} }
+
 // Load reads provinces.layer.gz, units.layer.gz and nanhai.layer.gz from fsys.
 func Load(fsys fs.FS) (*Set, error) {
+	return ReadSet(func(layer string) ([]byte, error) { return fs.ReadFile(fsys, LayerFile(layer)) })
+}
+
+// ReadSet reads the three layers in the compact format from wherever read
+// finds them (the embedded files, the database).
+func ReadSet(read func(layer string) ([]byte, error)) (*Set, error) {
 	var s Set
-	for _, l := range []struct {
-		name string
-		dst  **Layer
-	}{{"provinces", &s.Provinces}, {"units", &s.Units}, {"nanhai", &s.Nanhai}} {
-		f, err := fsys.Open(LayerFile(l.name))
+	for _, name := range LayerNames() {
+		data, err := read(name)
+		if err != nil {
+			return nil, fmt.Errorf("boundary: layer %s: %w", name, err)
+		}
+		l, err := ReadCompact(name, bytes.NewReader(data))
 		if err != nil {
 			return nil, fmt.Errorf("boundary: %w", err)
 		}
-		layer, err := ReadCompact(l.name, f)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("boundary: %w", err)
+		switch name {
+		case "provinces":
+			s.Provinces = l
+		case "units":
+			s.Units = l
+		case "nanhai":
+			s.Nanhai = l
 		}
-		*l.dst = layer
 	}
 	return &s, nil
 }

@@ -25,6 +25,9 @@ import (
 //	  the previous point of the file (the first from 0, 0).
 const compactMagic = "PMLAYER1"
 
+// CompactFormat names the compact layer format (in the store and elsewhere).
+const CompactFormat = "pmlayer1"
+
 // CompactScale is the grid of the compact files: 1/1024 degree, the
 // quantization of the echarts source, so its points are stored exactly.
 const CompactScale = 1024
