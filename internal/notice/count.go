@@ -109,6 +109,30 @@ func trailingCount(rs []rune, a, b int) (open, n int, ok bool) {
 	return o, n, true
 }
 
+// bareCount finds a count without parentheses at the end of rs[a:b], such
+// as the "4个" of "北京市4个", and returns where it begins and the number.
+func bareCount(rs []rune, a, b int) (start, n int, ok bool) {
+	a, b = trimSpace(rs, a, b)
+	if b-a < 3 || (rs[b-1] != '个' && rs[b-1] != '個') {
+		return 0, 0, false
+	}
+	i := b - 1
+	for i > a && (isDigit(rs[i-1]) || isCJKDigit(rs[i-1])) {
+		i--
+	}
+	if i == b-1 || i == a {
+		return 0, 0, false
+	}
+	n, ok = parseNumber(rs[i : b-1])
+	if !ok {
+		return 0, 0, false
+	}
+	if rs[i-1] == '共' && i-1 > a {
+		i--
+	}
+	return i, n, true
+}
+
 // anyCount finds the last count in parentheses anywhere in rs, such as the
 // "(108个)" of a heading, and returns its number, or 0.
 func anyCount(rs []rune) int {

@@ -151,27 +151,17 @@ func (p *parser) textLine(l *line) {
 	if colon >= 0 {
 		headEnd = colon
 	}
-	hA, hB := trimSpace(l.norm, a, headEnd)
-	count := 0
-	if o, n, ok := trailingCount(l.norm, hA, hB); ok {
-		hB, count = o, n
-		hA, hB = trimSpace(l.norm, hA, hB)
-	}
-	head := p.name(l, hA, hB)
+	head, count := p.head(l, a, headEnd)
 	canon := canonicalProvince(head.Text)
 
 	if colon >= 0 {
+		if canon != "" && p.provinceGroups(l, head, count, colon, b) {
+			return
+		}
 		rest := p.list(l, colon+1, b)
 		switch {
-		case canon != "" && len(rest.names) == 0 && !rest.sentence:
-			p.cur = p.newGroup(head, count) // units follow on the next lines
-			p.pending = false
-			return
-		case canon != "" && rest.unitsAfterProvince():
-			p.cur = p.newGroup(head, count)
-			p.addUnits(l, p.cur, rest)
-			return
-		case canon == "" && p.section == sectionUnits && nearProvince(head.Text) && rest.continuation():
+		case canon == "" && (p.section == sectionUnits || p.cur != nil) && provinceShaped(head.Text) && rest.continuation():
+			// a damaged province inside a list: kept as written, not guessed
 			p.cur = p.newGroup(head, count)
 			p.addUnits(l, p.cur, rest)
 			return
@@ -246,6 +236,74 @@ func (p *parser) textLine(l *line) {
 	p.close() // prose
 }
 
+// head returns the name in norm[a:b] without a trailing count, and the count:
+// "北京市（4个）", "北京市4个", "北京市共4个".
+func (p *parser) head(l *line, a, b int) (Name, int) {
+	a, b = trimSpace(l.norm, a, b)
+	count := 0
+	if o, n, ok := trailingCount(l.norm, a, b); ok {
+		b, count = o, n
+	} else if o, n, ok := bareCount(l.norm, a, b); ok {
+		b, count = o, n
+	}
+	a, b = trimSpace(l.norm, a, b)
+	return p.name(l, a, b), count
+}
+
+// provinceGroups reads a line that starts with a province and a colon: one
+// group, or several on one line ("北京市：东城区；天津市：河西区"). It reports
+// whether the rest of the line is units (or nothing, when they follow on the
+// next lines).
+func (p *parser) provinceGroups(l *line, head Name, count, colon, b int) bool {
+	end, next := p.nextGroupHead(l, colon+1, b)
+	rest := p.list(l, colon+1, end)
+	switch {
+	case len(rest.names) == 0 && !rest.sentence && next < 0:
+		p.cur = p.newGroup(head, count) // units follow on the next lines
+		p.pending = false
+	case rest.unitsAfterProvince():
+		p.cur = p.newGroup(head, count)
+		p.addUnits(l, p.cur, rest)
+	default:
+		return false
+	}
+	if next < 0 {
+		return true
+	}
+	c := next
+	for l.norm[c] != ':' && l.norm[c] != '∶' {
+		c++
+	}
+	h, n := p.head(l, next, c)
+	if !p.provinceGroups(l, h, n, c, b) {
+		p.close()
+	}
+	return true
+}
+
+// nextGroupHead looks in norm[a:b] for another province and colon after a
+// separator. It returns where the current rest ends and where the next head
+// begins, or b and -1.
+func (p *parser) nextGroupHead(l *line, a, b int) (end, next int) {
+	for i := a; i < b; i++ {
+		if l.norm[i] != ':' && l.norm[i] != '∶' {
+			continue
+		}
+		s := i - 1
+		for s >= a && !isSep(l.norm[s]) && !unicode.IsSpace(l.norm[s]) {
+			s--
+		}
+		if s < a {
+			return b, -1
+		}
+		if h, _ := p.head(l, s+1, i); canonicalProvince(h.Text) != "" {
+			return s, s + 1
+		}
+		return b, -1
+	}
+	return b, -1
+}
+
 // continueGroup adds a continuation line to the open group, first joining
 // a name broken at the end of the previous line.
 func (p *parser) continueGroup(l *line, sh listShape) {
@@ -299,8 +357,9 @@ func (p *parser) sectionHeading(l *line, a, b int, structural bool) bool {
 }
 
 // provincePrefix finds a province name at the start of norm[a:b] followed by
-// a count, spaces or a separator ("北京市 东城区、西城区", "北京市(4个)东城区"),
-// and returns where the name ends, where the rest begins and the count.
+// a count or spaces ("北京市 东城区、西城区", "北京市(4个)东城区"), and returns
+// where the name ends, where the rest begins and the count. A separator does
+// not do: "北京、上海等市" is prose.
 func (p *parser) provincePrefix(l *line, a, b int) (nameEnd, rest, count int, ok bool) {
 	for n := min(8, b-a); n >= 2; n-- {
 		e := a + n
@@ -319,8 +378,15 @@ func (p *parser) provincePrefix(l *line, a, b int) (nameEnd, rest, count int, ok
 			}
 			return 0, 0, 0, false
 		}
-		if e < b && (isSep(l.norm[e]) || l.norm[e] == ' ' || l.norm[e] == '\t') {
+		if e < b && unicode.IsSpace(l.norm[e]) {
 			return e, e, 0, true
+		}
+		if e < b && isDash(l.norm[e]) { // 北京市——东城区
+			r := e
+			for r < b && (isDash(l.norm[r]) || unicode.IsSpace(l.norm[r])) {
+				r++
+			}
+			return e, r, 0, true
 		}
 		return 0, 0, 0, false
 	}
@@ -418,6 +484,8 @@ func (p *parser) provinceAt(l *line, s span, atEnd bool) (Name, bool) {
 	}
 	return Name{}, false
 }
+
+func isDash(r rune) bool { return strings.ContainsRune("-‐‑‒–—―−─", r) }
 
 // nameEdge reports whether a name can begin or end with r.
 func nameEdge(r rune) bool {

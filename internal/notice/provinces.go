@@ -1,6 +1,9 @@
 package notice
 
-import "unicode"
+import (
+	"strings"
+	"unicode"
+)
 
 // provinceEntry is one province-level division with the other ways it is
 // written: short forms and known variants.
@@ -68,6 +71,25 @@ func canonicalProvince(text string) string {
 // edit away.
 func provinceish(text string) bool {
 	return canonicalProvince(text) != "" || nearProvince(text)
+}
+
+// provinceShaped reports whether text looks like a province that is damaged:
+// one edit away from a province name, or a short Han name ending in 省 or
+// 自治区 (not 市, which ends the names of cities too).
+func provinceShaped(text string) bool {
+	if nearProvince(text) {
+		return true
+	}
+	rs := []rune(text)
+	if len(rs) < 3 || len(rs) > 10 {
+		return false
+	}
+	for _, r := range rs {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return strings.HasSuffix(text, "省") || strings.HasSuffix(text, "自治区")
 }
 
 // nearProvince reports whether text is one edit away from a province name or
