@@ -319,7 +319,7 @@ type listShape struct {
 	suffixed    int  // names ending like a division (市, 州, 区 ...)
 	maxLen      int  // runes of the longest name
 	han, total  int  // Han runes and all runes over the names
-	sentence    bool // sentence punctuation inside the segment
+	sentence    bool // sentence punctuation inside the segment, or prose words
 	endsWithSep bool // the segment ends with a separator
 	count       int  // a trailing count such as "(4个)", 0 if none
 }
@@ -365,7 +365,15 @@ func (p *parser) list(l *line, a, b int) listShape {
 	return sh
 }
 
+// proseWords occur in sentences and not in the names of divisions.
+var proseWords = [...]string{"的", "以上", "上述", "其中", "要求", "工作", "活动", "我们", "加强"}
+
 func (sh *listShape) add(n Name) {
+	for _, w := range proseWords {
+		if strings.Contains(n.Text, w) {
+			sh.sentence = true
+		}
+	}
 	sh.names = append(sh.names, n)
 	rs := []rune(n.Text)
 	sh.maxLen = max(sh.maxLen, len(rs))
