@@ -31,8 +31,8 @@ func decode(data []byte) (text, encoding string, err error) {
 			return "", "", fmt.Errorf("notice: decode %s: %w", name, err)
 		}
 		text, encoding = string(b), name
-	case utf8.Valid(data):
-		text, encoding = string(data), "utf-8"
+	case mostlyUTF8(data):
+		text, encoding = strings.ToValidUTF8(string(data), "\uFFFD"), "utf-8"
 	default:
 		b, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 		if err != nil {
@@ -44,6 +44,28 @@ func decode(data []byte) (text, encoding string, err error) {
 		return "", "", fmt.Errorf("%w (%s, %d bytes, no text)", ErrEmpty, encoding, len(data))
 	}
 	return checkText(text, encoding)
+}
+
+// mostlyUTF8 reports whether data is UTF-8: valid, or with a few invalid
+// bytes (a file cut in the middle of a character) among many multi-byte
+// characters. GBK text is almost never valid UTF-8 for more than a few
+// characters in a row, so its invalid bytes outnumber its valid ones.
+func mostlyUTF8(data []byte) bool {
+	if utf8.Valid(data) {
+		return true
+	}
+	multi, invalid := 0, 0
+	for len(data) > 0 {
+		r, n := utf8.DecodeRune(data)
+		switch {
+		case r == utf8.RuneError && n == 1:
+			invalid++
+		case n > 1:
+			multi++
+		}
+		data = data[n:]
+	}
+	return invalid*50 < multi
 }
 
 // checkText rejects binary data and replaces stray control characters with

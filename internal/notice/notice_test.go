@@ -176,6 +176,7 @@ func TestRealNoticeVariants(t *testing.T) {
 		{"blank line inside a list", replace("衢州市、绍兴市", "衢州市、\n\n绍兴市"), "utf-8", 2},
 		{"page break between lines", replace("\n7. 吉林省", "\n\n— 3 —\n\f7. 吉林省"), "utf-8", 2},
 		{"page break inside a list", replace("衢州市、绍兴市", "衢州市、\n\n- 4 -\n\n第4页\n\f\n绍兴市"), "utf-8", 6},
+		{"cut in the middle of a character", append(bytes.Clone(orig), "\n附"[:3]...), "utf-8", 0},
 		{"full-width colons", bytes.ReplaceAll(orig, []byte("市:"), []byte("市：")), "utf-8", 0},
 	}
 	for _, tc := range tests {
