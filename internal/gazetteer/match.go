@@ -23,8 +23,9 @@ const (
 	RuleSuffix Rule = "suffix"
 	// RuleShortForm: a generic short form of an autonomous division: the
 	// ethnic part dropped, 自治州 → 州, 自治县 → 县, 自治旗 → 旗 (延边州,
-	// 恩施州, 海西州, 昌江县), or the ethnic part dropped and the suffix kept
-	// (恩施自治州) or omitted (延边).
+	// 恩施州, 海西州, 昌江县); the ethnic part dropped and the suffix kept
+	// (恩施自治州) or omitted (延边); or only the suffix shortened
+	// (黔东南苗族侗族州).
 	RuleShortForm Rule = "short_form"
 	// RuleAlias: a "short" row of aliases.csv, 博州 → 博尔塔拉蒙古自治州.
 	RuleAlias Rule = "alias"
@@ -120,7 +121,7 @@ func (f nameForm) is(w string) bool {
 // text returns the form as written.
 func (f nameForm) text() string { return f.base + f.suffix }
 
-// hasPrefixOf reports whether w starts with the form and is longer.
+// prefixOf returns the rest of w when w starts with the form and is longer.
 func (f nameForm) prefixOf(w string) (rest string, ok bool) {
 	if len(w) <= len(f.base)+len(f.suffix) || !strings.HasPrefix(w, f.base) || !strings.HasPrefix(w[len(f.base):], f.suffix) {
 		return "", false
@@ -222,6 +223,9 @@ func divisionForms(d Division, buf []nameForm) []nameForm {
 	}
 	if short != "" {
 		buf = append(buf, nameForm{base: left, suffix: short, tier: tierShort, rule: RuleShortForm, conf: confShortForm, official: suf, dropped: dropped, alias: -1})
+		if left != core {
+			buf = append(buf, nameForm{base: core, suffix: short, tier: tierShort, rule: RuleShortForm, conf: confShortForm, official: suf, alias: -1})
+		}
 	}
 	return buf
 }
@@ -282,7 +286,7 @@ func (g *Gazetteer) lookup(provinceCode, w, under string) []hit {
 	var (
 		hits []hit
 		best tier
-		buf  [6]nameForm
+		buf  [8]nameForm
 	)
 	add := func(d Division, f nameForm) {
 		if under != "" && !g.isBelow(d.Code, under) {
@@ -341,7 +345,7 @@ func (g *Gazetteer) lookupQualified(prov Division, w string) []hit {
 	}
 	type reading struct{ rest, via string }
 	readings := []reading{{rest: w}}
-	var buf [6]nameForm
+	var buf [8]nameForm
 	for _, f := range divisionForms(prov, buf[:0]) {
 		if rest, ok := f.prefixOf(w); ok && utf8.RuneCountInString(rest) >= 2 {
 			if hits := g.lookup(prov.Code, rest, ""); len(hits) > 0 {
@@ -543,7 +547,7 @@ func (g *Gazetteer) nearMisses(divs []Division, provinceCode, w string) []nearMi
 		}
 		m.dist = min(m.dist, dist)
 	}
-	var buf [6]nameForm
+	var buf [8]nameForm
 	consider := func(d Division, forms []nameForm) {
 		for _, f := range forms {
 			key := []rune(f.text())
@@ -627,11 +631,11 @@ func judgeEdit(wr, key []rune, nb int, hasSuffix bool, d Division) (float64, str
 	switch {
 	case !long:
 		return 0, reason + "; too short a name to accept"
-	case inSuffix && cw != 0 && isSuffixRune(cw):
+	case cw != 0 && isSuffixRune(cw) && (inSuffix || (kind == editInserted && pos == nb)):
 		return 0, reason + "; a different suffix"
 	case inSuffix && nb >= 2:
 		return confSuffixTypo, reason
-	case !inSuffix && nb >= 3 && !(kind == editInserted && pos == nb && isSuffixRune(cw)):
+	case !inSuffix && nb >= 3:
 		return confCoreTypo, reason
 	}
 	return 0, reason + "; too short a name to accept"
@@ -749,7 +753,11 @@ func (g *Gazetteer) MatchUnit(provinceCode, written string) (m Match, candidates
 			}
 		}
 		for _, h := range hits {
-			candidates = append(candidates, Candidate{Division: h.div, Reason: fmt.Sprintf("ambiguous: %s, in %s; %d divisions of %s fit alike, write the parent too (e.g. %s%s)", g.hitReason(h), g.placeOf(h.div), len(hits), prov.Name, g.placeOf(h.div), w)})
+			r := fmt.Sprintf("ambiguous: %s, in %s; %d divisions of %s fit alike", g.hitReason(h), g.placeOf(h.div), len(hits), prov.Name)
+			if h.div.ParentCode != prov.Code && h.via == "" {
+				r += fmt.Sprintf("; write it with its parent, e.g. %s%s", g.placeOf(h.div), w)
+			}
+			candidates = append(candidates, Candidate{Division: h.div, Reason: r})
 		}
 		return Match{}, capCandidates(candidates), false
 	}
@@ -903,7 +911,7 @@ func (g *Gazetteer) ResolveProvince(written string) (m Match, candidates []Candi
 	}
 	provs := g.Provinces()
 	var hits []hit
-	var buf [6]nameForm
+	var buf [8]nameForm
 	for _, p := range provs {
 		for _, f := range divisionForms(p, buf[:0]) {
 			if f.is(w) {

@@ -228,6 +228,7 @@ func TestMatchUnit(t *testing.T) {
 		{name: "short form 黔东南州", province: "520000", written: "黔东南州", code: "522600", comparable: "522600", rule: gazetteer.RuleShortForm},
 		{name: "short form 凉山州", province: "510000", written: "凉山州", code: "513400", comparable: "513400", rule: gazetteer.RuleShortForm},
 		{name: "short form county", province: "460000", written: "昌江县", code: "469026", comparable: "469026", rule: gazetteer.RuleShortForm, reasonHas: []string{"黎族", "自治县 → 县"}},
+		{name: "short form keeping the ethnic part", province: "520000", written: "黔东南苗族侗族州", code: "522600", comparable: "522600", rule: gazetteer.RuleShortForm, reasonHas: []string{"自治州 → 州"}},
 		{name: "short form keeping 自治州", province: "420000", written: "恩施自治州", code: "422800", comparable: "422800", rule: gazetteer.RuleShortForm},
 		{name: "short form of a group-named county", province: "620000", written: "东乡县", code: "622926", comparable: "622900", rule: gazetteer.RuleShortForm},
 		{name: "short form 旗", province: "150000", written: "莫力达瓦旗", code: "150722", comparable: "150700", rule: gazetteer.RuleShortForm, reasonHas: []string{"达斡尔族"}},
