@@ -162,3 +162,25 @@ func hasClassifier(rs []rune) bool {
 	}
 	return false
 }
+
+// batchNumber returns N from the first "第N批" in s (Arabic or Chinese
+// numerals), 0 when there is none.
+func batchNumber(s string) int {
+	rs := []rune(s)
+	for i, r := range rs {
+		if r != '第' {
+			continue
+		}
+		for j := i + 1; j < len(rs) && j <= i+5; j++ {
+			if rs[j] == '批' {
+				if j > i+1 {
+					if n, ok := parseNumber(rs[i+1 : j]); ok && n > 0 {
+						return n
+					}
+				}
+				break
+			}
+		}
+	}
+	return 0
+}

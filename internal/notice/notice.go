@@ -47,6 +47,9 @@ type Notice struct {
 	// DeclaredUnits is the count given in the heading of the unit list,
 	// e.g. 108 from "(108个)"; 0 if none.
 	DeclaredUnits int
+	// Batch is the batch number the heading of the unit list names, e.g. 2
+	// from "第二批试点单位名单"; 0 if none.
+	Batch int
 }
 
 // Name is one name as it appears in the text.

@@ -197,3 +197,22 @@ func TestRealNoticeVariants(t *testing.T) {
 		})
 	}
 }
+
+func TestBatchNumber(t *testing.T) {
+	for in, want := range map[string]int{"全国创建幸福家庭活动第二批试点单位名单(108个)": 2, "第3批试点单位名单": 3, "第十二批试点单位": 12, "试点单位名单": 0, "第批": 0, "次第进行批准": 0} {
+		if got := batchNumber(in); got != want {
+			t.Errorf("batchNumber(%q) = %d, want %d", in, got, want)
+		}
+	}
+	data, err := os.ReadFile("testdata/guoweijiating-2013-5.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Batch != 2 {
+		t.Errorf("the 2013 notice's batch = %d, want 2", n.Batch)
+	}
+}

@@ -335,6 +335,9 @@ func (p *parser) sectionHeading(l *line, a, b int, structural bool) bool {
 	unit := strings.Contains(s, "单位") || strings.Contains(s, "试点市") || strings.Contains(s, "试点地区") ||
 		strings.Contains(s, "试点城市") || strings.Contains(s, "试点县")
 	count := anyCount(l.norm[a:b])
+	if (unit || !prov) && p.n.Batch == 0 {
+		p.n.Batch = batchNumber(s)
+	}
 	switch {
 	case prov && unit:
 		p.section = sectionAnnex
