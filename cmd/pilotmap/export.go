@@ -7,14 +7,15 @@ import (
 
 	"github.com/paulmach/orb/geojson"
 
-	"pilotmap/geodata"
 	"pilotmap/internal/boundary"
+	"pilotmap/internal/coverage"
 	"pilotmap/internal/layer"
 )
 
 func runExport(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "export", "--layer provinces|units|nanhai [--format geojson]")
+	fs := newFlags(e, "export", "--layer provinces|units|nanhai [--format geojson] [--db PATH]")
 	name := fs.String("layer", "", "layer to export: provinces, units or nanhai")
+	db := dbFlag(fs)
 	format := fs.String("format", "geojson", "output format: geojson")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
@@ -23,11 +24,30 @@ func runExport(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "pilotmap export: --format %q is not supported (use geojson)\n", *format)
 		return 2
 	}
-	set, err := boundary.Load(geodata.FS())
+	if *name != "provinces" && *name != "units" && *name != "nanhai" {
+		if *name == "" {
+			fmt.Fprintln(e.stderr, "pilotmap export: --layer is required (provinces, units or nanhai)")
+		} else {
+			fmt.Fprintf(e.stderr, "pilotmap export: unknown --layer %q (use provinces, units or nanhai)\n", *name)
+		}
+		return 2
+	}
+	ds, ok := openDataset(ctx, e, "export", *db)
+	if !ok {
+		return 1
+	}
+	defer ds.Close()
+	pilots, err := ds.Pilots(ctx)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "pilotmap export: %v\n", err)
 		return 1
 	}
+	isPilot := map[string]bool{}
+	for _, p := range pilots {
+		isPilot[p.Code] = true
+	}
+	covered := coverage.Covered(pilots)
+	set := ds.Boundaries
 	var l *boundary.Layer
 	var extend func(boundary.Feature, geojson.Properties)
 	switch *name {
@@ -35,15 +55,12 @@ func runExport(ctx context.Context, e *env, args []string) int {
 		l = set.Provinces
 	case "units":
 		l = set.Units
-		extend = func(_ boundary.Feature, p geojson.Properties) { p["pilot"] = false }
+		extend = func(f boundary.Feature, p geojson.Properties) {
+			p["pilot"] = isPilot[f.Code]
+			p["covered"] = covered[f.Code]
+		}
 	case "nanhai":
 		l = set.Nanhai
-	case "":
-		fmt.Fprintln(e.stderr, "pilotmap export: --layer is required (provinces, units or nanhai)")
-		return 2
-	default:
-		fmt.Fprintf(e.stderr, "pilotmap export: unknown --layer %q (use provinces, units or nanhai)\n", *name)
-		return 2
 	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)

@@ -33,6 +33,10 @@ func commands() map[string]command {
 	return map[string]command{
 		"serve":  {"serve the web map and the API", runServe},
 		"export": {"write a boundary layer as GeoJSON to stdout", runExport},
+		"init":   {"create and seed a database with the default data", runInit},
+		"match":  {"match a notice's units to divisions and print the join table", runMatch},
+		"import": {"match a notice and store its pilot units", runImport},
+		"stats":  {"print coverage statistics", runStats},
 	}
 }
 

@@ -1,0 +1,158 @@
+// Package dataset opens the data a pilotmap process works on: the SQLite
+// store (created and seeded with the embedded default data when new), the
+// gazetteer and the boundaries it holds, and the data version that drives
+// caching. Commands and the server share it.
+package dataset
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"pilotmap/internal/boundary"
+	"pilotmap/internal/coverage"
+	"pilotmap/internal/gazetteer"
+	"pilotmap/internal/importer"
+	"pilotmap/internal/store"
+)
+
+// Dataset is an open store with the gazetteer and boundaries loaded from it.
+type Dataset struct {
+	Store      store.Store
+	Gazetteer  *gazetteer.Gazetteer
+	Boundaries *boundary.Set
+	// BoundaryVersion is the version of the stored boundary layers.
+	BoundaryVersion string
+	// Seeded is true when Open created and seeded the database.
+	Seeded bool
+}
+
+// Source is the default data a new database is seeded from.
+type Source struct {
+	FS      fs.FS  // the embedded geodata
+	Version string // its version (geodata.Version)
+}
+
+// Open opens the database at path; a missing or empty database is created
+// and seeded from src first.
+func Open(ctx context.Context, path string, src Source) (*Dataset, error) {
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := load(ctx, st, src)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return ds, nil
+}
+
+// Exists reports whether a database file is at path.
+func Exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func load(ctx context.Context, st store.Store, src Source) (*Dataset, error) {
+	ds := &Dataset{Store: st}
+	divs, err := st.Divisions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("open dataset: %w", err)
+	}
+	if len(divs) == 0 {
+		if _, err := importer.Seed(ctx, st, src.FS, src.Version); err != nil {
+			return nil, err
+		}
+		ds.Seeded = true
+		if divs, err = st.Divisions(ctx); err != nil {
+			return nil, fmt.Errorf("open dataset: %w", err)
+		}
+	}
+	aliases, err := st.Aliases(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("open dataset: %w", err)
+	}
+	if ds.Gazetteer, err = gazetteer.New(divs, aliases); err != nil {
+		return nil, fmt.Errorf("open dataset: %w", err)
+	}
+	versions := map[string]string{}
+	ds.Boundaries, err = boundary.ReadSet(func(layer string) ([]byte, error) {
+		data, format, version, err := st.BoundaryLayer(ctx, layer)
+		if err != nil {
+			return nil, err
+		}
+		if format != boundary.CompactFormat {
+			return nil, fmt.Errorf("stored in format %q, this version reads %q", format, boundary.CompactFormat)
+		}
+		versions[layer] = version
+		return data, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open dataset: %w", err)
+	}
+	ds.BoundaryVersion = versions["units"]
+	for l, v := range versions {
+		if v != ds.BoundaryVersion {
+			return nil, fmt.Errorf("open dataset: boundary layer %s has version %s, units has %s", l, v, ds.BoundaryVersion)
+		}
+	}
+	return ds, nil
+}
+
+// Close closes the store.
+func (d *Dataset) Close() error { return d.Store.Close() }
+
+// Version is the data version: the boundaries' version and the store's
+// data version. Every cache key and ETag includes it.
+func (d *Dataset) Version(ctx context.Context) (string, error) {
+	v, err := d.Store.DataVersion(ctx)
+	if err != nil {
+		return "", fmt.Errorf("data version: %w", err)
+	}
+	return fmt.Sprintf("%s-%d", d.BoundaryVersion, v), nil
+}
+
+// Pilots returns the active pilot units as coverage sees them.
+func (d *Dataset) Pilots(ctx context.Context) ([]coverage.Pilot, error) {
+	units, err := d.Store.PilotUnits(ctx, store.UnitFilter{Status: store.StatusActive})
+	if err != nil {
+		return nil, fmt.Errorf("pilot units: %w", err)
+	}
+	out := make([]coverage.Pilot, len(units))
+	for i, u := range units {
+		out[i] = coverage.Pilot{Code: u.Code, ComparableCode: u.ComparableCode, ProvinceCode: u.ProvinceCode}
+	}
+	return out, nil
+}
+
+// PilotProvinces returns the codes of the full-promotion pilot provinces.
+func (d *Dataset) PilotProvinces(ctx context.Context) ([]string, error) {
+	ds, err := d.Store.Designations(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("designations: %w", err)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range ds {
+		if x.Kind == "full_promotion" && !seen[x.ProvinceCode] {
+			seen[x.ProvinceCode] = true
+			out = append(out, x.ProvinceCode)
+		}
+	}
+	return out, nil
+}
+
+// Stats computes the coverage statistics of the stored data.
+func (d *Dataset) Stats(ctx context.Context) (coverage.Stats, error) {
+	pilots, err := d.Pilots(ctx)
+	if err != nil {
+		return coverage.Stats{}, err
+	}
+	pp, err := d.PilotProvinces(ctx)
+	if err != nil {
+		return coverage.Stats{}, err
+	}
+	return coverage.Compute(coverage.Input{Gazetteer: d.Gazetteer, Units: d.Boundaries.Units, Pilots: pilots, PilotProvinces: pp}), nil
+}

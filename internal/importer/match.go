@@ -1,0 +1,184 @@
+// Package importer turns a notice into pilot units: it parses the text
+// (internal/notice), matches every unit as written to one division within
+// its province (internal/gazetteer) and hands the result to the store in one
+// import. It also seeds a fresh database with the embedded default data.
+package importer
+
+import (
+	"fmt"
+	"strings"
+
+	"pilotmap/internal/gazetteer"
+	"pilotmap/internal/notice"
+)
+
+// ProvinceRef is a province as a notice writes it and the division it is.
+type ProvinceRef struct {
+	Name    string `json:"name"`
+	Code    string `json:"code"`
+	Written string `json:"-"`
+	Line    int    `json:"-"`
+}
+
+// Unit is one matched row of the join table.
+type Unit struct {
+	Province       string  `json:"province"`
+	ProvinceCode   string  `json:"province_code"`
+	Written        string  `json:"written"`
+	Code           string  `json:"code"`
+	Name           string  `json:"name"`
+	Level          string  `json:"level"`
+	Rule           string  `json:"rule"`
+	Confidence     float64 `json:"confidence"`
+	Line           int     `json:"line"`
+	ComparableCode string  `json:"-"`
+	Reason         string  `json:"-"`
+}
+
+// Candidate is a possible division for an unmatched name.
+type Candidate struct {
+	Code         string `json:"code"`
+	Name         string `json:"name"`
+	ProvinceCode string `json:"province_code"`
+	Reason       string `json:"reason"`
+}
+
+// Unmatched is a unit no division could be found for, or more than one.
+type Unmatched struct {
+	Province     string      `json:"province"`
+	ProvinceCode string      `json:"province_code"`
+	Written      string      `json:"written"`
+	Line         int         `json:"line"`
+	Candidates   []Candidate `json:"candidates"`
+}
+
+// Result is the join table of a notice: `pilotmap match --json` prints it.
+type Result struct {
+	PilotProvinces []ProvinceRef `json:"pilot_provinces"`
+	Units          []Unit        `json:"units"`
+	Unmatched      []Unmatched   `json:"unmatched"`
+	// Notes are remarks a reviewer should read (an inferred province, a
+	// declared count that differs from what was found, a duplicate unit).
+	Notes []string `json:"notes,omitempty"`
+	// Notice is the parsed notice.
+	Notice *notice.Notice `json:"-"`
+}
+
+// Match parses nothing: it matches a parsed notice against the gazetteer.
+func Match(g *gazetteer.Gazetteer, n *notice.Notice) *Result {
+	res := &Result{Notice: n, PilotProvinces: []ProvinceRef{}, Units: []Unit{}, Unmatched: []Unmatched{}}
+	for i, p := range n.PilotProvinces {
+		written := p.Text
+		if i < len(n.PilotProvinceNames) && n.PilotProvinceNames[i] != "" {
+			written = n.PilotProvinceNames[i]
+		}
+		d, _, cands, ok := g.MatchProvince(written)
+		if !ok {
+			res.Notes = append(res.Notes, fmt.Sprintf("line %d: pilot province %q is not a province%s", p.Line, p.Written, candidateList(cands)))
+			continue
+		}
+		res.PilotProvinces = append(res.PilotProvinces, ProvinceRef{Name: d.Name, Code: d.Code, Written: p.Written, Line: p.Line})
+	}
+	if n.DeclaredPilotProvinces > 0 && n.DeclaredPilotProvinces != len(res.PilotProvinces) {
+		res.Notes = append(res.Notes, fmt.Sprintf("the notice declares %d pilot provinces, %d were found", n.DeclaredPilotProvinces, len(res.PilotProvinces)))
+	}
+	seen := map[string]int{} // code → line of its first mention
+	for _, grp := range n.Groups {
+		prov, provNote := resolveProvince(g, grp)
+		if provNote != "" {
+			res.Notes = append(res.Notes, provNote)
+		}
+		for _, u := range grp.Units {
+			if prov.Code == "" {
+				res.Unmatched = append(res.Unmatched, Unmatched{Province: grp.Province.Written, Written: u.Written, Line: u.Line, Candidates: []Candidate{}})
+				continue
+			}
+			m, cands, ok := g.MatchUnit(prov.Code, u.Text)
+			if !ok {
+				res.Unmatched = append(res.Unmatched, Unmatched{Province: prov.Name, ProvinceCode: prov.Code, Written: u.Written, Line: u.Line, Candidates: toCandidates(cands)})
+				continue
+			}
+			if first, dup := seen[m.Division.Code]; dup {
+				res.Notes = append(res.Notes, fmt.Sprintf("line %d: %s (%s) is listed again; first on line %d", u.Line, u.Written, m.Division.Code, first))
+				continue
+			}
+			seen[m.Division.Code] = u.Line
+			res.Units = append(res.Units, Unit{
+				Province: prov.Name, ProvinceCode: prov.Code, Written: u.Written,
+				Code: m.Division.Code, Name: m.Division.Name, Level: string(m.Division.Level),
+				Rule: string(m.Rule), Confidence: m.Confidence, Line: u.Line,
+				ComparableCode: m.Comparable.Code, Reason: m.Reason,
+			})
+		}
+		if grp.DeclaredCount > 0 && grp.DeclaredCount != len(grp.Units) {
+			res.Notes = append(res.Notes, fmt.Sprintf("line %d: %s declares %d units, %d are listed", grp.Province.Line, grp.Province.Written, grp.DeclaredCount, len(grp.Units)))
+		}
+	}
+	if n.DeclaredUnits > 0 && n.DeclaredUnits != n.UnitCount() {
+		res.Notes = append(res.Notes, fmt.Sprintf("the notice declares %d units, %d are listed", n.DeclaredUnits, n.UnitCount()))
+	}
+	return res
+}
+
+// resolveProvince finds the province of a group: as the parser recognized
+// it, by the matcher's province rules, or — only when the written province is
+// missing or unreadable — inferred from its units when all of them point to
+// one province unambiguously. The note says when the province was inferred
+// or could not be found.
+func resolveProvince(g *gazetteer.Gazetteer, grp notice.Group) (gazetteer.Division, string) {
+	for _, w := range []string{grp.ProvinceName, grp.Province.Text} {
+		if w == "" {
+			continue
+		}
+		if d, _, _, ok := g.MatchProvince(w); ok {
+			return d, ""
+		}
+	}
+	units := make([]string, len(grp.Units))
+	for i, u := range grp.Units {
+		units[i] = u.Text
+	}
+	_, _, cands, _ := g.MatchProvince(grp.Province.Text)
+	d, reason, ok := g.InferProvince(units)
+	if ok {
+		return d, fmt.Sprintf("line %d: province %q is unreadable%s; inferred %s from its units: %s", grp.Province.Line, grp.Province.Written, candidateList(cands), d.Name, reason)
+	}
+	return gazetteer.Division{}, fmt.Sprintf("line %d: province %q is unreadable%s and its units do not point to one province", grp.Province.Line, grp.Province.Written, candidateList(cands))
+}
+
+func toCandidates(cs []gazetteer.Candidate) []Candidate {
+	out := make([]Candidate, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, Candidate{Code: c.Division.Code, Name: c.Division.Name, ProvinceCode: c.Division.ProvinceCode(), Reason: c.Reason})
+	}
+	return out
+}
+
+func candidateList(cs []gazetteer.Candidate) string {
+	if len(cs) == 0 {
+		return ""
+	}
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Division.Name
+	}
+	return " (perhaps " + strings.Join(names, " or ") + ")"
+}
+
+// ProgramName derives the program's name from a notice title of the form
+// 关于（深入）开展…的通知: 国家卫生计生委关于深入开展创建幸福家庭活动的通知 →
+// 创建幸福家庭活动. It returns "" when the title has no such form.
+func ProgramName(title string) string {
+	i := strings.Index(title, "关于")
+	j := strings.LastIndex(title, "的通知")
+	if i < 0 || j <= i {
+		return ""
+	}
+	name := title[i+len("关于") : j]
+	for _, verb := range []string{"进一步深入开展", "深入开展", "进一步开展", "继续开展", "开展", "做好", "推进"} {
+		if strings.HasPrefix(name, verb) && len(name) > len(verb) {
+			return strings.TrimPrefix(name, verb)
+		}
+	}
+	return name
+}
