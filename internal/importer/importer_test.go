@@ -1,0 +1,117 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"pilotmap/geodata"
+	"pilotmap/internal/gazetteer"
+	"pilotmap/internal/store"
+)
+
+func loadGazetteer(t *testing.T) *gazetteer.Gazetteer {
+	t.Helper()
+	g, err := gazetteer.Load(geodata.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func TestMatchDefaultNotice(t *testing.T) {
+	g := loadGazetteer(t)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "geodata", DefaultNotice))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, req, err := Plan(g, raw, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.PilotProvinces) != 12 || len(res.Units) != 108 || len(res.Unmatched) != 0 || len(res.Notes) != 0 {
+		t.Fatalf("pilot provinces %d, units %d, unmatched %d, notes %v", len(res.PilotProvinces), len(res.Units), len(res.Unmatched), res.Notes)
+	}
+	if req.Program != "创建幸福家庭活动" || req.BatchNumber != 2 || req.DocNumber != "国卫家庭发〔2013〕5号" {
+		t.Errorf("program %q batch %d doc %q", req.Program, req.BatchNumber, req.DocNumber)
+	}
+	if len(req.Designations) != 12 || req.Designations[0].Kind != store.DesignationFullPromotion {
+		t.Errorf("designations = %+v", req.Designations)
+	}
+}
+
+// A damaged province is inferred from its units only when they all point to
+// one province, and the result says so.
+func TestProvinceInference(t *testing.T) {
+	g := loadGazetteer(t)
+	text := "第二批试点单位名单\n| 序号 | 省份 | 试点单位 |\n|---|---|---|\n| 1 | 沏北 | 石家庄市、邯郸市 |\n| 2 | 沏南 | 朝阳区 |\n"
+	res, err := MatchText(g, []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Units) != 2 || res.Units[0].ProvinceCode != "130000" {
+		t.Fatalf("units = %+v", res.Units)
+	}
+	if len(res.Unmatched) != 1 || res.Unmatched[0].Written != "朝阳区" {
+		t.Errorf("朝阳区 (北京 or 长春) under an unreadable province must stay unmatched: %+v", res.Unmatched)
+	}
+	notes := strings.Join(res.Notes, "\n")
+	if !strings.Contains(notes, "inferred 河北省") || !strings.Contains(notes, "do not point to one province") {
+		t.Errorf("notes should explain the inference and the failure:\n%s", notes)
+	}
+}
+
+func TestProgramName(t *testing.T) {
+	for title, want := range map[string]string{
+		"国家卫生计生委关于深入开展创建幸福家庭活动的通知": "创建幸福家庭活动",
+		"关于开展全国婚育新风进万家活动的通知":       "全国婚育新风进万家活动",
+		"某某通知": "",
+	} {
+		if got := ProgramName(title); got != want {
+			t.Errorf("ProgramName(%q) = %q, want %q", title, got, want)
+		}
+	}
+}
+
+func TestImportRefusesUnmatchedAndIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "pm.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	v, _ := geodata.Version()
+	g, err := Seed(ctx, st, geodata.FS(), v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := st.DataVersion(ctx)
+	if _, err := Seed(ctx, st, geodata.FS(), v); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := st.DataVersion(ctx); after != before {
+		t.Errorf("seeding again changed the data version %d → %d", before, after)
+	}
+	bad := []byte("关于开展创建幸福家庭活动的通知\n第三批试点单位名单\n1. 河北省:保定市、杭州市\n")
+	_, _, err = Import(ctx, st, g, bad, Options{})
+	if !errors.Is(err, ErrUnmatched) {
+		t.Fatalf("err = %v, want ErrUnmatched", err)
+	}
+	if after, _ := st.DataVersion(ctx); after != before {
+		t.Error("a refused import changed the data")
+	}
+	if _, _, err := Import(ctx, st, g, bad, Options{Batch: 3, Program: ""}); err == nil {
+		t.Error("still unmatched with an explicit batch")
+	}
+	_, ir, err := Import(ctx, st, g, bad, Options{AllowUnmatched: true})
+	if err != nil || !ir.Created || ir.Units != 1 {
+		t.Fatalf("allow unmatched: %+v %v", ir, err)
+	}
+	units, _ := st.PilotUnits(ctx, store.UnitFilter{BatchNumber: 3})
+	if len(units) != 1 || units[0].Code != "130600" {
+		t.Errorf("batch 3 = %+v, want 保定市 130600", units)
+	}
+}
