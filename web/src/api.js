@@ -1,0 +1,33 @@
+// The HTTP API the map reads (docs/api.md): JSON under /api/v1, same origin.
+
+/** getJSON fetches a same-origin JSON document and throws on any non-2xx. */
+export async function getJSON(path, { signal } = {}) {
+  const res = await fetch(path, { signal, headers: { Accept: 'application/json' } });
+  if (!res.ok) {
+    let detail = res.statusText;
+    try {
+      const p = await res.json();
+      detail = p.detail || p.title || detail;
+    } catch {
+      // not a problem+json body; keep the status text
+    }
+    throw new Error(`${path}: ${res.status} ${detail}`);
+  }
+  return res.json();
+}
+
+const enc = encodeURIComponent;
+
+/** The API's endpoints as functions returning promises. */
+export const api = {
+  config: () => getJSON('/api/v1/config'),
+  stats: () => getJSON('/api/v1/stats'),
+  provinceStats: () => getJSON('/api/v1/stats/provinces'),
+  regions: () => getJSON('/api/v1/stats/regions'),
+  provinces: () => getJSON('/api/v1/provinces'),
+  province: (code) => getJSON('/api/v1/provinces/' + enc(code)),
+  search: (q, opts) => getJSON('/api/v1/search?q=' + enc(q), opts),
+  /** layer fetches a GeoJSON layer simplified for zoom, optionally within bbox. */
+  layer: (name, zoom, bbox, opts) =>
+    getJSON(`/api/v1/layers/${enc(name)}?zoom=${zoom}` + (bbox ? '&bbox=' + bbox.map((v) => v.toFixed(3)).join(',') : ''), opts),
+};

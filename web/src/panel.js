@@ -1,0 +1,220 @@
+// The side panel (a bottom sheet on phones): breadcrumbs, the national
+// dashboard and a province's details. Plain DOM; every figure comes from the
+// API responses handed in, none is written here.
+import { t, provinceName, formatNumber, formatPercent, formatArea } from './i18n.js';
+import { coverageClass, coverageColor } from './colors.js';
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (k === 'style') e.style.cssText = v;
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) e.append(c);
+  return e;
+}
+
+/** applyI18n fills every [data-i18n] element (and placeholders, labels). */
+export function applyI18n(root, lang) {
+  for (const e of root.querySelectorAll('[data-i18n]')) e.textContent = t(lang, e.dataset.i18n);
+  for (const e of root.querySelectorAll('[data-i18n-placeholder]')) e.placeholder = t(lang, e.dataset.i18nPlaceholder);
+  for (const e of root.querySelectorAll('[data-i18n-aria]')) e.setAttribute('aria-label', t(lang, e.dataset.i18nAria));
+}
+
+/**
+ * Panel renders into the static skeleton of index.html. actions:
+ * {province(code), unit(code), nation()}.
+ */
+export class Panel {
+  constructor(actions) {
+    this.actions = actions;
+    this.lang = 'zh';
+    this.data = null; // {stats, provinceStats, regions, provinces}
+    this.detail = null; // /api/v1/provinces/{code}
+    this.province = null;
+    this.unit = null;
+  }
+
+  setData(data) {
+    this.data = data;
+    this.render();
+  }
+
+  setLang(lang) {
+    this.lang = lang;
+    this.render();
+  }
+
+  provinceInfo(code) {
+    return this.data?.provinces?.find((p) => p.code === code) || null;
+  }
+
+  /** show sets the selection; detail is the province document once loaded. */
+  show(province, unit, detail) {
+    this.province = province;
+    this.unit = unit;
+    this.detail = detail && detail.code === province ? detail : null;
+    this.render();
+  }
+
+  render() {
+    this.renderCrumbs();
+    const inDetail = !!this.province;
+    $('dash').hidden = inDetail;
+    $('detail').hidden = !inDetail;
+    if (this.data) this.renderDashboard();
+    if (inDetail) this.renderDetail();
+  }
+
+  renderCrumbs() {
+    const lang = this.lang;
+    const nav = $('crumbs');
+    const items = [{ text: t(lang, 'nation'), go: () => this.actions.nation() }];
+    if (this.province) {
+      const p = this.provinceInfo(this.province) || this.detail;
+      items.push({ text: p ? provinceName(lang, p.code, p.name) : this.province, go: () => this.actions.province(this.province) });
+    }
+    if (this.unit) {
+      const u = this.unitName(this.unit);
+      items.push({ text: u || this.unit });
+    }
+    const ol = el('ol');
+    items.forEach((it, i) => {
+      const last = i === items.length - 1;
+      ol.append(el('li', {}, last ? el('span', { 'aria-current': 'page', text: it.text }) : el('button', { type: 'button', class: 'crumb', onclick: it.go, text: it.text })));
+    });
+    nav.replaceChildren(ol);
+  }
+
+  unitName(code) {
+    const d = this.detail;
+    if (!d) return null;
+    const pu = (d.pilot_units || []).find((u) => u.code === code);
+    if (pu) return pu.name;
+    const cu = (d.comparable_units || []).find((u) => u.code === code);
+    return cu ? cu.name : null;
+  }
+
+  renderDashboard() {
+    const lang = this.lang;
+    const { stats, provinceStats, regions } = this.data;
+    const mainland = provinceStats || [];
+    $('s-units').textContent = formatNumber(lang, stats.units);
+    $('s-units-note').textContent = t(lang, 'statCovered', { covered: formatNumber(lang, stats.covered_units), comparable: formatNumber(lang, stats.comparable_units) });
+    $('s-provinces').textContent = formatNumber(lang, stats.provinces_with_units);
+    $('s-provinces-note').textContent = t(lang, 'statOfProvinces', { n: mainland.length });
+    $('s-pilot-provinces').textContent = formatNumber(lang, stats.pilot_provinces);
+    $('s-coverage').textContent = formatPercent(lang, stats.coverage);
+    $('s-coverage-note').textContent = t(lang, 'statCovered', { covered: formatNumber(lang, stats.covered_units), comparable: formatNumber(lang, stats.comparable_units) });
+    $('s-area').textContent = formatArea(lang, stats.covered_area_km2);
+    $('s-area-note').textContent = stats.area_km2 ? t(lang, 'statAreaShare', { share: formatPercent(lang, stats.covered_area_km2 / stats.area_km2) }) : '';
+
+    // Regions side by side: a table with one column per region.
+    const rs = regions || [];
+    const cell = (tag, attrs, ...c) => el(tag, attrs, ...c);
+    const row = (label, f, cls) => cell('tr', { class: cls }, cell('th', { scope: 'row', text: label }), ...rs.map((r) => cell('td', {}, f(r))));
+    $('regions').replaceChildren(
+      cell(
+        'table',
+        { class: 'regions-table' },
+        cell('thead', {}, cell('tr', {}, cell('td', {}), ...rs.map((r) => cell('th', { scope: 'col', 'data-region': r.key, text: lang === 'en' ? r.name_en || r.name : r.name })))),
+        cell(
+          'tbody',
+          {},
+          row(t(lang, 'regionUnits'), (r) => formatNumber(lang, r.units), 'row-units'),
+          row(t(lang, 'regionCoverage'), (r) => [
+            formatPercent(lang, r.coverage),
+            el('span', { class: 'region-meter', 'aria-hidden': 'true' }, el('span', { style: `width:${Math.min(100, (r.coverage || 0) * 100).toFixed(1)}%` })),
+          ]),
+          row(t(lang, 'regionProvinces'), (r) => `${formatNumber(lang, r.provinces_with_units)} / ${formatNumber(lang, (r.provinces || []).length)}`),
+        ),
+      ),
+    );
+
+    // Units per province, sorted.
+    const rows = [...mainland].sort((a, b) => b.units - a.units || b.coverage - a.coverage || a.code.localeCompare(b.code));
+    const max = Math.max(1, ...rows.map((r) => r.units));
+    const bars = $('bars');
+    bars.replaceChildren(
+      ...rows.map((r) =>
+        el(
+          'li',
+          {},
+          el(
+            'button',
+            {
+              type: 'button',
+              class: 'bar' + (r.units ? '' : ' bar-zero'),
+              'data-code': r.code,
+              onclick: () => this.actions.province(r.code),
+              'aria-label': `${provinceName(lang, r.code, r.name)} ${r.units}`,
+            },
+            el('span', { class: 'bar-name' }, provinceName(lang, r.code, r.name, true), r.pilot_province ? el('span', { class: 'star', 'aria-hidden': 'true', text: '★' }) : null),
+            el('span', { class: 'bar-track', 'aria-hidden': 'true' }, el('span', { class: 'bar-fill', style: `width:${((r.units / max) * 100).toFixed(1)}%` })),
+            el('span', { class: 'bar-value', text: r.units ? formatNumber(lang, r.units) : t(lang, 'noPilots') }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  renderDetail() {
+    const lang = this.lang;
+    const code = this.province;
+    // Figures from the province list; the detail document adds the lists
+    // (its comparable_units is the list of units, not their number).
+    const p = { ...(this.detail || {}), ...(this.provinceInfo(code) || {}) };
+    if (typeof p.comparable_units !== 'number' && Array.isArray(this.detail?.comparable_units)) p.comparable_units = this.detail.comparable_units.length;
+    $('d-name').textContent = p.name ? provinceName(lang, code, p.name) : code;
+    $('d-badge').hidden = !p.pilot_province;
+    const outside = p.in_program === false;
+    const status = outside ? t(lang, 'notInProgram') : p.units === 0 ? t(lang, 'noPilots') : '';
+    $('d-status').textContent = status;
+    $('d-status').hidden = !status;
+    $('d-status').className = 'status' + (outside ? ' status-outside' : ' status-zero');
+    $('d-figures').hidden = outside;
+    $('d-units').textContent = formatNumber(lang, p.units);
+    $('d-coverage').textContent = formatPercent(lang, p.coverage);
+    const cls = coverageClass(p.coverage, !outside);
+    $('d-coverage-sw').style.background = cls > 0 ? coverageColor(cls) : '';
+    $('d-coverage-note').textContent = t(lang, 'statCovered', { covered: p.covered_units ?? '—', comparable: p.comparable_units ?? '—' });
+    $('d-area').textContent = formatArea(lang, p.covered_area_km2);
+    $('d-area-note').textContent = p.area_km2 ? t(lang, 'statAreaShare', { share: formatPercent(lang, p.covered_area_km2 / p.area_km2) }) : '';
+
+    const pilots = this.detail?.pilot_units || [];
+    const comps = this.detail?.comparable_units || [];
+    const uncovered = comps.filter((u) => !u.pilot);
+    $('d-lists').hidden = outside;
+    $('d-pilots-title').textContent = t(lang, 'pilotUnits', { n: this.detail ? pilots.length : '…' });
+    $('d-uncovered-title').textContent = t(lang, 'uncovered', { n: this.detail ? uncovered.length : '…' });
+    const unitButton = (u, pilot) => {
+      const sub = [];
+      if (pilot && u.written && u.written !== u.name) sub.push(t(lang, 'written', { w: u.written }));
+      if (pilot && u.comparable_code && u.comparable_code !== u.code && u.comparable_name) sub.push(u.comparable_name);
+      return el(
+        'li',
+        {},
+        el(
+          'button',
+          {
+            type: 'button',
+            class: 'unit' + (pilot ? ' unit-pilot' : '') + (u.code === this.unit ? ' is-selected' : ''),
+            'data-code': u.code,
+            'aria-pressed': u.code === this.unit ? 'true' : 'false',
+            onclick: () => this.actions.unit(u.code),
+          },
+          el('span', { class: 'unit-name', text: u.name }),
+          sub.length ? el('span', { class: 'unit-sub', text: sub.join(' · ') }) : null,
+        ),
+      );
+    };
+    $('d-pilots').replaceChildren(...pilots.map((u) => unitButton(u, true)));
+    $('d-uncovered').replaceChildren(...uncovered.map((u) => unitButton(u, false)));
+  }
+}
