@@ -9,19 +9,25 @@ import (
 
 	"pilotmap/internal/boundary"
 	"pilotmap/internal/coverage"
+	"pilotmap/internal/export"
 	"pilotmap/internal/layer"
 )
 
 func runExport(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "export", "--layer provinces|units|nanhai [--format geojson] [--db PATH]")
-	name := fs.String("layer", "", "layer to export: provinces, units or nanhai")
+	fs := newFlags(e, "export", "--layer provinces|units|nanhai [--format geojson|csv] [--lang en|zh] [--db PATH]")
+	name := fs.String("layer", "", "layer to export: provinces, units or nanhai (csv: units or provinces)")
 	db := dbFlag(fs)
-	format := fs.String("format", "geojson", "output format: geojson")
+	format := fs.String("format", "geojson", "output format: geojson, or csv (units.csv: the pilot units; provinces.csv: coverage per province)")
+	lang := fs.String("lang", "en", "csv header row: en (snake_case keys) or zh (Chinese column names)")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
-	if *format != "geojson" {
-		fmt.Fprintf(e.stderr, "pilotmap export: --format %q is not supported (use geojson)\n", *format)
+	switch *format {
+	case "geojson":
+	case "csv":
+		return runExportCSV(ctx, e, *name, *lang, *db)
+	default:
+		fmt.Fprintf(e.stderr, "pilotmap export: --format %q is not supported (use geojson or csv)\n", *format)
 		return 2
 	}
 	if *name != "provinces" && *name != "units" && *name != "nanhai" {
@@ -66,6 +72,36 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(layer.FeatureCollection(l, extend)); err != nil {
 		fmt.Fprintf(e.stderr, "pilotmap export: write: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// runExportCSV writes units.csv or provinces.csv (UTF-8 with BOM, one
+// header row, codes quoted as text) to stdout.
+func runExportCSV(ctx context.Context, e *env, name, lang, db string) int {
+	if name != "units" && name != "provinces" {
+		fmt.Fprintf(e.stderr, "pilotmap export: --format csv needs --layer units or provinces, not %q\n", name)
+		return 2
+	}
+	if lang != "en" && lang != "zh" {
+		fmt.Fprintf(e.stderr, "pilotmap export: unknown --lang %q (use en or zh)\n", lang)
+		return 2
+	}
+	ds, ok := openDataset(ctx, e, "export", db)
+	if !ok {
+		return 1
+	}
+	defer ds.Close()
+	opt := export.Options{Lang: lang}
+	var err error
+	if name == "units" {
+		err = export.Units(ctx, e.stdout, ds, opt)
+	} else {
+		err = export.Provinces(ctx, e.stdout, ds, opt)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pilotmap export: %v\n", err)
 		return 1
 	}
 	return 0
