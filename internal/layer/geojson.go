@@ -1,6 +1,12 @@
 // Package layer turns boundary layers and pilot data into the vector layers
 // pilotmap serves and exports: GeoJSON features with id = division code and
 // the properties the map and other clients read.
+//
+// A Topology holds the boundary layers (provinces, units, nanhai) as
+// shared arcs, simplified once per zoom, so that neighbouring features —
+// and provinces and their units — meet exactly at every zoom from 0 to
+// MaxZoom: Features and Geometry serve that geometry, rounded to what the
+// zoom needs, and AppendFeatureCollection writes it as GeoJSON quickly.
 package layer
 
 import (
