@@ -1,0 +1,174 @@
+package server
+
+import (
+	"container/list"
+	"context"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+)
+
+// versionSource reads the data version (the boundary data plus the
+// store's data version).
+type versionSource func(ctx context.Context) (string, error)
+
+// versionCache reads the data version at most once per ttl, so that a
+// request costs no database query while an import by another process
+// still shows within ttl. A ttl of 0 reads it on every call.
+type versionCache struct {
+	read versionSource
+	ttl  time.Duration
+	mu   sync.Mutex // serialises reads of the database
+	cur  atomic.Pointer[versionRead]
+}
+
+type versionRead struct {
+	v  string
+	at time.Time
+}
+
+func (c *versionCache) get(ctx context.Context) (string, error) {
+	if c.ttl > 0 {
+		if r := c.cur.Load(); r != nil && time.Since(r.at) < c.ttl {
+			return r.v, nil
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ttl > 0 {
+		if r := c.cur.Load(); r != nil && time.Since(r.at) < c.ttl {
+			return r.v, nil
+		}
+	}
+	v, err := c.read(ctx)
+	if err != nil {
+		return "", err
+	}
+	c.cur.Store(&versionRead{v: v, at: time.Now()})
+	return v, nil
+}
+
+// cacheKind tells apart the kinds of cached responses.
+type cacheKind uint8
+
+const (
+	kindLayer cacheKind = iota + 1
+	kindTile
+	kindOGCItems
+)
+
+// cacheKey identifies a cached response: a struct, not a joined string,
+// so no part can collide with another.
+type cacheKey struct {
+	version string // data version the response was built from
+	kind    cacheKind
+	layer   string
+	zoom    int
+	tile    maptile.Tile
+	bbox    orb.Bound
+}
+
+// responseCache keeps built responses, least recently used evicted first
+// once their bytes exceed maxBytes. Concurrent requests for one missing key
+// wait for a single build.
+type responseCache struct {
+	maxBytes int64
+
+	mu       sync.Mutex
+	bytes    int64
+	lru      *list.List // of *cacheItem, most recent first
+	items    map[cacheKey]*list.Element
+	inflight map[cacheKey]*buildCall
+	hits     atomic.Int64
+	misses   atomic.Int64
+}
+
+type cacheItem struct {
+	key cacheKey
+	rep *representation
+}
+
+type buildCall struct {
+	done chan struct{}
+	rep  *representation
+	err  error
+}
+
+func newResponseCache(maxBytes int64) *responseCache {
+	return &responseCache{maxBytes: maxBytes, lru: list.New(), items: map[cacheKey]*list.Element{}, inflight: map[cacheKey]*buildCall{}}
+}
+
+// get returns the cached response for key, or builds it with build (once,
+// however many requests ask concurrently) and keeps it. hit reports
+// whether it was cached.
+func (c *responseCache) get(ctx context.Context, key cacheKey, build func() (*representation, error)) (rep *representation, hit bool, err error) {
+	c.mu.Lock()
+	if el, ok := c.items[key]; ok {
+		c.lru.MoveToFront(el)
+		rep := el.Value.(*cacheItem).rep
+		c.mu.Unlock()
+		c.hits.Add(1)
+		return rep, true, nil
+	}
+	if call, ok := c.inflight[key]; ok {
+		c.mu.Unlock()
+		select {
+		case <-call.done:
+			return call.rep, false, call.err
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
+	}
+	call := &buildCall{done: make(chan struct{})}
+	c.inflight[key] = call
+	c.mu.Unlock()
+	c.misses.Add(1)
+
+	func() {
+		defer func() {
+			if v := recover(); v != nil {
+				call.err = fmt.Errorf("panic while building a response: %v\n%s", v, debug.Stack())
+			}
+		}()
+		call.rep, call.err = build()
+	}()
+
+	c.mu.Lock()
+	delete(c.inflight, key)
+	if call.err == nil {
+		c.add(key, call.rep)
+	}
+	c.mu.Unlock()
+	close(call.done)
+	return call.rep, false, call.err
+}
+
+// add stores rep under key and evicts the least recently used entries
+// beyond maxBytes; c.mu is held.
+func (c *responseCache) add(key cacheKey, rep *representation) {
+	size := rep.size()
+	if size > c.maxBytes {
+		return
+	}
+	c.items[key] = c.lru.PushFront(&cacheItem{key: key, rep: rep})
+	c.bytes += size
+	for c.bytes > c.maxBytes {
+		el := c.lru.Back()
+		it := el.Value.(*cacheItem)
+		c.lru.Remove(el)
+		delete(c.items, it.key)
+		c.bytes -= it.rep.size()
+	}
+}
+
+// stats returns the number of entries and their bytes.
+func (c *responseCache) stats() (entries int, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.items), c.bytes
+}

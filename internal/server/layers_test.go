@@ -1,0 +1,217 @@
+package server
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
+
+	"pilotmap/internal/layer"
+)
+
+func getLayer(t *testing.T, path string) *geojson.FeatureCollection {
+	t.Helper()
+	r := get(t, newTestRouter(t), path, "Accept-Encoding: gzip")
+	wantStatus(t, r, 200, "")
+	if ct := r.Header().Get("Content-Type"); ct != "application/geo+json" {
+		t.Fatalf("%s: content type %q", path, ct)
+	}
+	body := r.body
+	if r.Header().Get("Content-Encoding") == "gzip" {
+		body = gunzip(t, body)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(body)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return fc
+}
+
+func TestLayers(t *testing.T) {
+	props := []string{"code", "name", "level", "province_code", "pilot", "pilot_province", "in_program", "batch", "status", "label", "area_km2"}
+	for _, name := range layerNames() {
+		for _, zoom := range []int{0, 4, 8, 12} {
+			t.Run(fmt.Sprintf("%s/z%d", name, zoom), func(t *testing.T) {
+				fc := getLayer(t, fmt.Sprintf("/api/v1/layers/%s?zoom=%d", name, zoom))
+				if len(fc.Features) == 0 {
+					t.Fatal("no features")
+				}
+				// At most the zoom's decimals, or 6 for a vertex the layer
+				// refines to keep a tiny feature visible.
+				dec, coarse, fine := 6, layer.Decimals(zoom), 0
+				total := 0
+				for _, f := range fc.Features {
+					code, _ := f.Properties["code"].(string)
+					if f.ID != code || len(code) != 6 {
+						t.Fatalf("feature id %v, code %q", f.ID, code)
+					}
+					for _, k := range props {
+						if _, ok := f.Properties[k]; !ok {
+							t.Fatalf("%s lacks property %q", code, k)
+						}
+					}
+					if name == layerProvinces {
+						for _, k := range []string{"units", "comparable_units", "covered_units", "coverage"} {
+							if _, ok := f.Properties[k]; !ok {
+								t.Fatalf("province %s lacks %q", code, k)
+							}
+						}
+					}
+					if name == layerPilots && f.Properties["pilot"] != true {
+						t.Errorf("%s in the pilots layer is no pilot", code)
+					}
+					mp := multiPolygon(f.Geometry)
+					lab, _ := f.Properties["label"].([]any)
+					if len(lab) != 2 {
+						t.Fatalf("%s: label %v", code, f.Properties["label"])
+					}
+					pt := orb.Point{lab[0].(float64), lab[1].(float64)}
+					if !planar.MultiPolygonContains(mp, pt) && !onBoundary(mp, pt) {
+						t.Errorf("%s %s: label %v outside its geometry", code, f.Properties["name"], pt)
+					}
+					for _, p := range mp {
+						for _, r := range p {
+							for _, c := range r {
+								for _, v := range c {
+									total++
+									if decimals(v) > coarse {
+										fine++
+									}
+									if d := decimals(v); d > dec {
+										t.Fatalf("%s: coordinate %v has %d decimals, want at most %d", code, v, d, dec)
+									}
+								}
+							}
+						}
+					}
+				}
+				if total >= 1000 && fine*10 > total { // tiny layers are all refined vertices
+					t.Errorf("%d of %d coordinates have more than zoom %d's %d decimals", fine, total, zoom, coarse)
+				}
+			})
+		}
+	}
+}
+
+func TestLayerCounts(t *testing.T) {
+	f := shared(t)
+	count := func(path string) (n, pilots int) {
+		t.Helper()
+		fc := getLayer(t, path)
+		for _, f := range fc.Features {
+			if f.Properties["pilot"] == true {
+				pilots++
+			}
+		}
+		return len(fc.Features), pilots
+	}
+	if n, _ := count("/api/v1/layers/provinces"); n != 34 {
+		t.Errorf("%d provinces, want 34", n)
+	}
+	units, unitPilots := count("/api/v1/layers/units?zoom=4")
+	if units != len(f.ds.Boundaries.Units.Features) {
+		t.Errorf("%d units, want %d", units, len(f.ds.Boundaries.Units.Features))
+	}
+	pilots, _ := count("/api/v1/layers/pilots?zoom=4")
+	if pilots != unitPilots || pilots < 100 || pilots > 108 {
+		t.Errorf("pilots layer has %d features, the units layer %d pilots; want the same, about 108", pilots, unitPilots)
+	}
+	if n, _ := count("/api/v1/layers/nanhai?zoom=4"); n != 1 {
+		t.Errorf("nanhai: %d features", n)
+	}
+	// A bbox around Beijing keeps Beijing's districts and drops most units.
+	fc := getLayer(t, "/api/v1/layers/units?zoom=8&bbox=115.5,39.5,117.5,41")
+	codes := map[string]bool{}
+	for _, f := range fc.Features {
+		codes[f.ID.(string)] = true
+	}
+	if !codes["110101"] || !codes["110105"] || codes["650100"] || len(fc.Features) > units/4 {
+		t.Errorf("bbox around Beijing: %d features, 东城区 %v, 乌鲁木齐 %v", len(fc.Features), codes["110101"], codes["650100"])
+	}
+	fc = getLayer(t, "/api/v1/layers/units?zoom=4&bbox=-10,-10,0,0")
+	if len(fc.Features) != 0 {
+		t.Errorf("bbox off China: %d features", len(fc.Features))
+	}
+}
+
+// TestLayerSizeTarget: the provinces and units layers at national zoom
+// together at most 250 KB gzipped (issue 4).
+func TestLayerSizeTarget(t *testing.T) {
+	h := newTestRouter(t)
+	total := 0
+	for _, name := range []string{layerProvinces, layerUnits} {
+		r := get(t, h, "/api/v1/layers/"+name+"?zoom=4", "Accept-Encoding: gzip")
+		if r.Header().Get("Content-Encoding") != "gzip" {
+			t.Fatalf("%s not gzipped", name)
+		}
+		total += len(r.body)
+	}
+	if total > 250_000 {
+		t.Errorf("provinces + units at z=4: %d bytes gzipped, want ≤ 250 KB", total)
+	}
+	t.Logf("provinces + units at z=4: %d bytes gzipped", total)
+}
+
+func TestLayerBadParameters(t *testing.T) {
+	h := newTestRouter(t)
+	for _, tc := range []struct{ query, param string }{
+		{"zoom=x", "zoom"},
+		{"zoom=4.5", "zoom"},
+		{"zoom=-1", "zoom"},
+		{"zoom=19", "zoom"},
+		{"zoom=30", "zoom"},
+		{"zoom=4&zoom=5", "zoom"},
+		{"bbox=1,2,3", "bbox"},
+		{"bbox=1,2,3,4,5", "bbox"},
+		{"bbox=", "bbox"},
+		{"bbox=a,b,c,d", "bbox"},
+		{"bbox=120,30,110,40", "bbox"}, // minLon > maxLon
+		{"bbox=110,40,120,30", "bbox"}, // minLat > maxLat
+		{"bbox=110,-95,120,30", "bbox"},
+		{"bbox=-190,30,120,40", "bbox"},
+		{"bbox=NaN,30,120,40", "bbox"},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			wantStatus(t, get(t, h, "/api/v1/layers/units?"+tc.query), 400, tc.param)
+		})
+	}
+	wantStatus(t, get(t, h, "/api/v1/layers/counties"), 404, "layer")
+	wantStatus(t, get(t, h, "/api/v1/layers/Units"), 404, "layer")
+}
+
+func multiPolygon(g orb.Geometry) orb.MultiPolygon {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return orb.MultiPolygon{g}
+	case orb.MultiPolygon:
+		return g
+	}
+	return nil
+}
+
+// onBoundary reports whether p lies on a ring of mp (a label may sit on an
+// edge after rounding).
+func onBoundary(mp orb.MultiPolygon, p orb.Point) bool {
+	for _, poly := range mp {
+		for _, r := range poly {
+			for i := 0; i+1 < len(r); i++ {
+				if planar.DistanceFromSegment(r[i], r[i+1], p) < 1e-9 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func decimals(v float64) int {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		return len(s) - i - 1
+	}
+	return 0
+}

@@ -1,0 +1,221 @@
+package server
+
+import (
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"pilotmap/internal/layer"
+	"pilotmap/internal/store"
+)
+
+// Limits of the query parameters.
+const (
+	maxQueryRunes   = 64      // q of /units and /search
+	maxSearchLimit  = 100     // limit of /search
+	defaultSearch   = 20      // its default
+	defaultOGCLimit = 10      // limit of OGC items (the standard's example default)
+	maxOGCLimit     = 10000   // and its maximum
+	maxOGCOffset    = 1 << 30 // offsets beyond every collection's size
+)
+
+// params reads a request's query parameters with defaults and limits; each
+// method returns a 400 problem naming the parameter when its value is bad.
+type params struct{ q url.Values }
+
+func queryParams(u *url.URL) params { return params{u.Query()} }
+
+// value returns the parameter's single value; given twice is an error.
+func (p params) value(name string) (string, bool, error) {
+	vs, ok := p.q[name]
+	if !ok {
+		return "", false, nil
+	}
+	if len(vs) > 1 {
+		return "", false, badParam(name, "given %d times, want at most once", len(vs))
+	}
+	return vs[0], true, nil
+}
+
+// int reads an integer in [min, max], def when absent.
+func (p params) int(name string, def, lo, hi int) (int, error) {
+	s, ok, err := p.value(name)
+	if err != nil || !ok {
+		return def, err
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, badParam(name, "want an integer %d–%d, got %q", lo, hi, clip(s))
+	}
+	return n, nil
+}
+
+// zoom reads the layer zoom, 0–layer.MaxZoom, default 4.
+func (p params) zoom() (int, error) { return p.int("zoom", 4, 0, layer.MaxZoom) }
+
+// bbox reads minLon,minLat,maxLon,maxLat in WGS 84; the zero Bound when
+// absent. Latitudes must lie within ±90, longitudes within ±180 and each
+// min not above its max.
+func (p params) bbox() (orb.Bound, error) {
+	s, ok, err := p.value("bbox")
+	if err != nil || !ok {
+		return orb.Bound{}, err
+	}
+	return parseBBox(s)
+}
+
+func parseBBox(s string) (orb.Bound, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return orb.Bound{}, badParam("bbox", "want 4 numbers minLon,minLat,maxLon,maxLat, got %d in %q", len(parts), clip(s))
+	}
+	var v [4]float64
+	for i, part := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return orb.Bound{}, badParam("bbox", "number %d is %q, not a number", i+1, clip(part))
+		}
+		v[i] = f
+	}
+	switch {
+	case v[0] < -180 || v[2] > 180 || v[0] > 180 || v[2] < -180:
+		return orb.Bound{}, badParam("bbox", "longitudes must lie within -180..180, got %g and %g", v[0], v[2])
+	case v[1] < -90 || v[3] > 90 || v[1] > 90 || v[3] < -90:
+		return orb.Bound{}, badParam("bbox", "latitudes must lie within -90..90, got %g and %g", v[1], v[3])
+	case v[0] > v[2]:
+		return orb.Bound{}, badParam("bbox", "minLon %g is greater than maxLon %g", v[0], v[2])
+	case v[1] > v[3]:
+		return orb.Bound{}, badParam("bbox", "minLat %g is greater than maxLat %g", v[1], v[3])
+	}
+	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+}
+
+// text reads a free-text parameter: trimmed, valid UTF-8, at most
+// maxQueryRunes runes, no control characters.
+func (p params) text(name string, required bool) (string, error) {
+	s, ok, err := p.value(name)
+	if err != nil {
+		return "", err
+	}
+	s = strings.TrimSpace(s)
+	if !ok || s == "" {
+		if required {
+			return "", badParam(name, "required, give a name or a code")
+		}
+		return "", nil
+	}
+	if !utf8.ValidString(s) {
+		return "", badParam(name, "not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(s); n > maxQueryRunes {
+		return "", badParam(name, "%d characters, at most %d allowed", n, maxQueryRunes)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return "", badParam(name, "control character %U not allowed", r)
+		}
+	}
+	return s, nil
+}
+
+// provinceCode reads a province code (six digits ending in 0000); ""
+// when absent. Whether the province exists is the caller's check.
+func (p params) provinceCode(name string) (string, error) {
+	s, ok, err := p.value(name)
+	if err != nil || !ok || s == "" {
+		return "", err
+	}
+	if !isCode(s) || !strings.HasSuffix(s, "0000") {
+		return "", badParam(name, "want a six-digit province code such as 130000, got %q", clip(s))
+	}
+	return s, nil
+}
+
+// status reads a pilot unit status.
+func (p params) status() (store.Status, error) {
+	s, ok, err := p.value("status")
+	if err != nil || !ok || s == "" {
+		return "", err
+	}
+	st := store.Status(s)
+	if !st.Valid() {
+		return "", badParam("status", "want %s or %s, got %q", store.StatusActive, store.StatusRevoked, clip(s))
+	}
+	return st, nil
+}
+
+// only rejects parameters other than the allowed ones (OGC API Features
+// requires a 400 for unknown parameters).
+func (p params) only(allowed ...string) error {
+	for k := range p.q {
+		known := false
+		for _, a := range allowed {
+			known = known || k == a
+		}
+		if !known {
+			return badParam(k, "unknown parameter; this endpoint takes %s", strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
+
+// isCode reports whether s is a six-digit division code.
+func isCode(s string) bool {
+	if len(s) != 6 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// pathCode checks a division code taken from the path.
+func pathCode(name, s string) (string, error) {
+	if !isCode(s) {
+		return "", badParam(name, "want a six-digit division code, got %q", clip(s))
+	}
+	return s, nil
+}
+
+// tileParams parses z, x and y of a tile path and checks the tile exists.
+func tileParams(zs, xs, ys string) (maptile.Tile, error) {
+	z, err := strconv.Atoi(zs)
+	if err != nil || z < 0 || z > layer.MaxZoom {
+		return maptile.Tile{}, badParam("z", "want an integer 0–%d, got %q", layer.MaxZoom, clip(zs))
+	}
+	n := 1 << z
+	x, err := strconv.Atoi(xs)
+	if err != nil || x < 0 || x >= n {
+		return maptile.Tile{}, badParam("x", "want an integer 0–%d at zoom %d, got %q", n-1, z, clip(xs))
+	}
+	y, err := strconv.Atoi(ys)
+	if err != nil || y < 0 || y >= n {
+		return maptile.Tile{}, badParam("y", "want an integer 0–%d at zoom %d, got %q", n-1, z, clip(ys))
+	}
+	t := maptile.New(uint32(x), uint32(y), maptile.Zoom(z))
+	if !t.Valid() {
+		return maptile.Tile{}, badParam("z", "tile %d/%d/%d does not exist", z, x, y)
+	}
+	return t, nil
+}
+
+// clip shortens a value quoted back in an error message.
+func clip(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return s
+	}
+	i := max
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}

@@ -1,0 +1,191 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Cache-Control values.
+const (
+	// API documents may change with any import: clients revalidate with
+	// their ETag every time (a cheap 304).
+	cacheRevalidate = "no-cache"
+	// Layers and tiles: a map may keep them a minute before revalidating.
+	cacheGeometry = "public, max-age=60"
+)
+
+// minGzip is the size below which a body is sent uncompressed.
+const minGzip = 1024
+
+// representation is a response body ready to send, with its gzip form and
+// strong ETags: built once and, for layers and tiles, kept in the cache.
+type representation struct {
+	status       int    // 200, or 204 for an empty tile
+	body         []byte // identity
+	gz           []byte // gzip, nil when not smaller or too small to bother
+	etag, gzETag []string
+	ctype        []string
+	cacheControl []string
+}
+
+func (r *representation) size() int64 { return int64(len(r.body) + len(r.gz) + 256) }
+
+// newRepresentation hashes body for its ETag and compresses it at level
+// (gzip.BestSpeed for one-off responses, a higher level for cached ones).
+func (s *server) newRepresentation(ctype, cacheControl string, body []byte, level int) *representation {
+	sum := sha256.Sum256(body)
+	tag := base64.RawURLEncoding.EncodeToString(sum[:18])
+	rep := &representation{
+		status:       http.StatusOK,
+		body:         body,
+		etag:         []string{`"` + tag + `"`},
+		gzETag:       []string{`"` + tag + `-gz"`},
+		ctype:        []string{ctype},
+		cacheControl: []string{cacheControl},
+	}
+	if len(body) >= minGzip {
+		if gz := s.gzip(body, level); len(gz) < len(body) {
+			rep.gz = gz
+		}
+	}
+	return rep
+}
+
+// emptyRepresentation is a 204 No Content.
+func emptyRepresentation(cacheControl string) *representation {
+	return &representation{
+		status:       http.StatusNoContent,
+		etag:         []string{`"empty"`},
+		gzETag:       []string{`"empty"`},
+		cacheControl: []string{cacheControl},
+	}
+}
+
+func (s *server) gzip(body []byte, level int) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(body)/4 + 64)
+	zw, _ := gzip.NewWriterLevel(&buf, level) // level is one of the constants
+	zw.Write(body)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// serve writes rep: 304 when If-None-Match names it, gzip when the client
+// accepts it.
+func serve(w http.ResponseWriter, r *http.Request, rep *representation) {
+	h := w.Header()
+	useGzip := rep.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding"))
+	etag := rep.etag
+	if useGzip {
+		etag = rep.gzETag
+	}
+	h["Etag"] = etag
+	h["Cache-Control"] = rep.cacheControl
+	if rep.gz != nil {
+		h["Vary"] = varyAcceptEncoding
+	}
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, rep.etag[0], rep.gzETag[0]) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if rep.status == http.StatusNoContent {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	h["Content-Type"] = rep.ctype
+	h["X-Content-Type-Options"] = nosniff
+	body := rep.body
+	if useGzip {
+		h["Content-Encoding"] = gzipEncoding
+		body = rep.gz
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(rep.status)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+var (
+	varyAcceptEncoding = []string{"Accept-Encoding"}
+	nosniff            = []string{"nosniff"}
+	gzipEncoding       = []string{"gzip"}
+)
+
+// writeJSON marshals v and serves it with an ETag and gzip.
+func (s *server) writeJSON(w http.ResponseWriter, r *http.Request, ctype string, v any) error {
+	body, err := marshalJSON(v)
+	if err != nil {
+		return err
+	}
+	serve(w, r, s.newRepresentation(ctype, cacheRevalidate, body, gzip.BestSpeed))
+	return nil
+}
+
+const (
+	ctypeJSON    = "application/json"
+	ctypeGeoJSON = "application/geo+json"
+)
+
+// marshalJSON encodes v without HTML escaping, with a final newline.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// acceptsGzip reads an Accept-Encoding header: gzip (or x-gzip, or *) with
+// a q-value above 0.
+func acceptsGzip(header string) bool {
+	if header == "" {
+		return false
+	}
+	star := false
+	for part := range strings.SplitSeq(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		q := 1.0
+		for p := range strings.SplitSeq(params, ";") {
+			k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
+			}
+		}
+		switch name {
+		case "gzip", "x-gzip":
+			return q > 0
+		case "*":
+			star = q > 0
+		}
+	}
+	return star
+}
+
+// etagMatch reports whether an If-None-Match header names one of tags
+// (weak comparison, as RFC 9110 prescribes for If-None-Match).
+func etagMatch(header string, tags ...string) bool {
+	if strings.TrimSpace(header) == "*" {
+		return true
+	}
+	for part := range strings.SplitSeq(header, ",") {
+		t := strings.TrimPrefix(strings.TrimSpace(part), "W/")
+		for _, tag := range tags {
+			if t == tag {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,192 @@
+package server
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+	"strings"
+
+	"pilotmap/internal/coverage"
+	"pilotmap/internal/gazetteer"
+	"pilotmap/internal/store"
+)
+
+// searchHit is one result of /api/v1/search.
+type searchHit struct {
+	Code           string `json:"code"`
+	Name           string `json:"name"`
+	Level          string `json:"level"`
+	ProvinceCode   string `json:"province_code"`
+	ComparableCode string `json:"comparable_code"`
+	Pilot          bool   `json:"pilot"`
+	MatchedBy      string `json:"matched_by"`
+
+	rank int // lower is better
+}
+
+// How a hit matched, best first.
+const (
+	rankCodeExact = iota
+	rankNameExact
+	rankWrittenExact
+	rankShortForm
+	rankNamePrefix
+	rankCodePrefix
+	rankNameSubstring
+	rankWrittenSubstring
+)
+
+// levelRank orders levels: provinces, prefectures, counties.
+func levelRank(level string) int {
+	switch gazetteer.Level(level) {
+	case gazetteer.Province:
+		return 0
+	case gazetteer.Prefecture:
+		return 1
+	}
+	return 2
+}
+
+// GET /api/v1/search?q=&limit=
+func (s *server) getSearch(w http.ResponseWriter, r *http.Request) error {
+	p := queryParams(r.URL)
+	q, err := p.text("q", true)
+	if err != nil {
+		return err
+	}
+	limit, err := p.int("limit", defaultSearch, 1, maxSearchLimit)
+	if err != nil {
+		return err
+	}
+	sn, err := s.snapshot(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, ctypeJSON, search(s.data.Gazetteer, sn, q, limit))
+}
+
+// search finds the divisions a user may mean by q: provinces, comparable
+// units and pilot units below that level, by official name, by the forms
+// the gazetteer's matcher reads (short forms, names without suffix,
+// aliases, old names), by the names the notices wrote, and by code (also a
+// code no longer in use). Best first: exact code or name, a notice's exact
+// spelling, the matcher's forms, then prefixes, then substrings; within a
+// rank provinces before prefectures before counties, pilots first, then by
+// code.
+func search(g *gazetteer.Gazetteer, sn *snapshot, q string, limit int) []searchHit {
+	hits := map[string]*searchHit{}
+	add := func(d gazetteer.Division, rank int, by string) {
+		if h, ok := hits[d.Code]; ok {
+			if rank < h.rank {
+				h.rank, h.MatchedBy = rank, by
+			}
+			return
+		}
+		h := &searchHit{Code: d.Code, Name: d.Name, Level: string(d.Level), ProvinceCode: d.ProvinceCode(), MatchedBy: by, rank: rank}
+		if d.Level == gazetteer.Province {
+			h.Pilot = sn.pilotProvinces[d.Code]
+		} else {
+			if c, ok := g.ComparableOf(d.Code); ok {
+				h.ComparableCode = c.Code
+			}
+			h.Pilot = sn.comparable[d.Code].pilot() || hasActive(sn, d.Code)
+		}
+		hits[d.Code] = h
+	}
+
+	// The divisions searched by name: provinces, comparable units and the
+	// pilot units below them.
+	candidates := g.Provinces()
+	candidates = append(candidates, g.ComparableUnits("")...)
+	for code := range sn.byCode {
+		if d, ok := g.Division(code); ok && d.Level != gazetteer.Province && !g.IsComparable(code) {
+			candidates = append(candidates, d)
+		}
+	}
+	lq := strings.ToLower(q)
+	digits := strings.Trim(q, "0123456789") == ""
+	for _, d := range candidates {
+		switch {
+		case d.Name == q:
+			add(d, rankNameExact, "name")
+		case strings.HasPrefix(d.Name, q):
+			add(d, rankNamePrefix, "name")
+		case strings.Contains(strings.ToLower(d.Name), lq):
+			add(d, rankNameSubstring, "name")
+		}
+		if digits && len(q) < 6 && strings.HasPrefix(d.Code, q) {
+			add(d, rankCodePrefix, "code")
+		}
+	}
+	if digits && len(q) == 6 {
+		if d, ok := g.Division(q); ok {
+			add(d, rankCodeExact, "code")
+		} else if a, ok := g.ByOldCode(q); ok {
+			if d, ok := g.Division(a.Code); ok {
+				add(d, rankCodeExact, "code")
+			}
+		}
+	}
+	if !digits {
+		// The matcher's forms, in every province; approximate matches are
+		// left to the notices' import, where a person reviews them.
+		if m, _, ok := g.ResolveProvince(q); ok && m.Rule != gazetteer.RuleExact && m.Rule != gazetteer.RuleApproximate {
+			add(m.Division, rankShortForm, "short_form")
+		}
+		for _, p := range g.Provinces() {
+			if !coverage.InProgram(p.Code) {
+				continue
+			}
+			if m, _, ok := g.MatchUnit(p.Code, q); ok && m.Rule != gazetteer.RuleExact && m.Rule != gazetteer.RuleApproximate {
+				add(m.Division, rankShortForm, "short_form")
+			}
+		}
+		// The names as the notices wrote them.
+		for _, u := range sn.units {
+			d, ok := g.Division(u.Code)
+			if !ok {
+				continue
+			}
+			switch {
+			case u.Written == q:
+				add(d, rankWrittenExact, "written")
+			case strings.Contains(u.Written, q):
+				add(d, rankWrittenSubstring, "written")
+			}
+		}
+	}
+
+	out := make([]searchHit, 0, len(hits))
+	for _, h := range hits {
+		out = append(out, *h)
+	}
+	slices.SortFunc(out, func(a, b searchHit) int {
+		if c := cmp.Compare(a.rank, b.rank); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(levelRank(a.Level), levelRank(b.Level)); c != 0 {
+			return c
+		}
+		if a.Pilot != b.Pilot {
+			if a.Pilot {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.Code, b.Code)
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// hasActive reports whether the division is itself an active pilot unit.
+func hasActive(sn *snapshot, code string) bool {
+	for _, u := range sn.byCode[code] {
+		if u.Status == store.StatusActive {
+			return true
+		}
+	}
+	return false
+}
