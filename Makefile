@@ -4,14 +4,30 @@ GO ?= go
 BIN := bin/pilotmap
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: all build web run test vet geodata bench clean
+.PHONY: all build web run test vet geodata bench clean test-web test-browser bench-web
 
 all: build
 
 ## web: build the frontend into web/dist (embedded by the Go binary)
-web:
-	mkdir -p web/dist
-	cp web/src/index.html web/dist/index.html
+web: web/node_modules/.package-lock.json
+	cd web && npm run build
+
+# npm ci only when package.json or the lock file changed since the last install.
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+## test-web: the frontend's pure logic (colour classes, URL state, labels, i18n)
+test-web: web/node_modules/.package-lock.json
+	node --test web/test/
+
+## test-browser: the web map in headless Chromium against bin/pilotmap (skips without /usr/bin/chromium)
+test-browser: build
+	node --test web/e2e/
+
+## bench-web: bytes and time to the first national view in headless Chromium
+bench-web: build
+	bash bench/web.sh
 
 ## build: the binary at bin/pilotmap, web assets included
 build: web
@@ -25,9 +41,10 @@ vet:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 
-## test: every test (Go, and later the browser tests)
-test: web vet
+## test: every test (Go, the frontend's logic, the browser tests)
+test: web vet test-web
 	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory test-browser
 
 ## geodata: rebuild geodata/ from the npm packages (needs npm and the registry)
 geodata:

@@ -228,6 +228,7 @@ async function main() {
       body.dataset.renderedUnits = String(r.units);
       body.dataset.renderedPilots = String(r.pilots);
       body.dataset.mapReady = 'true';
+      performance.mark('pilotmap:ready');
     }),
   );
 }

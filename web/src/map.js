@@ -84,7 +84,20 @@ export class CoverageMap {
   fitNational(animate = true) {
     // On a narrow map keep 台湾 clear of the inset in the lower right.
     const narrow = this.map.getSize().x < 520;
-    this.map.fitBounds(NATIONAL_BOUNDS, { paddingTopLeft: [6, 6], paddingBottomRight: [narrow ? 30 : 6, 6], animate });
+    this.fitBounds(NATIONAL_BOUNDS, { paddingTopLeft: [6, 6], paddingBottomRight: [narrow ? 30 : 6, 6], animate });
+  }
+
+  /**
+   * fitBounds fits the view, after any zoom animation in progress (Leaflet
+   * drops a new animated zoom while one runs); the last request wins.
+   */
+  fitBounds(bounds, options) {
+    const seq = (this.fitSeq = (this.fitSeq || 0) + 1);
+    const go = () => {
+      if (seq === this.fitSeq) this.map.fitBounds(bounds, options);
+    };
+    if (this.map._animatingZoom) this.map.once('zoomend', () => setTimeout(go, 0));
+    else go();
   }
 
   /** weights scale lines with the screen (see main.js's scale). */
@@ -164,6 +177,27 @@ export class CoverageMap {
       if (provinceProps(l.feature).pilot_province) l.bringToFront();
     });
 
+    // Tag every path with its code, so tests and styles can find a feature.
+    // Keyboard: the 34 provinces are tab stops (Enter opens one, focus shows
+    // the tooltip); the hundreds of units are reached from the panel lists.
+    for (const group of [this.provincesLayer, this.unitsLayer, this.pilotsLayer, this.outlinesLayer]) {
+      group.eachLayer((l) => {
+        const el = l.getElement();
+        if (!el) return;
+        el.setAttribute('data-code', l.feature.properties.code);
+        el.setAttribute('tabindex', group === this.provincesLayer ? '0' : '-1');
+      });
+    }
+    this.provincesLayer.eachLayer((l) => {
+      const el = l.getElement();
+      el?.setAttribute('role', 'button');
+      el?.setAttribute('aria-label', l.feature.properties.name);
+      el?.addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        this.opts.onFeature?.({ kind: 'province', code: l.feature.properties.code, province_code: l.feature.properties.code });
+      });
+    });
     this.highlightLayer = L.layerGroup().addTo(map);
     this.inset.setData(provincesFC, nanhaiFC);
     this.applyToggles();
@@ -338,8 +372,8 @@ export class CoverageMap {
       this.highlightLayer.addLayer(copy);
       return src.getBounds();
     };
-    let bounds = null;
-    if (province) bounds = hl(province, { color: PALETTE.fullPromotion, weight: this.w(3), opacity: 1, fill: false });
+    // The veil marks the selected province; its outline keeps its own style.
+    let bounds = province ? this.byCode.outlines.get(province)?.getBounds() || null : null;
     if (unit) {
       hl(unit, { color: '#ffffff', weight: this.w(6), opacity: 0.95, fill: false });
       bounds = hl(unit, { color: PALETTE.selected, weight: this.w(3), opacity: 1, fill: false }) || bounds;
@@ -347,7 +381,7 @@ export class CoverageMap {
     if (fit) {
       if (bounds) {
         const maxZoom = unit ? 9 : 8;
-        this.map.fitBounds(bounds, { padding: [this.w(28), this.w(28)], maxZoom });
+        this.fitBounds(bounds, { padding: [this.w(28), this.w(28)], maxZoom });
       } else if (!province) this.fitNational();
     }
     this.updateLabels();
@@ -468,7 +502,7 @@ export class CoverageMap {
       for (const [code, layer] of this.byCode.units) {
         const p = layer.feature.properties;
         if (seen.has(code) || !inSel(p.province_code)) continue;
-        add('u' + code, p.name, p.label || centroidOf(layer), 'pm-label-unit', 11 * s, 2000 + (code === this.selectedUnit ? 1000 : 0) + Math.min((p.area_km2 || 0) / 1e3, 999), false);
+        add('u' + code, p.name, p.label || centroidOf(layer), 'pm-label-unit', 11.5 * s, 2000 + (code === this.selectedUnit ? 1000 : 0) + Math.min((p.area_km2 || 0) / 1e3, 999), false);
       }
     }
     const kept = placeLabels(candidates, { width: size.x, height: size.y, pad: 2 * s, obstacles: this.obstacles() });

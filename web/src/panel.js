@@ -41,6 +41,11 @@ export class Panel {
     this.unit = null;
   }
 
+  /** placeholderRegions stands in before the data, so the table keeps its size. */
+  placeholderRegions() {
+    return [1, 2, 3, 4].map((i) => ({ key: 'r' + i, name: '\u00a0', units: NaN, coverage: NaN, provinces_with_units: NaN, provinces: [] }));
+  }
+
   setData(data) {
     this.data = data;
     this.render();
@@ -68,7 +73,7 @@ export class Panel {
     const inDetail = !!this.province;
     $('dash').hidden = inDetail;
     $('detail').hidden = !inDetail;
-    if (this.data) this.renderDashboard();
+    this.renderDashboard();
     if (inDetail) this.renderDetail();
   }
 
@@ -103,10 +108,14 @@ export class Panel {
 
   renderDashboard() {
     const lang = this.lang;
+    if (!this.data) {
+      this.renderRegions([]);
+      return;
+    }
     const { stats, provinceStats, regions } = this.data;
     const mainland = provinceStats || [];
     $('s-units').textContent = formatNumber(lang, stats.units);
-    $('s-units-note').textContent = t(lang, 'statCovered', { covered: formatNumber(lang, stats.covered_units), comparable: formatNumber(lang, stats.comparable_units) });
+    $('s-units-note').textContent = t(lang, 'statUnitsNote', { n: formatNumber(lang, stats.provinces_with_units) });
     $('s-provinces').textContent = formatNumber(lang, stats.provinces_with_units);
     $('s-provinces-note').textContent = t(lang, 'statOfProvinces', { n: mainland.length });
     $('s-pilot-provinces').textContent = formatNumber(lang, stats.pilot_provinces);
@@ -115,28 +124,7 @@ export class Panel {
     $('s-area').textContent = formatArea(lang, stats.covered_area_km2);
     $('s-area-note').textContent = stats.area_km2 ? t(lang, 'statAreaShare', { share: formatPercent(lang, stats.covered_area_km2 / stats.area_km2) }) : '';
 
-    // Regions side by side: a table with one column per region.
-    const rs = regions || [];
-    const cell = (tag, attrs, ...c) => el(tag, attrs, ...c);
-    const row = (label, f, cls) => cell('tr', { class: cls }, cell('th', { scope: 'row', text: label }), ...rs.map((r) => cell('td', {}, f(r))));
-    $('regions').replaceChildren(
-      cell(
-        'table',
-        { class: 'regions-table' },
-        cell('thead', {}, cell('tr', {}, cell('td', {}), ...rs.map((r) => cell('th', { scope: 'col', 'data-region': r.key, text: lang === 'en' ? r.name_en || r.name : r.name })))),
-        cell(
-          'tbody',
-          {},
-          row(t(lang, 'regionUnits'), (r) => formatNumber(lang, r.units), 'row-units'),
-          row(t(lang, 'regionCoverage'), (r) => [
-            formatPercent(lang, r.coverage),
-            el('span', { class: 'region-meter', 'aria-hidden': 'true' }, el('span', { style: `width:${Math.min(100, (r.coverage || 0) * 100).toFixed(1)}%` })),
-          ]),
-          row(t(lang, 'regionProvinces'), (r) => `${formatNumber(lang, r.provinces_with_units)} / ${formatNumber(lang, (r.provinces || []).length)}`),
-        ),
-      ),
-    );
-
+    this.renderRegions(regions);
     // Units per province, sorted.
     const rows = [...mainland].sort((a, b) => b.units - a.units || b.coverage - a.coverage || a.code.localeCompare(b.code));
     const max = Math.max(1, ...rows.map((r) => r.units));
@@ -159,6 +147,31 @@ export class Panel {
             el('span', { class: 'bar-track', 'aria-hidden': 'true' }, el('span', { class: 'bar-fill', style: `width:${((r.units / max) * 100).toFixed(1)}%` })),
             el('span', { class: 'bar-value', text: r.units ? formatNumber(lang, r.units) : t(lang, 'noPilots') }),
           ),
+        ),
+      ),
+    );
+  }
+
+  /** renderRegions draws the regions side by side: one column per region. */
+  renderRegions(regions) {
+    const lang = this.lang;
+    const rs = regions && regions.length ? regions : this.placeholderRegions();
+    const cell = (tag, attrs, ...c) => el(tag, attrs, ...c);
+    const row = (label, f, cls) => cell('tr', { class: cls }, cell('th', { scope: 'row', text: label }), ...rs.map((r) => cell('td', {}, f(r))));
+    $('regions').replaceChildren(
+      cell(
+        'table',
+        { class: 'regions-table' },
+        cell('thead', {}, cell('tr', {}, cell('td', {}), ...rs.map((r) => cell('th', { scope: 'col', 'data-region': r.key, text: lang === 'en' ? r.name_en || r.name : r.name })))),
+        cell(
+          'tbody',
+          {},
+          row(t(lang, 'regionUnits'), (r) => formatNumber(lang, r.units), 'row-units'),
+          row(t(lang, 'regionCoverage'), (r) => [
+            formatPercent(lang, r.coverage),
+            el('span', { class: 'region-meter', 'aria-hidden': 'true' }, el('span', { style: `width:${Math.min(100, (r.coverage || 0) * 100).toFixed(1)}%` })),
+          ]),
+          row(t(lang, 'regionProvinces'), (r) => `${formatNumber(lang, r.provinces_with_units)} / ${formatNumber(lang, (r.provinces || []).length)}`),
         ),
       ),
     );

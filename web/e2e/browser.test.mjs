@@ -1,0 +1,371 @@
+// Browser tests of the web map in real headless Chromium (Debian's
+// /usr/bin/chromium, driven by playwright-core), against the real server:
+// bin/pilotmap serve on a free loopback port with a fresh database.
+//
+//   make test-browser            (builds bin/pilotmap and web/dist first)
+//   PILOTMAP_URL=http://127.0.0.1:8090 node --test web/e2e/   (a running server)
+//
+// Screenshots go to test-artifacts/ at the repository root.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARTIFACTS = path.join(repo, 'test-artifacts');
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const READY = 'body[data-map-ready="true"]';
+const LOCAL = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+// Why the browser tests cannot run here, if they cannot: they then skip,
+// saying so, instead of failing.
+let unavailable = fs.existsSync(CHROMIUM) ? '' : `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests`;
+
+/** browserTest declares a test that skips with the reason when unavailable. */
+function browserTest(name, fn) {
+  test(name, async (t) => {
+    if (unavailable) {
+      t.skip(unavailable);
+      return;
+    }
+    await fn(t);
+  });
+}
+
+let server; // child process
+let base; // http://127.0.0.1:PORT
+let context; // playwright persistent context
+let tmp;
+const consoleErrors = [];
+const offsite = [];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHTTP(url, ms, proc) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    if (proc && proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return res;
+      last = new Error(`${url}: ${res.status}`);
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw last || new Error(`timeout waiting for ${url}`);
+}
+
+async function startServer() {
+  if (process.env.PILOTMAP_URL) return process.env.PILOTMAP_URL.replace(/\/$/, '');
+  const bin = process.env.PILOTMAP_BIN || path.join(repo, 'bin', 'pilotmap');
+  if (!fs.existsSync(bin)) throw new Error(`${bin} not found: run make build (or make test-browser)`);
+  const port = await freePort();
+  const db = path.join(tmp, 'pm.db');
+  let log = '';
+  const start = (args) => {
+    log = '';
+    server = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PILOTMAP_TILES_URL: '' } });
+    server.stdout.on('data', (d) => (log += d));
+    server.stderr.on('data', (d) => (log += d));
+  };
+  const url = `http://127.0.0.1:${port}`;
+  start(['serve', '--addr', `127.0.0.1:${port}`, '--db', db]);
+  try {
+    await waitHTTP(url + '/healthz', 30000, server);
+  } catch (err) {
+    if (!/flag provided but not defined: -db/.test(log)) throw new Error(`server did not start: ${err.message}\n${log}`);
+    // A server from before the database existed: serve the embedded defaults.
+    start(['serve', '--addr', `127.0.0.1:${port}`]);
+    await waitHTTP(url + '/healthz', 30000, server);
+  }
+  const ready = await fetch(url + '/readyz').catch(() => null);
+  if (ready && ready.status === 503) await waitHTTP(url + '/readyz', 60000, server);
+  return url;
+}
+
+async function shot(page, t, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, name);
+  await page.screenshot({ path: file });
+  t.diagnostic(`screenshot: ${file}`);
+  return file;
+}
+
+async function newPage(viewport) {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+
+async function openMap(page, hash = '') {
+  await page.goto(base + '/' + hash);
+  await page.waitForSelector(READY, { state: 'attached', timeout: 20000 });
+}
+
+before(async () => {
+  if (unavailable) return;
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pilotmap-e2e-'));
+  base = await startServer();
+  // A server without the HTTP API (docs/api.md) yet cannot show the map.
+  const cfg = await fetch(base + '/api/v1/config');
+  if (cfg.status === 404) {
+    unavailable = `${base}/api/v1/config: 404: this pilotmap serve has no /api/v1 yet, so the map cannot load`;
+    return;
+  }
+  if (!cfg.ok) throw new Error(`${base}/api/v1/config: ${cfg.status}`);
+  const { chromium } = await import('playwright-core');
+  context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1600, height: 900 },
+    locale: 'zh-CN',
+  });
+  await context.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.protocol === 'data:' || u.protocol === 'blob:' || LOCAL.has(u.hostname)) return route.continue();
+    offsite.push(u.href);
+    return route.abort();
+  });
+  context.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!(u.protocol === 'data:' || u.protocol === 'blob:' || LOCAL.has(u.hostname))) offsite.push(u.href);
+  });
+});
+
+after(async () => {
+  await context?.close();
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  }
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+browserTest('national view: drawn, 108 pilots, inset, legend, attribution, no layout shift', async (t) => {
+  const page = await newPage({ width: 1600, height: 900 });
+  // Record layout shifts from the first paint on.
+  await page.addInitScript(() => {
+    window.__cls = 0;
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await openMap(page);
+  const stats = await (await fetch(base + '/api/v1/stats')).json();
+  const ds = await page.evaluate(() => ({ ...document.body.dataset }));
+  assert.equal(ds.mapReady, 'true');
+  assert.equal(Number(ds.renderedPilots), 108, 'pilot units drawn');
+  assert.equal(Number(ds.renderedPilots), stats.units, 'pilot units drawn = /api/v1/stats units');
+  assert.ok(Number(ds.renderedUnits) >= 440, `unit features drawn: ${ds.renderedUnits}`);
+
+  const facts = await page.evaluate(() => {
+    const q = (s) => document.querySelector(s);
+    const rect = (e) => e.getBoundingClientRect().toJSON();
+    const inset = q('.pm-inset');
+    return {
+      units: q('#s-units').textContent,
+      provinces: q('#s-provinces').textContent,
+      pilotProvinces: q('#s-pilot-provinces').textContent,
+      bars: document.querySelectorAll('#bars button.bar').length,
+      regions: [...document.querySelectorAll('.regions-table thead th')].map((e) => e.textContent),
+      fullPromo: document.querySelectorAll('.leaflet-pm-outlines-pane path[stroke="#1d2433"]').length,
+      hatched: [...document.querySelectorAll('.leaflet-pm-provinces-pane path[fill="url(#pm-hatch-zero)"]')].map((e) => e.getAttribute('data-code')),
+      outside: [...document.querySelectorAll('.leaflet-pm-provinces-pane path[fill="#d4d4d4"]')].map((e) => e.getAttribute('data-code')).sort(),
+      inset: inset && { rect: rect(inset), islands: Number(inset.dataset.islands), label: inset.textContent },
+      map: rect(q('#map')),
+      attribution: q('.leaflet-control-attribution')?.textContent || '',
+      legend: q('.pm-legend')?.textContent || '',
+      scale: !!q('.leaflet-control-scale-line'),
+      labels: [...document.querySelectorAll('.pm-label')].map((e) => e.textContent),
+      cls: window.__cls,
+    };
+  });
+  assert.equal(facts.units, String(stats.units));
+  assert.equal(facts.provinces, String(stats.provinces_with_units));
+  assert.equal(facts.pilotProvinces, String(stats.pilot_provinces));
+  assert.equal(facts.bars, 31, 'one bar per mainland province');
+  assert.deepEqual(facts.regions, ['东部', '中部', '西部', '东北']);
+  assert.equal(facts.fullPromo, 12, 'full-promotion provinces outlined');
+  assert.deepEqual(facts.hatched, ['530000'], '云南 drawn empty (hatched)');
+  assert.deepEqual(facts.outside, ['710000', '810000', '820000'], '台湾, 香港, 澳门 in neutral grey');
+  assert.ok(facts.inset, 'South China Sea inset present');
+  assert.ok(facts.inset.islands > 0, 'inset draws the islands');
+  assert.match(facts.inset.label, /南海诸岛/);
+  assert.ok(facts.map.right - facts.inset.rect.right < 40 && facts.map.bottom - facts.inset.rect.bottom < 60, 'inset in the lower right');
+  assert.ok(facts.attribution.trim().length > 0, 'attribution line');
+  assert.match(facts.legend, /全面推进试点省/);
+  assert.match(facts.legend, /不在试点范围/);
+  assert.ok(facts.scale, 'scale bar');
+  for (const name of ['北京', '新疆', '云南', '台湾']) assert.ok(facts.labels.includes(name), `label ${name} in ${facts.labels.join(' ')}`);
+  assert.ok(facts.cls < 0.02, `cumulative layout shift ${facts.cls}`);
+  await shot(page, t, 'national-1600x900.png');
+  await page.close();
+});
+
+browserTest('clicking 北京 on the map opens it with its 4 pilot units', async (t) => {
+  const page = await newPage({ width: 1600, height: 900 });
+  await openMap(page);
+  const box = await page.evaluate(() => {
+    const r = document.querySelector('.leaflet-pm-outlines-pane path[data-code="110000"]').getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  });
+  await page.mouse.click(box.x, box.y);
+  await page.waitForFunction(() => document.querySelectorAll('#d-pilots button.unit').length > 0, null, { timeout: 10000 });
+  const got = await page.evaluate(() => ({
+    crumbs: document.querySelector('#crumbs').textContent,
+    name: document.querySelector('#d-name').textContent,
+    badge: !document.querySelector('#d-badge').hidden,
+    pilots: [...document.querySelectorAll('#d-pilots .unit-name')].map((e) => e.textContent),
+    uncovered: document.querySelectorAll('#d-uncovered button.unit').length,
+    hash: location.hash,
+  }));
+  assert.equal(got.name, '北京市');
+  assert.match(got.crumbs, /全国.*北京市/);
+  assert.ok(got.badge, 'full-promotion badge');
+  assert.deepEqual(got.pilots.sort(), ['东城区', '海淀区', '怀柔区', '西城区'].sort());
+  assert.equal(got.uncovered, 12);
+  assert.match(got.hash, /p=110000/);
+  await page.waitForTimeout(400); // let the zoom settle
+  await shot(page, t, 'beijing-1600x900.png');
+
+  // A pilot unit from the list: highlighted and zoomed to, in the URL.
+  await page.click('#d-pilots button.unit[data-code="110108"]');
+  await page.waitForFunction(() => location.hash.includes('u=110108'));
+  assert.equal(await page.getAttribute('#d-pilots button.unit[data-code="110108"]', 'aria-pressed'), 'true');
+  assert.match(await page.textContent('#crumbs'), /北京市.*海淀区/);
+  // Breadcrumbs lead back to the nation.
+  await page.click('#crumbs button.crumb >> nth=0');
+  await page.waitForFunction(() => !document.querySelector('#dash').hidden);
+  const back = await page.evaluate(() => ({ hash: location.hash, crumbs: document.querySelector('#crumbs').textContent }));
+  assert.doesNotMatch(back.hash, /[#&]p=/, JSON.stringify(back));
+  await page.close();
+});
+
+browserTest('searching 海东 selects 海东市', async (t) => {
+  const page = await newPage({ width: 1600, height: 900 });
+  await openMap(page);
+  await page.fill('#q', '海东');
+  await page.waitForSelector('#q-results li[role="option"]', { timeout: 10000 });
+  const first = await page.textContent('#q-results li[role="option"] .hit-name');
+  assert.equal(first, '海东市');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash.includes('u=630200'), null, { timeout: 10000 });
+  await page.waitForSelector('#d-pilots button.unit.is-selected');
+  const got = await page.evaluate(() => ({
+    selected: document.querySelector('#d-pilots button.unit.is-selected .unit-name').textContent,
+    crumbs: document.querySelector('#crumbs').textContent,
+  }));
+  assert.equal(got.selected, '海东市');
+  assert.match(got.crumbs, /青海省.*海东市/);
+  await page.waitForTimeout(400);
+  await shot(page, t, 'search-haidong-1600x900.png');
+  await page.close();
+});
+
+browserTest('the language switch changes the UI text; a shared link keeps it', async (t) => {
+  const page = await newPage({ width: 1600, height: 900 });
+  await openMap(page);
+  const zh = await page.textContent('h1');
+  await page.click('#lang');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  const en = await page.evaluate(() => ({ h1: document.querySelector('h1').textContent, overview: document.querySelector('#dash h2').textContent, hash: location.hash, lang: document.querySelector('#lang').textContent }));
+  assert.notEqual(en.h1, zh);
+  assert.match(en.h1, /pilot/i);
+  assert.equal(en.overview, 'National overview');
+  assert.equal(en.lang, '中文');
+  assert.match(en.hash, /lang=en/);
+  await shot(page, t, 'english-1600x900.png');
+  // The link reopens the same state: province, language.
+  await openMap(page, '#p=110000&lang=en');
+  await page.waitForFunction(() => document.querySelectorAll('#d-pilots button.unit').length === 4);
+  assert.equal(await page.textContent('#d-name'), 'Beijing');
+  await page.close();
+});
+
+browserTest('phone 375×667: the panel is a bottom sheet under the map', async (t) => {
+  const page = await newPage({ width: 375, height: 667 });
+  await openMap(page);
+  const r = await page.evaluate(() => ({
+    panel: document.querySelector('#panel').getBoundingClientRect().toJSON(),
+    map: document.querySelector('#map').getBoundingClientRect().toJSON(),
+    scrollW: document.documentElement.scrollWidth,
+  }));
+  assert.ok(Math.abs(r.panel.bottom - 667) < 2, `sheet at the bottom: ${JSON.stringify(r.panel)}`);
+  assert.ok(r.panel.width >= 370, 'sheet spans the width');
+  assert.ok(r.panel.top > 667 / 3, 'sheet leaves the map above it');
+  assert.ok(r.map.bottom <= r.panel.top + 1, 'map above the sheet');
+  assert.ok(r.map.height > 200, `map height ${r.map.height}`);
+  assert.ok(r.scrollW <= 375, 'no horizontal scrolling');
+  await shot(page, t, 'phone-375x667.png');
+  await page.click('#sheet-toggle');
+  await page.waitForFunction(() => document.querySelector('#panel').getBoundingClientRect().height > 667 * 0.6);
+  await shot(page, t, 'phone-375x667-sheet-open.png');
+  await page.close();
+});
+
+browserTest('large screen 3840×2160: type and lines scale up', async (t) => {
+  const page = await newPage({ width: 3840, height: 2160 });
+  await openMap(page);
+  const px = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  assert.ok(px >= 28, `root font ${px}px`);
+  await shot(page, t, 'large-3840x2160.png');
+  await page.close();
+});
+
+browserTest('keyboard: controls are reachable and show focus', async () => {
+  const page = await newPage({ width: 1600, height: 900 });
+  await openMap(page);
+  const seen = new Set();
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => {
+      const e = document.activeElement;
+      const cs = getComputedStyle(e);
+      // HTML controls show an outline; the provinces (SVG paths) a blue stroke.
+      if (e instanceof SVGElement) return { id: 'province ' + e.getAttribute('data-code'), outline: cs.stroke === 'rgb(26, 95, 208)' && parseFloat(cs.strokeWidth) >= 2 };
+      return { id: e.id || e.className || e.tagName, outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2 };
+    });
+    seen.add(f.id);
+    assert.ok(f.outline, `visible focus on ${f.id}`);
+  }
+  assert.ok(seen.has('q') && seen.has('lang'), `search and language reachable: ${[...seen].join(', ')}`);
+  await page.close();
+});
+
+browserTest('no console errors and no request left localhost', () => {
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(offsite, []);
+});

@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DICT, t, PROVINCE_EN, shortProvinceName, provinceName, formatNumber, formatPercent, formatArea, batchName } from '../src/i18n.js';
+
+test('every language has every key, and no empty text', () => {
+  const keys = Object.keys(DICT.zh).sort();
+  for (const [lang, d] of Object.entries(DICT)) {
+    assert.deepEqual(Object.keys(d).sort(), keys, lang);
+    for (const [k, v] of Object.entries(d)) assert.ok(typeof v === 'string' && v.trim(), `${lang}.${k}`);
+  }
+});
+
+test('placeholders match across languages', () => {
+  const ph = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  for (const k of Object.keys(DICT.zh)) assert.deepEqual(ph(DICT.en[k]), ph(DICT.zh[k]), k);
+});
+
+test('t fills placeholders, falls back to Chinese, then to the key', () => {
+  assert.equal(t('zh', 'subtitle', { doc: '国卫家庭发〔2013〕5号' }), '依据 国卫家庭发〔2013〕5号');
+  assert.equal(t('en', 'pilotUnits', { n: 4 }), 'Pilot units (4)');
+  assert.equal(t('fr', 'nation'), '全国');
+  assert.equal(t('en', 'no.such.key'), 'no.such.key');
+  assert.equal(t('en', 'pilotUnits', {}), 'Pilot units ({n})');
+});
+
+test('the UI words differ between the languages', () => {
+  assert.notEqual(t('zh', 'overview'), t('en', 'overview'));
+  assert.notEqual(t('zh', 'langSwitch'), t('en', 'langSwitch'));
+});
+
+test('province names: short forms and English', () => {
+  assert.equal(shortProvinceName('内蒙古自治区'), '内蒙古');
+  assert.equal(shortProvinceName('广西壮族自治区'), '广西');
+  assert.equal(shortProvinceName('香港特别行政区'), '香港');
+  assert.equal(shortProvinceName('北京市'), '北京');
+  assert.equal(shortProvinceName('河北省'), '河北');
+  assert.equal(provinceName('zh', '110000', '北京市'), '北京市');
+  assert.equal(provinceName('zh', '110000', '北京市', true), '北京');
+  assert.equal(provinceName('en', '110000', '北京市'), 'Beijing');
+  assert.equal(provinceName('en', '999999', '某省'), '某省');
+  assert.equal(Object.keys(PROVINCE_EN).length, 34);
+});
+
+test('numbers, percentages and areas', () => {
+  assert.equal(formatNumber('en', 2762456.4), '2,762,456');
+  assert.equal(formatPercent('zh', 108 / 451), '23.9%');
+  assert.equal(formatPercent('en', NaN), '—');
+  assert.equal(formatArea('zh', 2762456), '276.2 万 km²');
+  assert.equal(formatArea('zh', 2644), '2,644 km²');
+  assert.equal(formatArea('en', 2762456), '2,762,456 km²');
+});
+
+test('batch names from numbers or names', () => {
+  assert.equal(batchName('zh', 2), '第2批');
+  assert.equal(batchName('en', '2'), 'batch 2');
+  assert.equal(batchName('zh', '第二批'), '第二批');
+  assert.equal(batchName('zh', { number: 2, name: '' }), '第2批');
+  assert.equal(batchName('zh', null), '');
+});

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseHash, formatHash, defaultState, provinceOf, LAYERS } from '../src/state.js';
+
+test('the default state has no hash, and an empty hash is the default state', () => {
+  assert.equal(formatHash(defaultState()), '');
+  assert.deepEqual(parseHash(''), defaultState());
+  assert.deepEqual(parseHash('#'), defaultState());
+});
+
+test('view, selection, toggles and language round-trip', () => {
+  const st = { view: { zoom: 7.25, lat: 39.9042, lon: 116.4074 }, province: '110000', unit: '110101', off: new Set(['labels', 'units']), lang: 'en' };
+  const h = formatHash(st);
+  assert.equal(h, '#map=7.25/39.9042/116.4074&p=110000&u=110101&off=units,labels&lang=en');
+  assert.deepEqual(parseHash(h), st);
+});
+
+test('formatHash rounds the view and orders toggles canonically', () => {
+  const h = formatHash({ view: { zoom: 4.123456, lat: 35.123456789, lon: 104.987654321 }, off: new Set(['labels', 'coverage']), lang: 'zh' });
+  assert.equal(h, '#map=4.12/35.1235/104.9877&off=coverage,labels');
+});
+
+test('malformed parts are dropped, not thrown', () => {
+  const st = parseHash('#map=99/1/2&p=11&u=abc&off=bogus,pilots&lang=fr');
+  assert.equal(st.view, null); // zoom out of range
+  assert.equal(st.province, null);
+  assert.equal(st.unit, null);
+  assert.deepEqual([...st.off], ['pilots']);
+  assert.equal(st.lang, 'zh');
+  assert.equal(parseHash('#map=4/x/104').view, null);
+  assert.equal(parseHash('#map=4/91/104').view, null);
+  assert.equal(parseHash('#map=4/30').view, null);
+});
+
+test('a unit implies its province', () => {
+  assert.equal(parseHash('#u=630200').province, '630000');
+  assert.equal(parseHash('#p=110000&u=630200').province, '630000');
+  assert.equal(parseHash('#p=630000&u=630200').province, '630000');
+});
+
+test('provinceOf', () => {
+  assert.equal(provinceOf('469005'), '460000');
+  assert.equal(provinceOf('110000'), '110000');
+  assert.equal(provinceOf('1101'), null);
+  assert.equal(provinceOf(null), null);
+});
+
+test('every layer can be switched off', () => {
+  const st = parseHash('#off=' + LAYERS.join(','));
+  assert.equal(st.off.size, LAYERS.length);
+});
