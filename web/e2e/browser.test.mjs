@@ -232,6 +232,19 @@ browserTest('national view: drawn, 108 pilots, inset, legend, attribution, no la
   for (const name of ['北京', '新疆', '云南', '台湾']) assert.ok(facts.labels.includes(name), `label ${name} in ${facts.labels.join(' ')}`);
   assert.ok(facts.cls < 0.02, `cumulative layout shift ${facts.cls}`);
   await shot(page, t, 'national-1600x900.png');
+
+  // Hover: the tooltip names the unit, says it is a pilot, and its batch.
+  const hz = await page.evaluate(() => {
+    const r = document.querySelector('.leaflet-pm-pilots-pane path[data-code="330100"]').getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  });
+  await page.mouse.move(hz.x, hz.y);
+  await page.waitForSelector('.pm-tip', { timeout: 5000 });
+  const tip = await page.textContent('.pm-tip');
+  assert.match(tip, /杭州市/);
+  assert.match(tip, /试点单位/);
+  assert.match(tip, /第2批|第二批/);
+  await shot(page, t, 'tooltip-1600x900.png');
   await page.close();
 });
 
@@ -258,6 +271,7 @@ browserTest('clicking 北京 on the map opens it with its 4 pilot units', async 
   assert.deepEqual(got.pilots.sort(), ['东城区', '海淀区', '怀柔区', '西城区'].sort());
   assert.equal(got.uncovered, 12);
   assert.match(got.hash, /p=110000/);
+  await page.mouse.move(1590, 890); // off the map: no tooltip in the picture
   await page.waitForTimeout(400); // let the zoom settle
   await shot(page, t, 'beijing-1600x900.png');
 

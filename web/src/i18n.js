@@ -187,10 +187,18 @@ export function formatArea(lang, km2) {
   return formatNumber(lang, km2, 0) + ' km²';
 }
 
+const ZH_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+/** batchNumber writes a batch number: 第二批 in Chinese (to ten), batch 2. */
+function batchNumber(lang, n) {
+  const v = Number(n);
+  return t(lang, 'batch', { n: lang !== 'en' && v >= 1 && v <= 10 ? ZH_DIGITS[v] : n });
+}
+
 /** batchName writes a batch (a number or a name from the API) for display. */
 export function batchName(lang, batch) {
   if (batch === null || batch === undefined || batch === '') return '';
-  if (typeof batch === 'number' || /^\d+$/.test(String(batch))) return t(lang, 'batch', { n: batch });
-  if (typeof batch === 'object') return batch.name || (batch.number ? t(lang, 'batch', { n: batch.number }) : '');
+  if (typeof batch === 'number' || /^\d+$/.test(String(batch))) return batchNumber(lang, batch);
+  if (typeof batch === 'object') return batch.name || (batch.number ? batchNumber(lang, batch.number) : '');
   return String(batch);
 }

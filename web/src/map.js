@@ -233,7 +233,8 @@ export class CoverageMap {
     const full = p.pilot_province && !this.off.has('fullpromo');
     if (full) return { color: PALETTE.fullPromotion, weight: this.w(2.4), opacity: this.dimmed(p.code) ? 0.45 : 1, fill: false, lineJoin: 'round' };
     const outside = p.in_program === false;
-    return { color: outside ? PALETTE.outsideLine : PALETTE.provinceLine, weight: this.w(0.9), opacity: this.dimmed(p.code) ? 0.6 : 0.95, fill: false };
+    const selected = p.code === this.selectedProvince;
+    return { color: outside ? PALETTE.outsideLine : selected ? '#3d4654' : PALETTE.provinceLine, weight: this.w(selected ? 1.8 : 0.9), opacity: this.dimmed(p.code) ? 0.6 : 0.95, fill: false };
   }
 
   unitStyle(p) {
@@ -380,8 +381,9 @@ export class CoverageMap {
     }
     if (fit) {
       if (bounds) {
-        const maxZoom = unit ? 9 : 8;
-        this.fitBounds(bounds, { padding: [this.w(28), this.w(28)], maxZoom });
+        // A unit is shown with its surroundings, a province filling the frame.
+        const b = unit ? bounds.pad(0.6) : bounds;
+        this.fitBounds(b, { padding: [this.w(28), this.w(28)], maxZoom: unit ? 9 : 8 });
       } else if (!province) this.fitNational();
     }
     this.updateLabels();

@@ -51,9 +51,10 @@ test('numbers, percentages and areas', () => {
 });
 
 test('batch names from numbers or names', () => {
-  assert.equal(batchName('zh', 2), '第2批');
+  assert.equal(batchName('zh', 2), '第二批');
+  assert.equal(batchName('zh', 12), '第12批');
   assert.equal(batchName('en', '2'), 'batch 2');
   assert.equal(batchName('zh', '第二批'), '第二批');
-  assert.equal(batchName('zh', { number: 2, name: '' }), '第2批');
+  assert.equal(batchName('zh', { number: 2, name: '' }), '第二批');
   assert.equal(batchName('zh', null), '');
 });
