@@ -179,11 +179,13 @@ export function formatPercent(lang, ratio) {
 
 /**
  * formatArea writes square kilometres: in Chinese 万 km² above ten thousand
- * (276.2 万 km²), in English with digit groups (2,762,456 km²).
+ * (276.2 万 km²), in English millions above a million (2.76 M km²), else
+ * with digit groups (2,644 km²).
  */
 export function formatArea(lang, km2) {
   if (!Number.isFinite(km2)) return '—';
   if (lang !== 'en' && km2 >= 1e4) return formatNumber(lang, km2 / 1e4, 1) + ' 万 km²';
+  if (lang === 'en' && km2 >= 1e6) return formatNumber(lang, km2 / 1e6, 2) + ' M km²';
   return formatNumber(lang, km2, 0) + ' km²';
 }
 

@@ -47,7 +47,8 @@ test('numbers, percentages and areas', () => {
   assert.equal(formatPercent('en', NaN), '—');
   assert.equal(formatArea('zh', 2762456), '276.2 万 km²');
   assert.equal(formatArea('zh', 2644), '2,644 km²');
-  assert.equal(formatArea('en', 2762456), '2,762,456 km²');
+  assert.equal(formatArea('en', 2762456), '2.76 M km²');
+  assert.equal(formatArea('en', 322456.4), '322,456 km²');
 });
 
 test('batch names from numbers or names', () => {
