@@ -1,0 +1,230 @@
+package server
+
+import (
+	"context"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"pilotmap/internal/importer"
+)
+
+func TestETagAndNotModified(t *testing.T) {
+	h := newTestRouter(t)
+	for _, p := range []string{"/api/v1/stats", "/api/v1/stats/provinces", "/api/v1/provinces", "/api/v1/provinces/110000", "/api/v1/config",
+		"/api/v1/search?q=%E6%B5%B7%E4%B8%9C", "/api/v1/layers/units?zoom=4", "/tiles/units.json", "/ogc/collections", "/ogc/collections/units/items", "/"} {
+		t.Run(p, func(t *testing.T) {
+			a := get(t, h, p)
+			tag := a.Header().Get("ETag")
+			if a.Code != 200 || !strings.HasPrefix(tag, `"`) || strings.HasPrefix(tag, "W/") {
+				t.Fatalf("%d, ETag %q: want a strong ETag", a.Code, tag)
+			}
+			if a.Header().Get("Cache-Control") == "" {
+				t.Error("no Cache-Control")
+			}
+			if b := get(t, h, p); b.Header().Get("ETag") != tag || string(b.body) != string(a.body) {
+				t.Error("the same data gave another ETag or body")
+			}
+			for _, inm := range []string{tag, `"other", ` + tag, "W/" + tag, "*"} {
+				r := get(t, h, p, "If-None-Match: "+inm)
+				if r.Code != 304 || len(r.body) != 0 || r.Header().Get("ETag") != tag {
+					t.Errorf("If-None-Match %s: %d, %d bytes, ETag %q", inm, r.Code, len(r.body), r.Header().Get("ETag"))
+				}
+			}
+			if r := get(t, h, p, `If-None-Match: "stale"`); r.Code != 200 {
+				t.Errorf("stale If-None-Match: %d", r.Code)
+			}
+		})
+	}
+}
+
+func TestGzipNegotiation(t *testing.T) {
+	h := newTestRouter(t)
+	p := "/api/v1/layers/provinces?zoom=3"
+	plain := get(t, h, p)
+	if plain.Header().Get("Content-Encoding") != "" || plain.Header().Get("Vary") != "Accept-Encoding" {
+		t.Errorf("no Accept-Encoding: encoding %q, Vary %q", plain.Header().Get("Content-Encoding"), plain.Header().Get("Vary"))
+	}
+	for ae, want := range map[string]bool{
+		"gzip":                 true,
+		"gzip, deflate, br":    true,
+		"br;q=1.0, gzip;q=0.8": true,
+		"*":                    true,
+		"gzip;q=0":             false,
+		"br":                   false,
+		"identity":             false,
+		"*;q=0":                false,
+	} {
+		r := get(t, h, p, "Accept-Encoding: "+ae)
+		got := r.Header().Get("Content-Encoding") == "gzip"
+		if got != want {
+			t.Errorf("Accept-Encoding %q: gzip %v, want %v", ae, got, want)
+			continue
+		}
+		if r.Header().Get("Vary") != "Accept-Encoding" {
+			t.Errorf("Accept-Encoding %q: Vary %q", ae, r.Header().Get("Vary"))
+		}
+		body := r.body
+		if got {
+			body = gunzip(t, body)
+			if r.Header().Get("ETag") == plain.Header().Get("ETag") {
+				t.Error("gzip and identity share one strong ETag")
+			}
+		}
+		if string(body) != string(plain.body) {
+			t.Errorf("Accept-Encoding %q: another body", ae)
+		}
+	}
+	// Small bodies go uncompressed.
+	if r := get(t, h, "/api/v1/stats", "Accept-Encoding: gzip"); r.Header().Get("Content-Encoding") != "" {
+		t.Error("a small body was gzipped")
+	}
+}
+
+// TestImportAfterStart: another process imports a notice into the
+// database the server has open; the statistics, the layers and their ETags
+// follow without a restart.
+func TestImportAfterStart(t *testing.T) {
+	ctx := context.Background()
+	dbPath := filepath.Join(t.TempDir(), "pm.db")
+	ds, err := openDataset(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ds.Close()
+	topo := shared(t).topo // the boundaries are the same embedded data
+	h := NewRouter(Deps{Data: ds, Topology: topo, VersionTTL: 50 * time.Millisecond})
+
+	stats := func() (units int, etag string) {
+		t.Helper()
+		r := get(t, h, "/api/v1/stats")
+		var n struct{ Units int }
+		r.decode(t, &n)
+		return n.Units, r.Header().Get("ETag")
+	}
+	units0, tag0 := stats()
+	layer0 := get(t, h, "/api/v1/layers/pilots?zoom=4")
+	tile0 := get(t, h, "/tiles/units/5/25/12.mvt")
+	if units0 != 108 || layer0.Header().Get("X-Cache") != "MISS" {
+		t.Fatalf("before: %d units, layer %s", units0, layer0.Header().Get("X-Cache"))
+	}
+
+	// Another process (its own connection pool) imports a third batch.
+	other, err := openDataset(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notice := "关于开展创建幸福家庭活动的通知\n第三批试点单位名单(3个)\n1. 云南省:昆明市、大理州\n2. 河北省:正定县\n"
+	if _, _, err := importer.Import(ctx, other.Store, other.Gazetteer, []byte(notice), importer.Options{Program: "创建幸福家庭活动", Batch: 3, Filename: "third.txt"}); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	other.Close()
+
+	deadline := time.Now().Add(5 * time.Second)
+	units1, tag1 := stats()
+	for units1 == units0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		units1, tag1 = stats()
+	}
+	if units1 != 111 || tag1 == tag0 {
+		t.Fatalf("after the import: %d units (want 111), ETag %s → %s", units1, tag0, tag1)
+	}
+	if r := get(t, h, "/api/v1/stats", "If-None-Match: "+tag0); r.Code != 200 {
+		t.Errorf("the old ETag still gives %d", r.Code)
+	}
+
+	layer1 := get(t, h, "/api/v1/layers/pilots?zoom=4")
+	if layer1.Header().Get("X-Cache") != "MISS" || layer1.Header().Get("ETag") == layer0.Header().Get("ETag") {
+		t.Errorf("pilots layer after the import: %s, ETag unchanged %v", layer1.Header().Get("X-Cache"), layer1.Header().Get("ETag") == layer0.Header().Get("ETag"))
+	}
+	if !strings.Contains(string(layer1.body), `"id":"530100"`) || strings.Contains(string(layer0.body), `"id":"530100"`) {
+		t.Error("昆明市 did not join the pilots layer")
+	}
+	// A tile far from the new pilots keeps its bytes and so its ETag.
+	if tile1 := get(t, h, "/tiles/units/5/25/12.mvt"); tile1.Header().Get("ETag") != tile0.Header().Get("ETag") {
+		t.Errorf("an unchanged tile changed its ETag")
+	}
+	// Batches, search and the province follow too.
+	if r := get(t, h, "/api/v1/provinces/530000"); !strings.Contains(string(r.body), `"units":2`) {
+		t.Errorf("云南 after the import: %.300s", r.body)
+	}
+	var hits []struct {
+		Code  string
+		Pilot bool
+	}
+	get(t, h, "/api/v1/search?q="+url.QueryEscape("正定县")).decode(t, &hits)
+	if len(hits) == 0 || hits[0].Code != "130123" || !hits[0].Pilot {
+		t.Errorf("search 正定县 after the import: %+v", hits)
+	}
+	if r := get(t, h, "/api/v1/units/130123"); r.Code != 200 || !strings.Contains(string(r.body), `"comparable_code":"130100"`) {
+		t.Errorf("unit 130123: %d %.200s", r.Code, r.body)
+	}
+}
+
+func TestVersionCacheTTL(t *testing.T) {
+	n := 0
+	c := &versionCache{read: func(context.Context) (string, error) { n++; return "v", nil }, ttl: time.Hour}
+	for range 5 {
+		c.get(context.Background())
+	}
+	if n != 1 {
+		t.Errorf("%d reads within the ttl, want 1", n)
+	}
+	c = &versionCache{read: func(context.Context) (string, error) { n++; return "v", nil }}
+	n = 0
+	for range 5 {
+		c.get(context.Background())
+	}
+	if n != 5 {
+		t.Errorf("%d reads without ttl, want 5", n)
+	}
+}
+
+func TestResponseCacheEvictsAndBuildsOnce(t *testing.T) {
+	c := newResponseCache(10_000)
+	builds := 0
+	build := func() (*representation, error) {
+		builds++
+		return &representation{body: make([]byte, 3000)}, nil
+	}
+	for i := range 5 {
+		if _, hit, _ := c.get(context.Background(), cacheKey{layer: "units", zoom: i}, build); hit {
+			t.Error("hit on a new key")
+		}
+	}
+	if entries, bytes := c.stats(); bytes > 10_000 || entries != 3 {
+		t.Errorf("%d entries, %d bytes; want 3 within 10000", entries, bytes)
+	}
+	if _, hit, _ := c.get(context.Background(), cacheKey{layer: "units", zoom: 4}, build); !hit {
+		t.Error("the most recent entry was evicted")
+	}
+	if _, hit, _ := c.get(context.Background(), cacheKey{layer: "units", zoom: 0}, build); hit {
+		t.Error("the oldest entry was kept")
+	}
+	// Keys are structs: parts cannot run into each other.
+	if (cacheKey{version: "a-1", layer: "b"}) == (cacheKey{version: "a", layer: "1-b"}) {
+		t.Error("keys collide")
+	}
+	// Concurrent requests for a missing key wait for one build.
+	var mu sync.Mutex
+	slow := 0
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			c.get(context.Background(), cacheKey{layer: "pilots"}, func() (*representation, error) {
+				mu.Lock()
+				slow++
+				mu.Unlock()
+				time.Sleep(50 * time.Millisecond)
+				return &representation{body: []byte("x")}, nil
+			})
+		})
+	}
+	wg.Wait()
+	if slow != 1 {
+		t.Errorf("%d concurrent builds of one key, want 1", slow)
+	}
+}
