@@ -329,6 +329,25 @@ browserTest('the language switch changes the UI text; a shared link keeps it', a
   await page.close();
 });
 
+browserTest('layer toggles switch layers and stay in the URL', async () => {
+  const page = await newPage({ width: 1600, height: 900 });
+  await openMap(page);
+  await page.uncheck('.pm-legend input[data-layer="pilots"]');
+  await page.waitForFunction(() => location.hash.includes('off=pilots'));
+  const hidden = await page.evaluate(() => [...document.querySelectorAll('.leaflet-pm-pilots-pane path')].every((p) => p.getAttribute('fill-opacity') === '0'));
+  assert.ok(hidden, 'pilot units hidden');
+  await page.uncheck('.pm-legend input[data-layer="labels"]');
+  await page.waitForFunction(() => location.hash.includes('off=pilots,labels'));
+  assert.equal(await page.locator('.pm-label').count(), 0);
+  // Reloading the link keeps the toggles.
+  await page.reload();
+  await page.waitForSelector(READY, { state: 'attached' });
+  assert.equal(await page.isChecked('.pm-legend input[data-layer="pilots"]'), false);
+  assert.equal(await page.isChecked('.pm-legend input[data-layer="coverage"]'), true);
+  assert.equal(await page.locator('.pm-label').count(), 0);
+  await page.close();
+});
+
 browserTest('phone 375×667: the panel is a bottom sheet under the map', async (t) => {
   const page = await newPage({ width: 375, height: 667 });
   await openMap(page);
