@@ -2,9 +2,12 @@ package gaps_test
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb/geo"
 
 	"pilotmap/geodata"
 	"pilotmap/internal/boundary"
@@ -100,6 +103,31 @@ func TestNationalData(t *testing.T) {
 		}
 		if e := len(x.Edges()); e < 1100 || e > 1300 {
 			t.Errorf("%d edges for 448 units", e)
+		}
+	})
+	t.Run("distance against brute force", func(t *testing.T) {
+		// The closest pair of vertices bounds the distance from above and,
+		// with segments of a few km, lies within a few hundred metres of it.
+		for _, pair := range [][2]string{{"532800", "510400"}, {"659009", "652800"}, {"460300", "469005"}} {
+			a, _ := nd.units.Feature(pair[0])
+			b, _ := nd.units.Feature(pair[1])
+			brute := math.Inf(1)
+			for _, p := range a.Geometry {
+				for _, q := range b.Geometry {
+					for _, p := range p[0] {
+						for _, q := range q[0] {
+							brute = min(brute, geo.DistanceHaversine(p, q)/1000)
+						}
+					}
+				}
+			}
+			got, _ := x.DistanceKM(pair[0], pair[1])
+			if got > brute+1e-6 || got < brute*0.99 {
+				t.Errorf("%s–%s: %.3f km, closest vertices %.3f km", pair[0], pair[1], got, brute)
+			}
+			if u := units[pair[0]]; u.NearestPilotCode != pair[1] || !near(*u.DistanceKM, got, 0.01) {
+				t.Errorf("%s: nearest pilot %s at %v km, want %s at %.2f", pair[0], u.NearestPilotCode, *u.DistanceKM, pair[1], got)
+			}
 		}
 	})
 	t.Run("云南 and 西藏", func(t *testing.T) {
