@@ -1,0 +1,89 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"pilotmap/geodata"
+	"pilotmap/internal/dataset"
+)
+
+// The map of the default data, built once for all tests (opening the
+// dataset and building the topology take about a second).
+var (
+	mapOnce sync.Once
+	theMap  Map
+	mapErr  error
+)
+
+func testMap(t testing.TB) Map {
+	t.Helper()
+	mapOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "render-test")
+		if err != nil {
+			mapErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		v, err := geodata.Version()
+		if err != nil {
+			mapErr = err
+			return
+		}
+		ctx := context.Background()
+		ds, err := dataset.Open(ctx, filepath.Join(dir, "pm.db"), dataset.Source{FS: geodata.FS(), Version: v})
+		if err != nil {
+			mapErr = err
+			return
+		}
+		defer ds.Close()
+		theMap, mapErr = NewMap(ctx, ds, nil)
+		if mapErr != nil {
+			return
+		}
+		rep, err := ds.Gaps(ctx)
+		if err != nil {
+			mapErr = err
+			return
+		}
+		theMap.Gaps = GapsFromReport(rep)
+	})
+	if mapErr != nil {
+		t.Fatalf("test map: %v", mapErr)
+	}
+	return theMap
+}
+
+// fixedDate keeps the documents reproducible.
+var fixedDate = time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+
+func renderSVG(t testing.TB, m Map, o Options) []byte {
+	t.Helper()
+	if o.Date.IsZero() {
+		o.Date = fixedDate
+	}
+	var buf bytes.Buffer
+	if err := SVG(&buf, m, o); err != nil {
+		t.Fatalf("SVG(%+v): %v", o, err)
+	}
+	return buf.Bytes()
+}
+
+// artifactDir is /work/main/test-artifacts (the module root's
+// test-artifacts, gitignored).
+func artifactDir(t testing.TB) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "..", "test-artifacts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}

