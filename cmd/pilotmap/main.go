@@ -37,6 +37,7 @@ func commands() map[string]command {
 		"match":  {"match a notice's units to divisions and print the join table", runMatch},
 		"import": {"match a notice and store its pilot units", runImport},
 		"stats":  {"print coverage statistics", runStats},
+		"render": {"draw a presentation map as SVG (national, province or gaps; 16:9, 4:3, A4)", runRender},
 		"gaps":   {"print where the program does not reach: gap clusters, distances, thin provinces", runGaps},
 	}
 }

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRenderCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "pm.db")
+	out := filepath.Join(dir, "map.svg")
+	code, stdout, stderr := runCmd(t, map[string]string{"PILOTMAP_APPROVAL": "GS（2024）0000号"},
+		"render", "--out", out, "--layout", "4:3", "--title", "试点覆盖", "--date", "2026-01-02", "--db", db)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "wrote "+out) {
+		t.Errorf("stdout %q", stdout)
+	}
+	doc, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root struct {
+		Width  string `xml:"width,attr"`
+		Height string `xml:"height,attr"`
+	}
+	if err := xml.Unmarshal(doc, &root); err != nil || root.Width != "1600" || root.Height != "1200" {
+		t.Fatalf("svg root %+v, %v", root, err)
+	}
+	for _, s := range []string{">试点覆盖<", "2026-01-02", "审图号：GS（2024）0000号", `id="unit-110101"`, `id="inset-frame"`} {
+		if !strings.Contains(string(doc), s) {
+			t.Errorf("document lacks %q", s)
+		}
+	}
+	if n := strings.Count(string(doc), `id="unit-`); n != 108 {
+		t.Errorf("%d pilot units, want 108", n)
+	}
+
+	// A province, the gaps view, to stdout.
+	code, stdout, stderr = runCmd(t, nil, "render", "--out", "-", "--view", "gaps", "--province", "110000", "--lang", "en", "--db", db)
+	if code != 0 || !strings.HasPrefix(stdout, "<?xml") || !strings.Contains(stdout, `data-province="110000"`) || !strings.Contains(stdout, `data-view="gaps"`) {
+		t.Errorf("gaps to stdout: exit %d, stderr %s, start %.80q", code, stderr, stdout)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--out", filepath.Join(dir, "map.png")}, "PNG is not made offline"},
+		{[]string{}, "--out is required"},
+		{[]string{"--out", filepath.Join(dir, "map.pdf")}, "the only format is SVG"},
+		{[]string{"--out", out, "--layout", "3:2"}, "invalid --layout"},
+		{[]string{"--out", out, "--province", "710000"}, "invalid --province"},
+		{[]string{"--out", out, "--view", "heat"}, "invalid --view"},
+		{[]string{"--out", out, "--date", "2.1.2026"}, "--date"},
+	} {
+		code, _, stderr := runCmd(t, nil, append([]string{"render", "--db", db}, tc.args...)...)
+		if code != 2 || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", tc.args, code, stderr, tc.msg)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "map.png")); !os.IsNotExist(err) {
+		t.Errorf("a PNG was written")
+	}
+	// A failed render leaves no temporary file behind.
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".render-") {
+			t.Errorf("temporary file %s left", e.Name())
+		}
+	}
+}
