@@ -61,27 +61,29 @@ func (s *server) getConfig(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	type notice struct {
-		DocNumber string `json:"doc_number"`
-		Title     string `json:"title"`
-	}
-	var n notice
-	// The notice of the latest import.
-	var latest int64 = -1
-	for _, b := range sn.batches {
-		if b.ImportID > latest {
-			latest, n = b.ImportID, notice{DocNumber: b.DocNumber, Title: b.Title}
+	return s.cachedJSON(w, r, sn, func() (any, error) {
+		type notice struct {
+			DocNumber string `json:"doc_number"`
+			Title     string `json:"title"`
 		}
-	}
-	f := s.frontend
-	return s.writeJSON(w, r, ctypeJSON, struct {
-		Attribution      string `json:"attribution"`
-		ApprovalNumber   string `json:"approval_number"`
-		TilesURL         string `json:"tiles_url"`
-		TilesAttribution string `json:"tiles_attribution"`
-		DataVersion      string `json:"data_version"`
-		Notice           notice `json:"notice"`
-	}{f.Attribution, f.ApprovalNumber, f.TilesURL, f.TilesAttribution, sn.version, n})
+		var n notice
+		// The notice of the latest import.
+		var latest int64 = -1
+		for _, b := range sn.batches {
+			if b.ImportID > latest {
+				latest, n = b.ImportID, notice{DocNumber: b.DocNumber, Title: b.Title}
+			}
+		}
+		f := s.frontend
+		return struct {
+			Attribution      string `json:"attribution"`
+			ApprovalNumber   string `json:"approval_number"`
+			TilesURL         string `json:"tiles_url"`
+			TilesAttribution string `json:"tiles_attribution"`
+			DataVersion      string `json:"data_version"`
+			Notice           notice `json:"notice"`
+		}{f.Attribution, f.ApprovalNumber, f.TilesURL, f.TilesAttribution, sn.version, n}, nil
+	})
 }
 
 // GET /api/v1/stats
@@ -90,7 +92,7 @@ func (s *server) getStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeJSON(w, r, ctypeJSON, sn.stats.National)
+	return s.cachedJSON(w, r, sn, func() (any, error) { return sn.stats.National, nil })
 }
 
 // GET /api/v1/stats/provinces
@@ -99,7 +101,7 @@ func (s *server) getProvinceStats(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.writeJSON(w, r, ctypeJSON, nonNil(sn.stats.Provinces))
+	return s.cachedJSON(w, r, sn, func() (any, error) { return nonNil(sn.stats.Provinces), nil })
 }
 
 // GET /api/v1/stats/regions
@@ -108,7 +110,7 @@ func (s *server) getRegionStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeJSON(w, r, ctypeJSON, nonNil(sn.stats.Regions))
+	return s.cachedJSON(w, r, sn, func() (any, error) { return nonNil(sn.stats.Regions), nil })
 }
 
 // GET /api/v1/provinces
@@ -117,12 +119,14 @@ func (s *server) getProvinces(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	provs := s.data.Gazetteer.Provinces()
-	out := make([]provinceEntry, len(provs))
-	for i, d := range provs {
-		out[i] = s.provinceEntry(sn, d)
-	}
-	return s.writeJSON(w, r, ctypeJSON, out)
+	return s.cachedJSON(w, r, sn, func() (any, error) {
+		provs := s.data.Gazetteer.Provinces()
+		out := make([]provinceEntry, len(provs))
+		for i, d := range provs {
+			out[i] = s.provinceEntry(sn, d)
+		}
+		return out, nil
+	})
 }
 
 // comparableJSON is a comparable unit in /api/v1/provinces/{code}.
@@ -151,6 +155,12 @@ func (s *server) getProvince(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.cachedJSON(w, r, sn, func() (any, error) { return s.province(sn, d), nil })
+}
+
+// province is the document of /api/v1/provinces/{code}.
+func (s *server) province(sn *snapshot, d gazetteer.Division) any {
+	code := d.Code
 	var units []store.PilotUnit
 	for _, u := range sn.units {
 		if u.ProvinceCode == code {
@@ -174,11 +184,11 @@ func (s *server) getProvince(w http.ResponseWriter, r *http.Request) error {
 			comps = append(comps, cj)
 		}
 	}
-	return s.writeJSON(w, r, ctypeJSON, struct {
+	return struct {
 		provinceEntry
 		PilotUnits      []pilotUnitJSON  `json:"pilot_units"`
 		ComparableUnits []comparableJSON `json:"comparable_units"`
-	}{s.provinceEntry(sn, d), s.pilotUnitsJSON(units), nonNil(comps)})
+	}{s.provinceEntry(sn, d), s.pilotUnitsJSON(units), nonNil(comps)}
 }
 
 // GET /api/v1/units?province=&batch=&status=&q=
@@ -203,11 +213,17 @@ func (s *server) getUnits(w http.ResponseWriter, r *http.Request) error {
 	if f.Query, err = p.text("q", false); err != nil {
 		return err
 	}
-	units, err := s.data.Store.PilotUnits(r.Context(), f)
+	sn, err := s.snapshot(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.writeJSON(w, r, ctypeJSON, s.pilotUnitsJSON(units))
+	return s.cachedJSON(w, r, sn, func() (any, error) {
+		units, err := s.data.Store.PilotUnits(r.Context(), f)
+		if err != nil {
+			return nil, err
+		}
+		return s.pilotUnitsJSON(units), nil
+	})
 }
 
 // GET /api/v1/units/{code}
@@ -225,16 +241,18 @@ func (s *server) getUnit(w http.ResponseWriter, r *http.Request) error {
 		return notFoundParam("code", "%s is not a pilot unit", code)
 	}
 	u := s.pilotUnitJSON(units[0])
-	return s.writeJSON(w, r, ctypeJSON, struct {
-		Code           string          `json:"code"`
-		Name           string          `json:"name"`
-		Level          string          `json:"level"`
-		ProvinceCode   string          `json:"province_code"`
-		ProvinceName   string          `json:"province_name"`
-		ComparableCode string          `json:"comparable_code"`
-		ComparableName string          `json:"comparable_name"`
-		Pilots         []pilotUnitJSON `json:"pilots"`
-	}{u.Code, u.Name, u.Level, u.ProvinceCode, u.ProvinceName, u.ComparableCode, u.ComparableName, s.pilotUnitsJSON(units)})
+	return s.cachedJSON(w, r, sn, func() (any, error) {
+		return struct {
+			Code           string          `json:"code"`
+			Name           string          `json:"name"`
+			Level          string          `json:"level"`
+			ProvinceCode   string          `json:"province_code"`
+			ProvinceName   string          `json:"province_name"`
+			ComparableCode string          `json:"comparable_code"`
+			ComparableName string          `json:"comparable_name"`
+			Pilots         []pilotUnitJSON `json:"pilots"`
+		}{u.Code, u.Name, u.Level, u.ProvinceCode, u.ProvinceName, u.ComparableCode, u.ComparableName, s.pilotUnitsJSON(units)}, nil
+	})
 }
 
 // GET /api/v1/programs
@@ -248,11 +266,13 @@ func (s *server) getPrograms(w http.ResponseWriter, r *http.Request) error {
 		Name      string `json:"name"`
 		CreatedAt string `json:"created_at"`
 	}
-	out := make([]program, len(sn.programs))
-	for i, p := range sn.programs {
-		out[i] = program{p.ID, p.Name, p.CreatedAt.UTC().Format(time.RFC3339)}
-	}
-	return s.writeJSON(w, r, ctypeJSON, out)
+	return s.cachedJSON(w, r, sn, func() (any, error) {
+		out := make([]program, len(sn.programs))
+		for i, p := range sn.programs {
+			out[i] = program{p.ID, p.Name, p.CreatedAt.UTC().Format(time.RFC3339)}
+		}
+		return out, nil
+	})
 }
 
 // GET /api/v1/batches
@@ -271,11 +291,13 @@ func (s *server) getBatches(w http.ResponseWriter, r *http.Request) error {
 		Title     string `json:"title"`
 		Units     int    `json:"units"`
 	}
-	out := make([]batch, len(sn.batches))
-	for i, b := range sn.batches {
-		out[i] = batch{b.ID, b.ProgramID, b.Program, b.Number, b.Name, b.DocNumber, b.Title, b.Units}
-	}
-	return s.writeJSON(w, r, ctypeJSON, out)
+	return s.cachedJSON(w, r, sn, func() (any, error) {
+		out := make([]batch, len(sn.batches))
+		for i, b := range sn.batches {
+			out[i] = batch{b.ID, b.ProgramID, b.Program, b.Number, b.Name, b.DocNumber, b.Title, b.Units}
+		}
+		return out, nil
+	})
 }
 
 // nonNil turns a nil slice into an empty one, so JSON says [] not null.

@@ -3,6 +3,7 @@ package server
 import (
 	"container/list"
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sync"
@@ -59,7 +60,7 @@ type cacheKind uint8
 const (
 	kindLayer cacheKind = iota + 1
 	kindTile
-	kindOGCItems
+	kindAPI
 )
 
 // cacheKey identifies a cached response: a struct, not a joined string,
@@ -71,6 +72,8 @@ type cacheKey struct {
 	zoom    int
 	tile    maptile.Tile
 	bbox    orb.Bound
+	path    string // kindAPI: the request's path
+	query   string // and its query, as sent
 }
 
 // responseCache keeps built responses, least recently used evicted first
@@ -107,6 +110,17 @@ func newResponseCache(maxBytes int64) *responseCache {
 // however many requests ask concurrently) and keeps it. hit reports
 // whether it was cached.
 func (c *responseCache) get(ctx context.Context, key cacheKey, build func() (*representation, error)) (rep *representation, hit bool, err error) {
+	for try := 0; ; try++ {
+		rep, hit, err = c.getOnce(ctx, key, build)
+		// A build that failed because the request that ran it went away is
+		// tried again (a few times) by a request still waiting.
+		if err == nil || ctx.Err() != nil || try == 3 || !(errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			return rep, hit, err
+		}
+	}
+}
+
+func (c *responseCache) getOnce(ctx context.Context, key cacheKey, build func() (*representation, error)) (rep *representation, hit bool, err error) {
 	c.mu.Lock()
 	if el, ok := c.items[key]; ok {
 		c.lru.MoveToFront(el)

@@ -144,7 +144,7 @@ func (s *server) buildLayer(sn *snapshot, name string, zoom int, bbox orb.Bound)
 	if err != nil {
 		return nil, err
 	}
-	return s.newRepresentation(ctypeGeoJSON, cacheGeometry, body, gzip.BestCompression), nil
+	return s.newRepresentation(ctypeGeoJSON, cacheGeometry, body, gzip.DefaultCompression), nil
 }
 
 func setCacheStatus(w http.ResponseWriter, hit bool) {

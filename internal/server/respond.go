@@ -128,6 +128,30 @@ func (s *server) writeJSON(w http.ResponseWriter, r *http.Request, ctype string,
 	return nil
 }
 
+// cachedJSON serves the JSON of what build returns, built once per data
+// version and request URI (path and query as sent; handlers check the
+// parameters before). Use it for documents that depend only on the data.
+func (s *server) cachedJSON(w http.ResponseWriter, r *http.Request, sn *snapshot, build func() (any, error)) error {
+	key := cacheKey{version: sn.version, kind: kindAPI, path: r.URL.Path, query: r.URL.RawQuery}
+	rep, hit, err := s.cache.get(r.Context(), key, func() (*representation, error) {
+		v, err := build()
+		if err != nil {
+			return nil, err
+		}
+		body, err := marshalJSON(v)
+		if err != nil {
+			return nil, err
+		}
+		return s.newRepresentation(ctypeJSON, cacheRevalidate, body, gzip.DefaultCompression), nil
+	})
+	if err != nil {
+		return err
+	}
+	setCacheStatus(w, hit)
+	serve(w, r, rep)
+	return nil
+}
+
 const (
 	ctypeJSON    = "application/json"
 	ctypeGeoJSON = "application/geo+json"

@@ -62,7 +62,7 @@ func (s *server) getSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeJSON(w, r, ctypeJSON, search(s.data.Gazetteer, sn, q, limit))
+	return s.cachedJSON(w, r, sn, func() (any, error) { return search(s.data.Gazetteer, sn, q, limit), nil })
 }
 
 // search finds the divisions a user may mean by q: provinces, comparable

@@ -84,7 +84,10 @@ type server struct {
 }
 
 // NewRouter returns the server's routes wrapped in its middleware.
-func NewRouter(d Deps) http.Handler {
+func NewRouter(d Deps) http.Handler { return newServer(d).routes() }
+
+// newServer sets up the shared state of the handlers.
+func newServer(d Deps) *server {
 	s := &server{log: d.Log, data: d.Data, topo: d.Topology, frontend: d.Frontend, ids: newRequestIDs()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -101,7 +104,11 @@ func NewRouter(d Deps) http.Handler {
 		s.log.Error("the web map is not served", "error", err)
 		s.site, _ = s.newSite(nil)
 	}
+	return s
+}
 
+// routes maps the paths to the handlers.
+func (s *server) routes() http.Handler {
 	r := mux.NewRouter()
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, notFound("no route %s", clip(r.URL.Path)))

@@ -1,0 +1,169 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/maptile/tilecover"
+)
+
+// benchRouter is the router over the shared dataset with the zooms of the
+// web map prepared, as `pilotmap serve` starts.
+func benchRouter(b *testing.B) http.Handler {
+	f := shared(b)
+	f.topo.Prepare(8)
+	return NewRouter(Deps{Data: f.ds, Topology: f.topo, VersionTTL: time.Second})
+}
+
+// benchGet serves path b.N times and reports the body size.
+func benchGet(b *testing.B, h http.Handler, path string, headers ...string) {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req) // warm the caches
+	if rec.Code != 200 {
+		b.Fatalf("%s: %d", path, rec.Code)
+	}
+	b.ReportMetric(float64(rec.Body.Len()), "bytes/resp")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+	}
+}
+
+func BenchmarkStats(b *testing.B) {
+	h := benchRouter(b)
+	b.Run("national", func(b *testing.B) { benchGet(b, h, "/api/v1/stats") })
+	b.Run("provinces", func(b *testing.B) { benchGet(b, h, "/api/v1/stats/provinces", "Accept-Encoding", "gzip") })
+	b.Run("provinces-list", func(b *testing.B) { benchGet(b, h, "/api/v1/provinces", "Accept-Encoding", "gzip") })
+}
+
+// BenchmarkLayerCached serves layers from the cache (gzip); the size
+// reported is the gzipped body.
+func BenchmarkLayerCached(b *testing.B) {
+	h := benchRouter(b)
+	for _, name := range []string{"provinces", "units", "pilots"} {
+		for _, z := range []int{4, 6, 8} {
+			b.Run(fmt.Sprintf("%s/z%d", name, z), func(b *testing.B) {
+				benchGet(b, h, fmt.Sprintf("/api/v1/layers/%s?zoom=%d", name, z), "Accept-Encoding", "gzip")
+			})
+		}
+	}
+}
+
+// BenchmarkLayerUncached builds a layer response (properties, GeoJSON,
+// hash and gzip at the best level) from the prepared topology.
+func BenchmarkLayerUncached(b *testing.B) {
+	f := shared(b)
+	f.topo.Prepare(8)
+	s := newServer(Deps{Data: f.ds, Topology: f.topo})
+	sn, err := s.snapshot(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{"provinces", "units"} {
+		for _, z := range []int{3, 4, 6, 8} {
+			b.Run(fmt.Sprintf("%s/z%d", name, z), func(b *testing.B) {
+				var rep *representation
+				b.ReportAllocs()
+				for b.Loop() {
+					if rep, err = s.buildLayer(sn, name, z, orb.Bound{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(len(rep.body)), "bytes")
+				b.ReportMetric(float64(len(rep.gz)), "gzip-bytes")
+			})
+		}
+	}
+}
+
+func BenchmarkTileCached(b *testing.B) {
+	h := benchRouter(b)
+	benchGet(b, h, tilePath("units", beijing(6)), "Accept-Encoding", "gzip")
+}
+
+// BenchmarkTileUncached encodes one tile (MVT, hash, gzip) at a zoom, for
+// the densest tiles around Beijing.
+func BenchmarkTileUncached(b *testing.B) {
+	f := shared(b)
+	f.topo.Prepare(8)
+	s := newServer(Deps{Data: f.ds, Topology: f.topo})
+	sn, err := s.snapshot(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, z := range []maptile.Zoom{2, 4, 6, 8} {
+		b.Run(fmt.Sprintf("units/z%d", z), func(b *testing.B) {
+			t := beijing(z)
+			var rep *representation
+			b.ReportAllocs()
+			for b.Loop() {
+				if rep, err = s.buildTile(sn, "units", t); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(rep.body)), "bytes")
+		})
+	}
+}
+
+// BenchmarkTileUncachedAll builds every tile over China at a zoom, each
+// once per iteration, and reports the slowest tile (its fastest build over
+// the iterations, so a GC pause does not count as the tile's cost; the
+// target is ≤ 20 ms) and the mean.
+func BenchmarkTileUncachedAll(b *testing.B) {
+	f := shared(b)
+	f.topo.Prepare(8)
+	s := newServer(Deps{Data: f.ds, Topology: f.topo})
+	sn, err := s.snapshot(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	china := f.ds.Boundaries.Units.Bound()
+	for _, z := range []maptile.Zoom{0, 2, 4, 6, 8} {
+		b.Run(fmt.Sprintf("units/z%d", z), func(b *testing.B) {
+			var tilesAt []maptile.Tile
+			for tile := range tilecover.Bound(china, z) {
+				tilesAt = append(tilesAt, tile)
+			}
+			best := make([]time.Duration, len(tilesAt))
+			var total time.Duration
+			n := 0
+			for b.Loop() {
+				for i, t := range tilesAt {
+					start := time.Now()
+					if _, err := s.buildTile(sn, "units", t); err != nil {
+						b.Fatal(err)
+					}
+					d := time.Since(start)
+					if best[i] == 0 || d < best[i] {
+						best[i] = d
+					}
+					total, n = total+d, n+1
+				}
+			}
+			worst := 0
+			for i := range best {
+				if best[i] > best[worst] {
+					worst = i
+				}
+			}
+			t := tilesAt[worst]
+			b.Logf("slowest tile at z%d: %d/%d/%d, %v", z, t.Z, t.X, t.Y, best[worst])
+			b.ReportMetric(float64(len(tilesAt)), "tiles")
+			b.ReportMetric(float64(best[worst].Microseconds())/1000, "max-ms")
+			b.ReportMetric(float64(total.Microseconds())/1000/float64(n), "mean-ms")
+		})
+	}
+}
