@@ -713,3 +713,30 @@ func TestGapClass(t *testing.T) {
 		t.Errorf("outside class or colours")
 	}
 }
+
+// TestConcurrentSVG renders from several goroutines at once, as the
+// server does (run with -race).
+func TestConcurrentSVG(t *testing.T) {
+	m := testMap(t)
+	want := renderSVG(t, m, Options{Province: "330000"})
+	errs := make(chan error, 4)
+	for i := range 4 {
+		go func() {
+			var buf bytes.Buffer
+			o := Options{Province: "330000", Date: fixedDate}
+			if i%2 == 1 {
+				o = Options{View: ViewGaps, Layout: Layouts()[i%3], Date: fixedDate}
+			}
+			err := SVG(&buf, m, o)
+			if err == nil && i%2 == 0 && !bytes.Equal(buf.Bytes(), want) {
+				err = errors.New("concurrent rendering differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
