@@ -278,8 +278,22 @@ func checkDocument(t *testing.T, doc []byte, o Options) map[string]*element {
 		if fb != boxes["inset"] && !fb.inside(boxes["inset"].pad(eps)) {
 			t.Errorf("inset frame %v outside the inset box %v", fb, boxes["inset"])
 		}
-		if l := ids["inset-label"]; l == nil || !strings.Contains(l.text, wordsFor(o.Lang).inset) {
-			t.Errorf("inset label missing")
+		l := ids["inset-label"]
+		if l == nil || !strings.Contains(l.text, wordsFor(o.Lang).inset) {
+			t.Fatalf("inset label missing")
+		}
+		lb := textBox(textItem{x: attrF(t, l, "x"), y: attrF(t, l, "y"), size: attrF(t, l, "font-size"), anchor: l.attrs["text-anchor"], text: l.text})
+		if !lb.inside(fb) {
+			t.Errorf("inset label %v outside the inset frame %v", lb, fb)
+		}
+		for _, e := range els {
+			if e.name == "path" && e.within("nanhai") {
+				for _, p := range pathPoints(t, e.attrs["d"]) {
+					if lb.contains(p[0], p[1]) {
+						t.Errorf("inset label %v covers an island at %v", lb, p)
+					}
+				}
+			}
 		}
 		islands := 0
 		for _, e := range els {
