@@ -123,6 +123,11 @@ func (s *server) routes() http.Handler {
 	}
 	data := func(path string, h handlerFunc) { get(path, s.needData(h)) }
 
+	// gorilla/mux tries routes in order: the most requested first.
+	data("/tiles/{layer}/{z}/{x}/{y}.mvt", s.getTile)
+	data("/api/v1/layers/{layer}", s.getLayer)
+	data("/tiles/{layer}.json", s.getTileJSON)
+
 	get("/healthz", s.getHealth)
 	get("/readyz", s.getReady)
 
@@ -137,10 +142,6 @@ func (s *server) routes() http.Handler {
 	data("/api/v1/search", s.getSearch)
 	data("/api/v1/programs", s.getPrograms)
 	data("/api/v1/batches", s.getBatches)
-	data("/api/v1/layers/{layer}", s.getLayer)
-
-	data("/tiles/{layer}/{z}/{x}/{y}.mvt", s.getTile)
-	data("/tiles/{layer}.json", s.getTileJSON)
 
 	data("/ogc", s.ogcLanding)
 	data("/ogc/", s.ogcLanding)
