@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -105,6 +106,10 @@ func (s *server) middleware(next http.Handler) http.Handler {
 			id = s.ids.next()
 		}
 		w.Header()["X-Request-Id"] = []string{id}
+		if p := r.URL.Path; strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/ogc") {
+			// Public, read-only data: maps on other origins may use it.
+			w.Header()["Access-Control-Allow-Origin"] = []string{"*"}
+		}
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {

@@ -203,6 +203,9 @@ func TestRequestIDAndAccessLog(t *testing.T) {
 	if id := r.Header().Get("X-Request-Id"); id == "" || strings.Contains(id, " ") {
 		t.Errorf("request id %q, want a fresh one", id)
 	}
+	if r.Header().Get("Access-Control-Allow-Origin") != "*" {
+		t.Error("the API is not open to other origins")
+	}
 	log := buf.String()
 	for _, want := range []string{"request_id=abc-123", "path=/api/v1/stats", "status=200", "duration="} {
 		if !strings.Contains(log, want) {
