@@ -11,13 +11,18 @@
 # (VmHWM). Installs wrk and nginx (Debian packages) when missing.
 #
 # Usage: bench/load.sh [seconds per run, default 10]
-# Env:   CONNS (32), THREADS (2), PORT (18480), NGINX_PORT (18481), OUT (report file)
+# Env:   CONNS (32), THREADS (1), PORT (18480), NGINX_PORT (18481), OUT (report file)
+#
+# wrk runs on the same 2 cores as the server: one wrk thread (the default)
+# leaves the server a core; with THREADS=2 the load generator's threads
+# compete with the server's and add their scheduling delays to the p99 of
+# both pilotmap and nginx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION="${1:-10}"
 CONNS="${CONNS:-32}"
-THREADS="${THREADS:-2}"
+THREADS="${THREADS:-1}"
 PORT="${PORT:-18480}"
 NGINX_PORT="${NGINX_PORT:-18481}"
 WORK="$(mktemp -d /tmp/pilotmap-load.XXXXXX)"
@@ -61,8 +66,10 @@ STATS=/api/v1/stats/provinces
 TILE=/tiles/units/6/52/24.mvt
 LAYER="/api/v1/layers/units?zoom=4"
 
-# First (uncached) requests: time to build.
+# First (uncached) requests: time to build, once the data is loaded (the
+# first API request reads the pilot units and computes the statistics).
 first() { curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%{time_total}' "$BASE$1"; }
+first /api/v1/config >/dev/null
 TILE_FIRST_MS=$(awk -v t="$(first "$TILE")" 'BEGIN{printf "%.1f", t*1000}')
 LAYER_FIRST_MS=$(awk -v t="$(first "$LAYER")" 'BEGIN{printf "%.1f", t*1000}')
 first "$STATS" >/dev/null
@@ -166,7 +173,7 @@ cpu=$(awk -F: '/^model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuinf
 		echo "| $label | $(stat -c %s "$WORK/www/$name") | $prps | ${pp99} ms | $nrps | ${np99} ms | $ratio |"
 	done
 	echo
-	echo "- first (uncached) request: tile ${TILE_FIRST_MS} ms, national units layer ${LAYER_FIRST_MS} ms (curl, including the connection)"
+	echo "- first (uncached) request, data loaded: tile ${TILE_FIRST_MS} ms, national units layer ${LAYER_FIRST_MS} ms (curl, including the connection)"
 	echo "- provinces + units layers at z=4, gzipped: $SIZE_P4 + $SIZE_U4 = $((SIZE_P4 + SIZE_U4)) bytes"
 	echo "- peak RSS (VmHWM) of pilotmap serve: $((RSS_KB / 1024)) MB; of nginx (all processes): $((NGINX_RSS_KB / 1024)) MB"
 } | tee "$OUT"
