@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+)
+
+// TestServeCommand starts `pilotmap serve` on a free port with settings
+// from the environment, reads the API and stops it by cancelling.
+func TestServeCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pm.db")
+	vars := map[string]string{"PILOTMAP_DB": db, "PILOTMAP_APPROVAL_NUMBER": "GS(2099)0001号", "PILOTMAP_ADDR": "127.0.0.1:0"}
+	pr, pw := io.Pipe()
+	e := &env{stdout: io.Discard, stderr: pw, getenv: func(k string) string { return vars[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, e, []string{"serve", "--tiles-url", "https://tiles.example/{z}/{x}/{y}.png"})
+		pw.Close()
+	}()
+
+	addrc := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`msg=serving addr=(\S+)`)
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				addrc <- m[1]
+			}
+		}
+	}()
+	var base string
+	select {
+	case a := <-addrc:
+		base = "http://" + a
+	case code := <-done:
+		t.Fatalf("serve exited with %d", code)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+
+	resp, err := http.Get(base + "/api/v1/config")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		ApprovalNumber string `json:"approval_number"`
+		TilesURL       string `json:"tiles_url"`
+		Attribution    string
+	}
+	err = json.NewDecoder(resp.Body).Decode(&cfg)
+	resp.Body.Close()
+	if err != nil || cfg.ApprovalNumber != "GS(2099)0001号" || cfg.TilesURL != "https://tiles.example/{z}/{x}/{y}.png" || cfg.Attribution == "" {
+		t.Errorf("config %+v, %v", cfg, err)
+	}
+	for _, p := range []string{"/", "/readyz", "/api/v1/stats", "/tiles/units.json", "/ogc"} {
+		resp, err := http.Get(base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: %d", p, resp.StatusCode)
+		}
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit %d after cancel", code)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+func TestServeBadInvocation(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"serve", "extra"}, 2},
+		{[]string{"serve", "--nope"}, 2},
+		{[]string{"serve", "--addr", "256.1.1.1:99999", "--db", filepath.Join(t.TempDir(), "pm.db")}, 1},
+	} {
+		if code, _, errs := runCmd(t, nil, tc.args...); code != tc.code {
+			t.Errorf("%v: exit %d, want %d (%s)", tc.args, code, tc.code, errs)
+		}
+	}
+}
