@@ -2,6 +2,7 @@ package server
 
 import (
 	"compress/gzip"
+	"fmt"
 	"math"
 	"net/http"
 
@@ -110,10 +111,16 @@ func shapeProps(sn *snapshot, name string) func(*layer.Shape) map[string]any {
 // GET /api/v1/layers/{layer}?zoom=&bbox=
 func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	name := mux.Vars(r)["layer"]
-	if err := knownLayer("layer", name); err != nil {
-		return err
+	if name != layerGaps {
+		if err := knownLayer("layer", name); err != nil {
+			return err
+		}
 	}
 	p := queryParams(r.URL)
+	download, err := p.download()
+	if err != nil {
+		return err
+	}
 	zoom, err := p.zoom()
 	if err != nil {
 		return err
@@ -128,12 +135,18 @@ func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	}
 	key := cacheKey{version: sn.version, kind: kindLayer, layer: name, zoom: zoom, bbox: bbox}
 	rep, hit, err := s.cache.get(r.Context(), key, func() (*representation, error) {
+		if name == layerGaps {
+			return s.buildGapsLayer(r.Context(), zoom, bbox)
+		}
 		return s.buildLayer(sn, name, zoom, bbox)
 	})
 	if err != nil {
 		return err
 	}
 	setCacheStatus(w, hit)
+	if download {
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="pilotmap-%s.geojson"`, name))
+	}
 	serve(w, r, rep)
 	return nil
 }

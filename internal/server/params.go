@@ -56,6 +56,21 @@ func (p params) int(name string, def, lo, hi int) (int, error) {
 }
 
 // zoom reads the layer zoom, 0–layer.MaxZoom, default 4.
+// download reads the optional download=1|0|true|false of the layers.
+func (p params) download() (bool, error) {
+	v, ok, err := p.value("download")
+	if err != nil || !ok {
+		return false, err
+	}
+	switch v {
+	case "1", "true":
+		return true, nil
+	case "0", "false":
+		return false, nil
+	}
+	return false, badParam("download", "want 1 or 0, got %q", clip(v))
+}
+
 func (p params) zoom() (int, error) { return p.int("zoom", 4, 0, layer.MaxZoom) }
 
 // bbox reads minLon,minLat,maxLon,maxLat in WGS 84; the zero Bound when

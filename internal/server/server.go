@@ -81,6 +81,9 @@ type server struct {
 
 	snapMu sync.Mutex // serialises snapshot builds
 	snap   atomic.Pointer[snapshot]
+
+	gapCache *dataset.GapCache // gap analysis per data version
+	maps     renderMaps        // presentation map data per data version
 }
 
 // NewRouter returns the server's routes wrapped in its middleware.
@@ -98,6 +101,7 @@ func newServer(d Deps) *server {
 	s.cache = newResponseCache(d.CacheBytes)
 	if d.Data != nil {
 		s.versions = &versionCache{read: d.Data.Version, ttl: d.VersionTTL}
+		s.gapCache = dataset.NewGapCache(d.Data)
 	}
 	var err error
 	if s.site, err = s.newSite(d.Web); err != nil {
@@ -142,6 +146,9 @@ func (s *server) routes() http.Handler {
 	data("/api/v1/search", s.getSearch)
 	data("/api/v1/programs", s.getPrograms)
 	data("/api/v1/batches", s.getBatches)
+	data("/api/v1/gaps", s.getGaps)
+	data("/api/v1/map.svg", s.getMapSVG)
+	data("/api/v1/export/{table}.csv", s.getExport)
 
 	data("/ogc", s.ogcLanding)
 	data("/ogc/", s.ogcLanding)
