@@ -27,6 +27,8 @@ export const api = {
   provinces: () => getJSON('/api/v1/provinces'),
   province: (code) => getJSON('/api/v1/provinces/' + enc(code)),
   search: (q, opts) => getJSON('/api/v1/search?q=' + enc(q), opts),
+  /** gaps is the gap analysis (only fetched in gaps mode). */
+  gaps: () => getJSON('/api/v1/gaps'),
   /** layer fetches a GeoJSON layer simplified for zoom, optionally within bbox. */
   layer: (name, zoom, bbox, opts) =>
     getJSON(`/api/v1/layers/${enc(name)}?zoom=${zoom}` + (bbox ? '&bbox=' + bbox.map((v) => v.toFixed(3)).join(',') : ''), opts),

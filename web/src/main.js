@@ -1,12 +1,18 @@
 // pilotmap's web map: wiring. Loads the API documents, draws the map, keeps
-// the URL hash in step with what is shown, and sets the ready signal
-// (body[data-map-ready]) once the national view is drawn.
+// the URL in step with what is shown, and sets the ready signal
+// (body[data-map-ready]) once the national view is drawn. Gaps mode loads
+// its data (/api/v1/gaps, the gaps layer) the first time it is switched on
+// and then sets body[data-gaps-ready]; presentation mode (?mode=present)
+// turns the map into a fixed-size frame (present.js).
 import { api } from './api.js';
 import { CoverageMap } from './map.js';
 import { Panel, applyI18n } from './panel.js';
 import { SearchBox } from './search.js';
-import { parseHash, formatHash, provinceOf } from './state.js';
-import { t, HTML_LANG, provinceName } from './i18n.js';
+import { parseHash, formatHash, provinceOf, parseSearch, formatSearch } from './state.js';
+import { t, HTML_LANG, provinceName, formatNumber, formatPercent, formatArea, PROVINCE_EN } from './i18n.js';
+import { indexGaps } from './gaps.js';
+import { pngName } from './layout.js';
+import { PresentFrame, renderPNG, download } from './present.js';
 
 const body = document.body;
 const $ = (id) => document.getElementById(id);
@@ -18,14 +24,20 @@ function uiScale() {
 }
 
 let state = parseHash(location.hash);
+let pres = parseSearch(location.search);
 const details = new Map(); // province code → /api/v1/provinces/{code}
 let nationalView = null;
 let provincesList = [];
+let stats = null;
+let gapsIndex = null;
+let gapsLoad = null;
+let dataReady = false;
 
 const panel = new Panel({
   nation: () => selectNation(),
   province: (code) => selectProvince(code),
   unit: (code) => selectUnit(code),
+  cluster: (c) => cmap.zoomToCluster(c),
 });
 
 const cmap = new CoverageMap($('map'), {
@@ -40,6 +52,7 @@ const cmap = new CoverageMap($('map'), {
     else selectUnit(f.code);
   },
   onView: () => writeHash(),
+  onCluster: (c) => cmap.zoomToCluster(c),
   fetchLayer: (name, zoom, bbox) => api.layer(name, zoom, bbox),
   onAttribution: (text) => {
     $('sources').textContent = text;
@@ -70,21 +83,32 @@ function sameView(a, b) {
   return a && b && Math.abs(a.zoom - b.zoom) < 0.01 && Math.abs(a.lat - b.lat) < 1e-3 && Math.abs(a.lon - b.lon) < 1e-3;
 }
 
-/** writeHash records the state in the URL without adding history entries. */
+/**
+ * writeHash records the state in the URL without adding history entries.
+ * Presentation mode fits its own view, so it records none.
+ */
 function writeHash() {
   const v = cmap.view();
-  state.view = !state.province && sameView(v, nationalView) ? null : v;
+  state.view = pres.present || (!state.province && sameView(v, nationalView)) ? null : v;
   const h = formatHash(state);
   if (h !== location.hash && !(h === '' && location.hash === '')) {
-    history.replaceState(null, '', h || location.pathname + location.search);
+    history.replaceState(history.state, '', location.pathname + location.search + h);
   }
+}
+
+/** writeSearch records presentation mode in the URL's query. */
+function writeSearch(push = false) {
+  const url = location.pathname + formatSearch(pres, location.search) + location.hash;
+  if (url === location.pathname + location.search + location.hash) return;
+  if (push) history.pushState({ pm: 'present' }, '', url);
+  else history.replaceState(history.state, '', url);
 }
 
 function applyLang(lang) {
   state.lang = lang;
   document.documentElement.lang = HTML_LANG[lang];
-  document.title = t(lang, 'title');
   applyI18n(document, lang);
+  syncTitle();
   $('lang').textContent = t(lang, 'langSwitch');
   $('lang').setAttribute('aria-label', t(lang, 'langSwitchLabel'));
   const cfg = cmap.config;
@@ -92,6 +116,8 @@ function applyLang(lang) {
   panel.setLang(lang);
   cmap.setLang(lang);
   search.setLang(lang);
+  presenter.setLang(lang);
+  refreshPresent();
   syncSheetButton();
 }
 
@@ -113,6 +139,7 @@ function selectNation() {
   cmap.select(null, null, { fit: false });
   cmap.fitNational();
   panel.show(null, null, null);
+  refreshPresent();
   writeHash();
 }
 
@@ -121,6 +148,7 @@ async function selectProvince(code, { fit = true } = {}) {
   state.unit = null;
   cmap.select(code, null, { fit });
   panel.show(code, null, details.get(code));
+  refreshPresent();
   openSheet();
   const d = await loadDetail(code);
   if (state.province === code) panel.show(code, state.unit, d);
@@ -133,6 +161,7 @@ async function selectUnit(code, { fit = true } = {}) {
   state.unit = code;
   cmap.select(province, code, { fit });
   panel.show(province, code, details.get(province));
+  refreshPresent();
   openSheet();
   const d = await loadDetail(province);
   if (state.unit === code) panel.show(province, code, d);
@@ -162,14 +191,233 @@ $('sheet-toggle').addEventListener('click', () => {
   syncSheetButton();
 });
 
-$('lang').addEventListener('click', () => {
+function toggleLang() {
   applyLang(state.lang === 'zh' ? 'en' : 'zh');
   writeHash();
+}
+$('lang').addEventListener('click', toggleLang);
+
+// ---- Gaps mode ----
+
+/** loadGaps fetches the gap report and the gaps layer once. */
+function loadGaps() {
+  if (!gapsLoad) {
+    const z = cmap.dataZoom ?? 4;
+    gapsLoad = Promise.all([api.gaps(), api.layer('gaps', z)])
+      .then(([report, fc]) => {
+        gapsIndex = indexGaps(report);
+        cmap.setGapsData(gapsIndex, fc, z);
+        panel.setGaps(state.gaps, gapsIndex);
+        return gapsIndex;
+      })
+      .catch((err) => {
+        gapsLoad = null;
+        throw err;
+      });
+  }
+  return gapsLoad;
+}
+
+/** syncTitle names the page after the thematic view. */
+function syncTitle() {
+  const title = t(state.lang, state.gaps ? 'titleGaps' : 'title');
+  document.title = title;
+  document.querySelector('.brand h1').textContent = title;
+}
+
+function syncModeButtons() {
+  $('mode-coverage').setAttribute('aria-pressed', String(!state.gaps));
+  $('mode-gaps').setAttribute('aria-pressed', String(state.gaps));
+  body.dataset.view = state.gaps ? 'gaps' : 'coverage';
+  syncTitle();
+}
+
+/** setGaps switches gaps mode; the map changes once its data is there. */
+async function setGaps(on) {
+  state.gaps = !!on;
+  syncModeButtons();
+  panel.setGaps(state.gaps);
+  writeHash();
+  if (!state.gaps) {
+    delete body.dataset.gapsReady;
+    cmap.setGapsMode(false);
+    refreshPresent();
+    return;
+  }
+  if (!dataReady) return; // main() comes back here once the map is drawn
+  try {
+    await loadGaps();
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  if (!state.gaps) return;
+  cmap.setGapsMode(true);
+  refreshPresent();
+  requestAnimationFrame(() => {
+    body.dataset.gapsReady = 'true';
+  });
+}
+$('mode-coverage').addEventListener('click', () => setGaps(false));
+$('mode-gaps').addEventListener('click', () => setGaps(true));
+
+// ---- Presentation mode ----
+
+const presenter = new PresentFrame({
+  exit: () => setPresent(false),
+  layout: (name) => {
+    pres.layout = name;
+    writeSearch();
+    applyPresent();
+  },
+  mode: (on) => setGaps(on),
+  lang: () => toggleLang(),
+  export: () => exportPNG(),
 });
+
+/** localDate is today as YYYY-MM-DD in the local time zone. */
+function localDate(d = new Date()) {
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** presentTexts are the presentation's default title and subtitle, figures line and footer. */
+function presentTexts() {
+  const lang = state.lang;
+  const cfg = cmap.config || {};
+  const doc = cfg.notice?.doc_number;
+  const info = state.province ? provincesList.find((p) => p.code === state.province) : null;
+  const pname = info ? provinceName(lang, info.code, info.name) : '';
+  const sub = doc ? t(lang, 'subtitle', { doc }) : '';
+  const defaults = {
+    title: t(lang, state.gaps ? 'titleGaps' : 'title'),
+    subtitle: pname ? (sub ? t(lang, 'subtitleProvince', { name: pname, sub }) : pname) : sub,
+  };
+  let figures = '';
+  if (state.gaps && gapsIndex) {
+    if (info) {
+      const n = [...gapsIndex.units.values()].filter((u) => u.province_code === info.code).length;
+      figures = t(lang, 'statsGapsProvince', { name: pname, n: formatNumber(lang, n) });
+    } else {
+      const c = gapsIndex.clusters[0];
+      figures = c
+        ? t(lang, 'statsGaps', { n: formatNumber(lang, gapsIndex.units.size), name: c.name, units: formatNumber(lang, c.units.length), area: formatArea(lang, c.area_km2) })
+        : '';
+    }
+  } else if (info) {
+    figures = t(lang, 'statsProvince', { name: pname, units: formatNumber(lang, info.units), covered: formatNumber(lang, info.covered_units), comparable: formatNumber(lang, info.comparable_units), pct: formatPercent(lang, info.coverage) });
+  } else if (stats) {
+    figures = t(lang, 'statsNational', {
+      units: formatNumber(lang, stats.units),
+      provinces: formatNumber(lang, stats.provinces_with_units),
+      pilotProvinces: formatNumber(lang, stats.pilot_provinces),
+      covered: formatNumber(lang, stats.covered_units),
+      comparable: formatNumber(lang, stats.comparable_units),
+      pct: formatPercent(lang, stats.coverage),
+    });
+  }
+  // The approval line only when the deployment has a number: a bare
+  // "审图号：" on a slide reads as an unapproved map (the toolbar says so
+  // to the presenter instead). The server's SVG does the same.
+  const n = String(cfg.approval_number || '').trim();
+  const approval = n ? (n.includes('审图号') ? n : t(lang, 'approval', { n })) : '';
+  const footer = [
+    cfg.attribution ? ['pm-pf-sources', t(lang, 'sourcesLine', { s: cfg.attribution })] : null,
+    ['pm-pf-date', t(lang, 'dateLine', { d: localDate() })],
+    approval ? ['pm-pf-approval', approval] : null,
+  ];
+  return { defaults, stats: figures, footer, approval };
+}
+
+/** refreshPresent redraws the presentation's texts after a change of view, place or language. */
+function refreshPresent() {
+  if (!pres.present) return;
+  const tx = presentTexts();
+  cmap.setPresent({
+    title: pres.title,
+    subtitle: pres.subtitle,
+    defaults: tx.defaults,
+    stats: tx.stats,
+    footer: tx.footer,
+    onText: (which, text) => {
+      const v = text === null ? null : text.replace(/\s+/g, ' ').trim();
+      pres[which] = v && v !== tx.defaults[which] ? v : null;
+      writeSearch();
+    },
+  });
+  presenter.sync({ gaps: state.gaps, approval: tx.approval });
+  if (dataReady) cmap.fitPresent();
+}
+
+/** presentScale is the map's line and label scale in the frame: 1, or heavier on a 大屏. */
+function presentScale() {
+  return presenter.big ? 1.3 : 1;
+}
+
+/** applyPresent puts the page in or out of presentation mode as pres says. */
+function applyPresent() {
+  if (pres.present) {
+    presenter.show(pres.layout);
+    cmap.scale = presentScale();
+  } else {
+    presenter.hide();
+    cmap.setPresent(null);
+    cmap.scale = uiScale();
+  }
+  cmap.invalidate();
+  cmap.restyle();
+  if (pres.present) refreshPresent();
+  else if (dataReady) {
+    if (state.province) cmap.select(state.province, state.unit, { fit: true });
+    else cmap.fitNational(false);
+  }
+  cmap.drawClusters();
+  body.dataset.present = pres.present ? pres.layout : '';
+}
+
+function setPresent(on) {
+  if (on === pres.present) return;
+  pres = { ...pres, present: on };
+  writeSearch(on);
+  applyPresent();
+  writeHash();
+}
+$('present').addEventListener('click', () => setPresent(true));
+
+window.addEventListener('popstate', () => {
+  const next = parseSearch(location.search);
+  if (next.present !== pres.present || next.layout !== pres.layout) {
+    pres = next;
+    applyPresent();
+  }
+});
+
+window.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && pres.present && !e.target.isContentEditable && !(e.target instanceof HTMLInputElement)) setPresent(false);
+});
+
+/** exportPNG downloads a 2× PNG of the presentation (the server's SVG drawn in a canvas). */
+async function exportPNG() {
+  const lang = state.lang;
+  const layout = pres.layout;
+  const view = state.gaps ? 'gaps' : 'coverage';
+  const place = state.province ? PROVINCE_EN[state.province] || state.province : 'national';
+  const name = pngName({ place, view, layout });
+  presenter.setStatus(t(lang, 'presentExporting'), true);
+  try {
+    const blob = await renderPNG({ view, province: state.province, layout, lang, title: pres.title, subtitle: pres.subtitle });
+    download(blob, name);
+    presenter.setStatus(t(lang, 'presentExported', { name }));
+  } catch (err) {
+    console.warn('pilotmap: export:', err);
+    presenter.setStatus(t(lang, 'presentExportError', { msg: err.message || String(err) }));
+  }
+}
 
 window.addEventListener('hashchange', () => {
   const next = parseHash(location.hash);
   if (next.lang !== state.lang) applyLang(next.lang);
+  if (next.gaps !== state.gaps) setGaps(next.gaps);
   state.off = next.off;
   cmap.setOff(state.off);
   if (next.unit && next.unit !== state.unit) selectUnit(next.unit, { fit: !next.view });
@@ -182,12 +430,16 @@ let resizeTimer = 0;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
-    const s = uiScale();
+    const s = pres.present ? presentScale() : uiScale();
     if (Math.abs(s - cmap.scale) > 0.05) {
       cmap.scale = s;
       cmap.restyle();
+      cmap.drawClusters();
+      if (pres.present) refreshPresent();
     }
-    cmap.invalidate();
+    // The frame keeps its size in presentation mode: nothing to refit.
+    if (!pres.present) cmap.invalidate();
+    else cmap.updateLabels();
   }, 100);
 });
 
@@ -197,11 +449,14 @@ function layerZoom(z) {
 }
 
 async function main() {
+  syncModeButtons();
+  if (pres.present) applyPresent();
   applyLang(state.lang);
   cmap.setOff(state.off);
-  if (state.view) cmap.setView(state.view);
+  if (state.view && !pres.present) cmap.setView(state.view);
   const z = layerZoom(cmap.map.getZoom());
-  const [config, stats, provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC] = await Promise.all([
+  let provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, config;
+  [config, stats, provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC] = await Promise.all([
     api.config(),
     api.stats(),
     api.provinceStats(),
@@ -217,10 +472,14 @@ async function main() {
   cmap.dataZoom = z;
   cmap.setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC });
   panel.setData({ stats, provinceStats, regions, provinces });
+  dataReady = true;
   applyLang(state.lang);
-  if (state.unit) selectUnit(state.unit, { fit: !state.view });
-  else if (state.province) selectProvince(state.province, { fit: !state.view });
-  if (state.view) cmap.setView(state.view);
+  const fit = !state.view || pres.present;
+  if (state.unit) selectUnit(state.unit, { fit });
+  else if (state.province) selectProvince(state.province, { fit });
+  else if (pres.present) cmap.fitPresent();
+  if (state.view && !pres.present) cmap.setView(state.view);
+  if (state.gaps) setGaps(true);
   // Ready once the browser has painted the drawn layers.
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {

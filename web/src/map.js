@@ -5,13 +5,20 @@
 import * as L from 'leaflet/dist/leaflet-src.esm.js';
 
 import { coverageClass, coverageColor, PALETTE } from './colors.js';
+import { gapColor, gapLegend, GAP_BASE, CLUSTER_LINE, TOP_CLUSTERS, outlineLines, topClusters, provinceGaps } from './gaps.js';
 import { placeLabels } from './labels.js';
-import { t, provinceName, formatPercent, batchName } from './i18n.js';
+import { t, provinceName, formatPercent, formatNumber, batchName } from './i18n.js';
 
 /** Mainland China and 台湾, without the South China Sea (that is the inset). */
 export const NATIONAL_BOUNDS = [[17.9, 73.4], [53.6, 135.1]];
 /** The inset's frame: 海南 to 曾母暗沙, 北部湾 to 台湾's south tip. */
 const INSET_BOUNDS = [[3.2, 105.6], [24.2, 122.6]];
+/**
+ * South of this latitude the national presentation leaves the sea to the
+ * inset: the main map is masked there, and cluster numbers below it are
+ * shown in the inset.
+ */
+const SOUTH_EDGE = 17.6;
 /** The zoom from which unit names replace province names without a selection. */
 const UNIT_LABEL_ZOOM = 6.5;
 
@@ -19,7 +26,11 @@ const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(
 
 /**
  * CoverageMap draws the national view into el and reports clicks and view
- * changes through opts: onFeature({kind, code, province_code}), onView().
+ * changes through opts: onFeature({kind, code, province_code}), onView(),
+ * onCluster(cluster). In gaps mode (setGapsMode) it shades the comparable
+ * units without a pilot by their distance to the nearest one and outlines
+ * and numbers the largest clusters; in presentation mode (setPresent) it
+ * drops its controls for a title, a static legend and a footer.
  */
 export class CoverageMap {
   constructor(el, opts) {
@@ -32,6 +43,10 @@ export class CoverageMap {
     this.info = new Map(); // province code → /api/v1/provinces entry
     this.byCode = { provinces: new Map(), units: new Map(), pilots: new Map(), outlines: new Map() };
     this.labelText = new Map();
+    this.gapsOn = false; // gaps mode
+    this.gaps = null; // indexGaps(/api/v1/gaps)
+    this.gapsFC = null; // /api/v1/layers/gaps: one feature per national cluster
+    this.present = null; // presentation mode: {title, subtitle, stats, footer}
 
     const map = L.map(el, {
       zoomControl: false,
@@ -58,7 +73,10 @@ export class CoverageMap {
     pane('pm-pilots', 420);
     pane('pm-mask', 425, false);
     pane('pm-outlines', 430, false);
+    pane('pm-clusters', 435, false);
     pane('pm-highlight', 440, false);
+    pane('pm-cluster-nums', 445);
+    pane('pm-south', 447, false);
     pane('pm-labels', 450, false);
 
     this.zoomControl = L.control.zoom({ position: 'topleft' }).addTo(map);
@@ -68,6 +86,7 @@ export class CoverageMap {
     this.inset = new InsetControl({ position: 'bottomright', owner: this }).addTo(map);
 
     this.labelsEl = L.DomUtil.create('div', 'pm-labels', map.getPane('pm-labels'));
+    this.clustersLayer = L.layerGroup().addTo(map);
     this.fitNational(false);
     map.on('zoomstart', () => el.classList.add('pm-zooming'));
     map.on('zoomend', () => el.classList.remove('pm-zooming'));
@@ -82,6 +101,10 @@ export class CoverageMap {
 
   /** fitNational shows mainland China and 台湾 in the frame. */
   fitNational(animate = true) {
+    if (this.present) {
+      this.fitPresent();
+      return;
+    }
     // On a narrow map keep 台湾 clear of the inset in the lower right.
     const narrow = this.map.getSize().x < 520;
     this.fitBounds(NATIONAL_BOUNDS, { paddingTopLeft: [6, 6], paddingBottomRight: [narrow ? 30 : 6, 6], animate });
@@ -217,6 +240,10 @@ export class CoverageMap {
   }
 
   provinceStyle(p) {
+    if (this.gapsOn) {
+      // The units carry the gaps; the provinces only show outside the program.
+      return { stroke: false, fill: true, fillColor: p.in_program === false ? PALETTE.outside : GAP_BASE, fillOpacity: 1 };
+    }
     const cls = coverageClass(p.coverage, p.in_program !== false);
     let fill = coverageColor(cls);
     if (this.off.has('coverage') && cls > 0) fill = '#eef1f4';
@@ -230,7 +257,8 @@ export class CoverageMap {
   }
 
   outlineStyle(p) {
-    const full = p.pilot_province && !this.off.has('fullpromo');
+    // In gaps mode the thick dark line is the clusters'.
+    const full = p.pilot_province && !this.off.has('fullpromo') && !this.gapsOn;
     if (full) return { color: PALETTE.fullPromotion, weight: this.w(2.4), opacity: this.dimmed(p.code) ? 0.45 : 1, fill: false, lineJoin: 'round' };
     const outside = p.in_program === false;
     const selected = p.code === this.selectedProvince;
@@ -239,6 +267,17 @@ export class CoverageMap {
 
   unitStyle(p) {
     const show = !this.off.has('units');
+    if (this.gapsOn) {
+      const g = this.gaps?.units.get(p.code);
+      return {
+        color: PALETTE.unitLine,
+        weight: this.w(0.5),
+        opacity: show ? 0.9 : 0,
+        fill: true,
+        fillColor: g ? gapColor(g.distance_km) : GAP_BASE,
+        fillOpacity: 1,
+      };
+    }
     return {
       color: PALETTE.unitLine,
       weight: this.w(0.7),
@@ -312,6 +351,18 @@ export class CoverageMap {
     const prov = this.info.get(p.province_code);
     const provName = prov ? provinceName(lang, prov.code, prov.name) : '';
     const isPilot = kind === 'pilot' || p.pilot === true;
+    if (this.gapsOn && !isPilot) {
+      const g = this.gaps?.units.get(p.code);
+      let line = t(lang, 'gapCovered');
+      if (g) {
+        const parts = [t(lang, 'notPilot')];
+        if (g.distance_km === 0) parts.push(t(lang, 'gapAdjacent'));
+        else if (Number.isFinite(g.distance_km)) parts.push(t(lang, 'gapDistance', { km: formatNumber(lang, g.distance_km) }));
+        if (g.cluster) parts.push(t(lang, 'gapCluster', { n: g.cluster }));
+        line = parts.join(' · ');
+      }
+      return `<b>${esc(p.name)}</b>${provName ? ` <span class="pm-tip-sub">${esc(provName)}</span>` : ''}<br><span>${esc(line)}</span>`;
+    }
     let status = t(lang, 'notPilot');
     if (isPilot) {
       const pl = kind === 'pilot' ? p : this.byCode.pilots.get(p.code)?.feature.properties || p;
@@ -325,6 +376,7 @@ export class CoverageMap {
     this.legend.render();
     this.inset.render();
     this.renderAttribution();
+    this.drawClusters();
     this.updateLabels();
   }
 
@@ -352,6 +404,11 @@ export class CoverageMap {
   select(province, unit, { fit = true } = {}) {
     this.selectedProvince = province || null;
     this.selectedUnit = unit || null;
+    this.map.getContainer().classList.toggle('pm-has-selection', !!this.selectedProvince);
+    if (this.southMask && this.present) {
+      if (this.selectedProvince) this.southMask.remove();
+      else this.southMask.addTo(this.map);
+    }
     this.restyle();
     this.highlightLayer.clearLayers();
     // A white veil over everything but the selected province.
@@ -363,7 +420,7 @@ export class CoverageMap {
       for (const poly of polys) for (const ring of poly) holes.push(ring.map(([x, y]) => [y, x]));
       const world = [[-85, -180], [85, -180], [85, 180], [-85, 180]];
       this.highlightLayer.addLayer(
-        L.polygon([world, ...holes], { pane: 'pm-mask', interactive: false, stroke: false, fill: true, fillColor: '#ffffff', fillOpacity: 0.6 }),
+        L.polygon([world, ...holes], { pane: 'pm-mask', interactive: false, stroke: false, fill: true, fillColor: '#ffffff', fillOpacity: this.present ? 0.72 : 0.6 }),
       );
     }
     const hl = (code, style) => {
@@ -379,8 +436,10 @@ export class CoverageMap {
       hl(unit, { color: '#ffffff', weight: this.w(6), opacity: 0.95, fill: false });
       bounds = hl(unit, { color: PALETTE.selected, weight: this.w(3), opacity: 1, fill: false }) || bounds;
     }
+    this.drawClusters();
     if (fit) {
-      if (bounds) {
+      if (this.present) this.fitPresent();
+      else if (bounds) {
         // A unit is shown with its surroundings, a province filling the frame.
         const b = unit ? bounds.pad(0.6) : bounds;
         this.fitBounds(b, { padding: [this.w(28), this.w(28)], maxZoom: unit ? 9 : 8 });
@@ -403,8 +462,10 @@ export class CoverageMap {
     const bbox = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
     const seq = (this.refineSeq = (this.refineSeq || 0) + 1);
     let fcs;
+    const names = ['units', 'pilots', 'provinces'];
+    if (this.gapsOn && this.gapsFC) names.push('gaps');
     try {
-      fcs = await Promise.all(['units', 'pilots', 'provinces'].map((n) => fetchLayer(n, Math.min(z, n === 'provinces' ? 7 : 9), bbox)));
+      fcs = await Promise.all(names.map((n) => fetchLayer(n, Math.min(z, n === 'provinces' ? 7 : 9), bbox)));
     } catch (err) {
       console.warn('pilotmap: refine:', err);
       return;
@@ -432,7 +493,14 @@ export class CoverageMap {
         fill.pmZoom = pz;
       }
     }
+    if (fcs[3] && this.gapsOn) {
+      // The clusters in view, at the new zoom.
+      const byId = new Map((fcs[3].features || []).map((f) => [String(f.id ?? f.properties?.id), f]));
+      this.gapsFC = { ...this.gapsFC, features: this.gapsFC.features.map((f) => byId.get(String(f.id ?? f.properties?.id)) || f) };
+      this.gapsZoom = z;
+    }
     if (this.selectedProvince) this.select(this.selectedProvince, this.selectedUnit, { fit: false });
+    else this.drawClusters();
   }
 
   /** view returns the current centre and zoom for the URL. */
@@ -445,13 +513,19 @@ export class CoverageMap {
     this.map.setView([v.lat, v.lon], v.zoom, { animate: false });
   }
 
-  /** obstacles returns the screen boxes of the map's own controls. */
+  /**
+   * obstacles returns the boxes of the map's own controls and the cluster
+   * numbers, in the container's pixels (presentation mode scales the
+   * container as a whole, so screen pixels are divided by that scale).
+   */
   obstacles() {
-    const cr = this.map.getContainer().getBoundingClientRect();
+    const c = this.map.getContainer();
+    const cr = c.getBoundingClientRect();
+    const k = c.offsetWidth ? cr.width / c.offsetWidth : 1;
     const boxes = [];
-    for (const el of this.map.getContainer().querySelectorAll('.leaflet-control')) {
+    for (const el of c.querySelectorAll('.leaflet-control, .pm-cluster-num')) {
       const r = el.getBoundingClientRect();
-      if (r.width && r.height) boxes.push([r.left - cr.left, r.top - cr.top, r.right - cr.left, r.bottom - cr.top]);
+      if (r.width && r.height) boxes.push([(r.left - cr.left) / k, (r.top - cr.top) / k, (r.right - cr.left) / k, (r.bottom - cr.top) / k]);
     }
     return boxes;
   }
@@ -466,7 +540,8 @@ export class CoverageMap {
     const size = map.getSize();
     const zoom = map.getZoom();
     const lang = this.lang;
-    const s = this.scale;
+    // Presentation mode is read from a distance: larger names.
+    const s = this.scale * (this.present ? 1.2 : 1);
     const candidates = [];
     const viewBounds = map.getBounds().pad(0.05);
     const unitsMode = this.selectedProvince || zoom >= UNIT_LABEL_ZOOM;
@@ -535,6 +610,320 @@ export class CoverageMap {
     this.map.invalidateSize({ animate: false });
     this.inset.fit();
   }
+
+  // ---- Gaps mode ----
+
+  /** setGapsData hands in the gap report's index and the gaps layer. */
+  setGapsData(index, fc, zoom) {
+    this.gaps = index;
+    this.gapsFC = fc;
+    this.gapsZoom = zoom;
+    if (this.gapsOn) {
+      this.restyle();
+      this.drawClusters();
+    }
+  }
+
+  /** setGapsMode switches gaps mode on or off. */
+  setGapsMode(on) {
+    this.gapsOn = !!on;
+    this.map.getContainer().classList.toggle('pm-gaps', this.gapsOn);
+    this.restyle();
+    this.legend.render();
+    this.drawClusters();
+    this.updateLabels();
+  }
+
+  /**
+   * shownClusterList / shownClusters are the clusters outlined and numbered: the national
+   * ones (the largest TOP_CLUSTERS), or with a province selected the
+   * province's own. Each is {id, name, units, label, lines} with lines the
+   * outline in lon/lat.
+   */
+  shownClusterList() {
+    if (!this.gapsOn || !this.gaps) return [];
+    if (this.selectedProvince) return topClusters(provinceGaps(this.gaps, this.selectedProvince).clusters, TOP_CLUSTERS);
+    return topClusters(this.gaps.clusters, TOP_CLUSTERS);
+  }
+
+  shownClusters() {
+    if (!this.gapsOn || !this.gaps) return [];
+    const minLen = 3 / 2 ** (this.gapsZoom ?? this.dataZoom ?? 4); // about 1 px at the data's zoom
+    if (this.selectedProvince) {
+      return this.shownClusterList().map((c) => {
+        // A province's clusters come from its units' polygons, which share
+        // their borders (the same topology as the gaps layer).
+        const polys = [];
+        for (const code of c.units || []) {
+          const l = this.byCode.units.get(code);
+          const g = l?.feature.geometry;
+          if (g?.type === 'Polygon') polys.push(g.coordinates);
+          else if (g?.type === 'MultiPolygon') polys.push(...g.coordinates);
+        }
+        return { ...c, lines: outlineLines({ type: 'MultiPolygon', coordinates: polys }, { minLen }) };
+      });
+    }
+    const byId = new Map((this.gapsFC?.features || []).map((f) => [Number(f.properties?.id ?? f.id), f]));
+    return this.shownClusterList().map((c) => {
+      const f = byId.get(c.id);
+      return { ...c, label: f?.properties?.label || c.label, lines: f ? outlineLines(f.geometry, { minLen }) : [] };
+    });
+  }
+
+  /** drawClusters redraws the cluster outlines and numbers. */
+  drawClusters() {
+    const g = this.clustersLayer;
+    if (!g) return;
+    g.clearLayers();
+    const el = this.map.getContainer();
+    const shown = this.shownClusters();
+    el.dataset.clusters = String(shown.length);
+    this.inset.setClusters(this.selectedProvince ? [] : shown.filter((c) => Array.isArray(c.label) && c.label[1] < SOUTH_EDGE));
+    if (!shown.length) return;
+    const s = this.scale;
+    for (const c of shown) {
+      if (c.lines.length) {
+        g.addLayer(
+          L.polyline(
+            c.lines.map((line) => line.map(([x, y]) => [y, x])),
+            { pane: 'pm-clusters', interactive: false, color: CLUSTER_LINE, weight: this.w(2.6), opacity: 1, lineJoin: 'round', lineCap: 'round', className: 'pm-cluster-line', smoothFactor: 0.5 },
+          ),
+        );
+      }
+    }
+    // The numbers after the outlines, largest cluster on top.
+    for (const c of [...shown].reverse()) {
+      if (!Array.isArray(c.label)) continue;
+      const size = Math.round(26 * s);
+      const name = this.clusterName(c);
+      const m = L.marker([c.label[1], c.label[0]], {
+        pane: 'pm-cluster-nums',
+        keyboard: false,
+        title: name,
+        alt: name,
+        icon: L.divIcon({
+          className: 'pm-cluster-num',
+          html: String(c.id),
+          iconSize: [size, size],
+          iconAnchor: [size / 2, size / 2],
+        }),
+      });
+      m.on('click', (e) => {
+        L.DomEvent.stopPropagation(e);
+        this.opts.onCluster?.(c);
+      });
+      g.addLayer(m);
+      const ie = m.getElement();
+      if (ie) {
+        ie.dataset.cluster = String(c.id);
+        ie.style.fontSize = (14 * s).toFixed(1) + 'px';
+        ie.style.lineHeight = size - 4 * s + 'px';
+      }
+    }
+  }
+
+  /** clusterName names a cluster for tooltips: 那曲市等 292 个单位. */
+  clusterName(c) {
+    const n = (c.units || []).length;
+    return n > 1 ? t(this.lang, 'clusterName', { name: c.name, n }) : c.name;
+  }
+
+  /** unitsBounds is the bounds of units drawn on the map, by code. */
+  unitsBounds(codes) {
+    let b = null;
+    for (const code of codes || []) {
+      const l = this.byCode.units.get(code) || this.byCode.pilots.get(code);
+      if (!l) continue;
+      b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast());
+    }
+    return b;
+  }
+
+  /** zoomToCluster fits the view to a cluster's units. */
+  zoomToCluster(c) {
+    const b = this.unitsBounds(c.units);
+    if (b) this.fitBounds(b, { padding: [this.w(36), this.w(36)], maxZoom: 9 });
+  }
+
+  // ---- Presentation mode ----
+
+  /**
+   * setPresent switches presentation mode on (p = {title, subtitle,
+   * defaults: {title, subtitle}, stats, footer: [lines], onText(which,
+   * text)}) or off (null): no zoom buttons or attribution, a title block
+   * (editable in place), the legend without toggles, a footer with the
+   * sources, date and approval number.
+   */
+  setPresent(p) {
+    const was = !!this.present;
+    this.present = p || null;
+    const el = this.map.getContainer();
+    el.classList.toggle('pm-presenting', !!p);
+    if (p) {
+      if (!was) {
+        this.zoomControl.remove();
+        this.attribution.remove();
+        this.titleControl = new TitleControl({ position: 'topleft', owner: this }).addTo(this.map);
+        this.footerControl = new FooterControl({ position: 'bottomleft', owner: this }).addTo(this.map);
+        // The footer goes under the legend and the scale bar.
+        const corner = this.footerControl.getContainer().parentNode;
+        corner.appendChild(this.footerControl.getContainer());
+      }
+      this.titleControl.render();
+      this.footerControl.render();
+      if (!this.southMask) {
+        this.southMask = L.rectangle([[-85, -180], [SOUTH_EDGE, 180]], { pane: 'pm-south', interactive: false, stroke: false, fill: true, fillColor: '#ffffff', fillOpacity: 1 });
+      }
+      // The national map leaves the South China Sea to the inset.
+      if (this.selectedProvince) this.southMask.remove();
+      else this.southMask.addTo(this.map);
+    } else if (was) {
+      this.titleControl?.remove();
+      this.footerControl?.remove();
+      this.southMask?.remove();
+      this.titleControl = this.footerControl = null;
+      this.zoomControl.addTo(this.map);
+      this.attribution.addTo(this.map);
+      this.renderAttribution();
+    }
+    this.legend.render();
+  }
+
+  /**
+   * fitPresent fits the national view (or the selected province) into the
+   * presentation frame below the title, as large as it goes with the
+   * legend, the footer and the inset over no land: from the largest zoom
+   * down, it tries the centred position and then shifted ones, and takes
+   * the first where no box covers land (the legend and the inset sit in
+   * corners, so a shift often saves a smaller map).
+   */
+  fitPresent() {
+    const map = this.map;
+    map.invalidateSize({ animate: false });
+    const size = map.getSize();
+    const sel = this.selectedProvince && this.byCode.outlines.get(this.selectedProvince);
+    const bounds = sel ? sel.getBounds() : L.latLngBounds(NATIONAL_BOUNDS);
+    const c = map.getContainer();
+    const boxOf = (e) => {
+      if (!e || !e.offsetWidth) return null;
+      const cr = c.getBoundingClientRect();
+      const k = cr.width / c.offsetWidth || 1;
+      const r = e.getBoundingClientRect();
+      return [(r.left - cr.left) / k, (r.top - cr.top) / k, (r.right - cr.left) / k, (r.bottom - cr.top) / k];
+    };
+    const union = (bs) => {
+      const b = bs.filter(Boolean);
+      return b.length ? [Math.min(...b.map((x) => x[0])), Math.min(...b.map((x) => x[1])), Math.max(...b.map((x) => x[2])), Math.max(...b.map((x) => x[3]))] : null;
+    };
+    const gap = 16;
+    const title = boxOf(this.titleControl?.getContainer());
+    const boxes = [
+      union([boxOf(this.legend.getContainer()), boxOf(c.querySelector('.leaflet-control-scale'))]),
+      boxOf(this.footerControl?.getContainer()),
+      sel ? null : boxOf(this.inset.getContainer()),
+    ]
+      .filter(Boolean)
+      .map((b) => [b[0] - 4, b[1] - 4, b[2] + 4, b[3] + 4]);
+    const avail = { l: gap, t: (title ? title[3] : 0) + gap, r: size.x - gap, b: size.y - gap };
+    // Everything at zoom 0: the bounds and the land's rings, projected once.
+    const nw0 = map.project(bounds.getNorthWest(), 0);
+    const se0 = map.project(bounds.getSouthEast(), 0);
+    const bw0 = se0.x - nw0.x;
+    const bh0 = se0.y - nw0.y;
+    const rings = this.landRings(sel);
+    const snap = (z) => Math.floor(z / 0.05 + 1e-9) * 0.05;
+    const zFit = snap(Math.min(Math.log2((avail.r - avail.l) / bw0), Math.log2((avail.b - avail.t) / bh0), sel ? 9 : 8));
+    const clear = (k, ox, oy) => !boxes.some((b) => landInBox(rings, [(b[0] - ox) / k, (b[1] - oy) / k, (b[2] - ox) / k, (b[3] - oy) / k]));
+    let best = null;
+    for (let z = zFit; z >= zFit - 1.5 && !best; z = snap(z - 0.05 + 1e-9)) {
+      const k = 2 ** z;
+      const bw = bw0 * k;
+      const bh = bh0 * k;
+      // The bounds' top left corner: centred, then shifted within the free room.
+      const x0 = (avail.l + avail.r - bw) / 2;
+      const y0 = (avail.t + avail.b - bh) / 2;
+      const rx = Math.max(0, (avail.r - avail.l - bw) / 2);
+      const ry = Math.max(0, (avail.b - avail.t - bh) / 2);
+      const shifts = [];
+      for (let i = 0; i <= 8; i++) for (let j = 0; j <= 4; j++) for (const sx of i ? [-1, 1] : [0]) for (const sy of j ? [-1, 1] : [0]) shifts.push([(sx * i * rx) / 8, (sy * j * ry) / 4]);
+      shifts.sort((a, b) => Math.hypot(a[0], a[1]) - Math.hypot(b[0], b[1]));
+      for (const [dx, dy] of shifts) {
+        const ox = x0 + dx - nw0.x * k;
+        const oy = y0 + dy - nw0.y * k;
+        if (clear(k, ox, oy)) {
+          best = { z, k, ox, oy };
+          break;
+        }
+      }
+    }
+    if (!best) {
+      const z = snap(zFit - 1.5);
+      const k = 2 ** z;
+      best = { z, k, ox: (avail.l + avail.r - bw0 * k) / 2 - nw0.x * k, oy: (avail.t + avail.b - bh0 * k) / 2 - nw0.y * k };
+    }
+    const centre = map.unproject(L.point((size.x / 2 - best.ox) / best.k, (size.y / 2 - best.oy) / best.k), 0);
+    map.setView(centre, best.z, { animate: false });
+    this.updateLabels();
+  }
+
+  /**
+   * landRings are the drawn land's rings projected at zoom 0 (flat
+   * [x0, y0, x1, y1, …] arrays): the provinces, or with sel only the
+   * selected province; nationally without the islands south of
+   * SOUTH_EDGE (masked, shown in the inset).
+   */
+  landRings(sel) {
+    const map = this.map;
+    const layers = sel ? [sel] : [...this.byCode.outlines.values()];
+    const rings = [];
+    const collect = (lls) => {
+      if (!Array.isArray(lls) || !lls.length) return;
+      if (lls[0] instanceof L.LatLng) {
+        if (!sel && lls.every((ll) => ll.lat < SOUTH_EDGE)) return;
+        const r = new Float64Array(lls.length * 2);
+        lls.forEach((ll, i) => {
+          const p = map.project(ll, 0);
+          r[2 * i] = p.x;
+          r[2 * i + 1] = p.y;
+        });
+        rings.push(r);
+      } else for (const x of lls) collect(x);
+    };
+    for (const l of layers) collect(l.getLatLngs());
+    return rings;
+  }
+
+
+}
+
+/**
+ * landInBox reports whether land shows inside box ([x0, y0, x1, y1], the
+ * rings' coordinates): a ring vertex lies in the box, or a point of a 3×3
+ * grid over the box lies inside the rings (even-odd: a box inside a large
+ * province, holes cancel).
+ */
+function landInBox(rings, box) {
+  const [x0, y0, x1, y1] = box;
+  for (const r of rings) {
+    for (let i = 0; i < r.length; i += 2) if (r[i] > x0 && r[i] < x1 && r[i + 1] > y0 && r[i + 1] < y1) return true;
+  }
+  for (const fx of [0.02, 0.5, 0.98]) {
+    for (const fy of [0.02, 0.5, 0.98]) {
+      const x = x0 + fx * (x1 - x0);
+      const y = y0 + fy * (y1 - y0);
+      let inside = false;
+      for (const r of rings) {
+        const n = r.length / 2;
+        for (let i = 0, j = n - 1; i < n; j = i++) {
+          const yi = r[2 * i + 1];
+          const yj = r[2 * j + 1];
+          if (yi > y !== yj > y && x < ((r[2 * j] - r[2 * i]) * (y - yi)) / (yj - yi) + r[2 * i]) inside = !inside;
+        }
+      }
+      if (inside) return true;
+    }
+  }
+  return false;
 }
 
 function centroidOf(layer) {
@@ -565,24 +954,49 @@ const LegendControl = L.Control.extend({
       [0.45, '≥40%'],
     ];
     const ramp = classes.map(([v, label]) => `<span class="pm-ramp-item">${sw('background:' + coverageColor(coverageClass(v)))}<span>${label}</span></span>`).join('');
+    const present = !!o.present;
+    // In presentation mode the legend is a legend: no check boxes, and
+    // only the layers that are shown.
     const box = (layer, label, swatch) =>
-      `<label class="pm-toggle"><input type="checkbox" data-layer="${layer}" checked> ${swatch}<span>${label}</span></label>`;
-    const open = this._div.querySelector('details')?.open ?? !window.matchMedia('(max-width: 640px)').matches;
-    this._div.innerHTML = `<details ${open ? 'open' : ''}><summary>${tt('legend')}</summary>
-      <div class="pm-legend-body">
-      ${box('coverage', tt('legendCoverage'), '')}
+      present
+        ? o.off.has(layer) || layer === 'units' || layer === 'labels'
+          ? ''
+          : `<div class="pm-legend-row" data-row="${layer}">${swatch}<span>${label}</span></div>`
+        : `<label class="pm-toggle" data-row="${layer}"><input type="checkbox" data-layer="${layer}" checked> ${swatch}<span>${label}</span></label>`;
+    const open = present || (this._div.querySelector('details')?.open ?? !window.matchMedia('(max-width: 640px)').matches);
+    let body;
+    if (o.gapsOn) {
+      const rows = gapLegend()
+        .map((c) => `<div class="pm-legend-row pm-gap-row" data-gap-class="${c.cls}">${sw('background:' + c.color)}<span>${c.cls === 0 ? tt('legendAdjacent') : esc(c.label)}</span></div>`)
+        .join('');
+      const n = o.shownClusterList().length;
+      body = `<div class="pm-legend-head">${tt('legendGaps')}</div>
+      ${rows}
+      <div class="pm-legend-row">${sw('background:' + GAP_BASE)}<span>${tt('legendGapBase')}</span></div>
+      ${box('pilots', tt('legendPilots'), sw('background:' + PALETTE.pilot))}
+      <div class="pm-legend-row" data-row="clusters">${sw('', 'pm-sw-cluster')}<span>${esc(t(lang, n > 1 ? 'legendClusters' : 'legendClustersOne', { n }))}</span></div>
+      ${box('units', tt('legendUnits'), sw('', 'pm-sw-units'))}
+      ${box('labels', tt('legendLabels'), sw('', 'pm-sw-label'))}`;
+    } else {
+      body = `${present ? `<div class="pm-legend-head">${tt('legendCoverage')}</div>` : box('coverage', tt('legendCoverage'), '')}
       <div class="pm-ramp">${ramp}</div>
       <div class="pm-legend-row">${sw('', 'pm-sw-zero')}<span>${tt('legendZero')}</span></div>
       <div class="pm-legend-row">${sw('background:' + PALETTE.outside + ';border-color:' + PALETTE.outsideLine)}<span>${tt('legendOutside')}</span></div>
       ${box('pilots', tt('legendPilots'), sw('background:' + PALETTE.pilot))}
       ${box('fullpromo', tt('legendFullPromo'), sw('', 'pm-sw-full'))}
       ${box('units', tt('legendUnits'), sw('', 'pm-sw-units'))}
-      ${box('labels', tt('legendLabels'), sw('', 'pm-sw-label'))}
-      </div></details>`;
+      ${box('labels', tt('legendLabels'), sw('', 'pm-sw-label'))}`;
+    }
+    this._div.innerHTML = `<details ${open ? 'open' : ''}><summary>${tt(present ? 'legendShort' : 'legend')}</summary>
+      <div class="pm-legend-body">${body}</div></details>`;
     for (const input of this._div.querySelectorAll('input[data-layer]')) {
       input.addEventListener('change', () => o.opts.onToggle?.(input.dataset.layer, input.checked));
     }
-    this._div.querySelector('details').addEventListener('toggle', () => o.updateLabels());
+    const details = this._div.querySelector('details');
+    details.addEventListener('toggle', () => {
+      if (o.present && !details.open) details.open = true;
+      o.updateLabels();
+    });
     this.sync();
   },
   sync() {
@@ -625,6 +1039,7 @@ const InsetControl = L.Control.extend({
     this._map2 = m;
     this.fit();
     if (this._pending) this.setData(...this._pending);
+    if (this._clusterList) this.setClusters(this._clusterList);
   },
   fit() {
     if (!this._map2) return;
@@ -653,6 +1068,27 @@ const InsetControl = L.Control.extend({
     }).addTo(this._map2);
     this._div.dataset.islands = String(this._islands.getLayers().length);
   },
+  /** setClusters numbers the gap clusters whose label lies in the inset's sea. */
+  setClusters(list) {
+    this._clusterList = list;
+    if (!this._map2) return;
+    if (!this._clusters) this._clusters = L.layerGroup().addTo(this._map2);
+    this._clusters.clearLayers();
+    const s = this.options.owner.scale;
+    for (const c of list || []) {
+      const size = Math.round(22 * s);
+      const m = L.marker([c.label[1], c.label[0]], {
+        keyboard: false,
+        interactive: false,
+        icon: L.divIcon({ className: 'pm-cluster-num pm-cluster-num-inset', html: String(c.id), iconSize: [size, size], iconAnchor: [size / 2, size / 2] }),
+      }).addTo(this._clusters);
+      const ie = m.getElement();
+      if (ie) {
+        ie.dataset.cluster = String(c.id);
+        ie.style.fontSize = (12 * s).toFixed(1) + 'px';
+      }
+    }
+  },
   restyle() {
     const o = this.options.owner;
     this._prov?.eachLayer((l) =>
@@ -663,5 +1099,86 @@ const InsetControl = L.Control.extend({
     const lang = this.options.owner.lang;
     this._label.textContent = t(lang, 'inset');
     this._div.setAttribute('aria-label', t(lang, 'inset'));
+  },
+});
+
+/**
+ * TitleControl: presentation mode's title block (title and subtitle
+ * editable in place, a line of figures). Edits go to present.onText.
+ */
+const TitleControl = L.Control.extend({
+  onAdd() {
+    const div = L.DomUtil.create('div', 'pm-present-title');
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    this._div = div;
+    this._h = L.DomUtil.create('h2', 'pm-pt-title', div);
+    this._sub = L.DomUtil.create('p', 'pm-pt-sub', div);
+    this._stats = L.DomUtil.create('p', 'pm-pt-stats', div);
+    for (const [el, which] of [[this._h, 'title'], [this._sub, 'subtitle']]) {
+      el.contentEditable = 'plaintext-only';
+      if (el.contentEditable !== 'plaintext-only') el.contentEditable = 'true';
+      el.spellcheck = false;
+      el.dataset.edit = which;
+      el.setAttribute('role', 'textbox');
+      el.addEventListener('keydown', (e) => {
+        // One line each: Enter and Escape end the edit.
+        if (e.key === 'Enter' || e.key === 'Escape') {
+          e.preventDefault();
+          el.blur();
+        }
+        e.stopPropagation();
+      });
+      el.addEventListener('paste', (e) => {
+        e.preventDefault();
+        const text = (e.clipboardData?.getData('text/plain') || '').replace(/\s+/g, ' ');
+        document.execCommand('insertText', false, text);
+      });
+      el.addEventListener('input', () => this.options.owner.present?.onText?.(which, el.textContent));
+      el.addEventListener('blur', () => {
+        // An emptied line goes back to its default.
+        if (!el.textContent.trim()) {
+          this.options.owner.present?.onText?.(which, null);
+          this.render();
+        }
+      });
+    }
+    this.render();
+    return div;
+  },
+  render() {
+    const p = this.options.owner.present;
+    if (!p || !this._div) return;
+    const lang = this.options.owner.lang;
+    this._h.setAttribute('aria-label', t(lang, 'editTitle'));
+    this._sub.setAttribute('aria-label', t(lang, 'editSubtitle'));
+    // Leave a line alone while it is being edited.
+    if (document.activeElement !== this._h) this._h.textContent = p.title ?? p.defaults.title;
+    if (document.activeElement !== this._sub) this._sub.textContent = p.subtitle ?? p.defaults.subtitle;
+    this._sub.hidden = !this._sub.textContent && document.activeElement !== this._sub;
+    this._stats.textContent = p.stats || '';
+    this._stats.hidden = !p.stats;
+  },
+});
+
+/** FooterControl: presentation mode's sources, date and approval number. */
+const FooterControl = L.Control.extend({
+  onAdd() {
+    const div = L.DomUtil.create('div', 'pm-present-foot');
+    this._div = div;
+    this.render();
+    return div;
+  },
+  render() {
+    const p = this.options.owner.present;
+    if (!p || !this._div) return;
+    this._div.replaceChildren(
+      ...(p.footer || []).filter(Boolean).map(([cls, text]) => {
+        const e = document.createElement('div');
+        e.className = cls;
+        e.textContent = text;
+        return e;
+      }),
+    );
   },
 });

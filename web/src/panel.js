@@ -3,6 +3,7 @@
 // API responses handed in, none is written here.
 import { t, provinceName, formatNumber, formatPercent, formatArea } from './i18n.js';
 import { coverageClass, coverageColor } from './colors.js';
+import { gapColor, provinceGaps, TOP_CLUSTERS } from './gaps.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -25,11 +26,12 @@ export function applyI18n(root, lang) {
   for (const e of root.querySelectorAll('[data-i18n]')) e.textContent = t(lang, e.dataset.i18n);
   for (const e of root.querySelectorAll('[data-i18n-placeholder]')) e.placeholder = t(lang, e.dataset.i18nPlaceholder);
   for (const e of root.querySelectorAll('[data-i18n-aria]')) e.setAttribute('aria-label', t(lang, e.dataset.i18nAria));
+  for (const e of root.querySelectorAll('[data-i18n-title]')) e.title = t(lang, e.dataset.i18nTitle);
 }
 
 /**
  * Panel renders into the static skeleton of index.html. actions:
- * {province(code), unit(code), nation()}.
+ * {province(code), unit(code), nation(), cluster(cluster)}.
  */
 export class Panel {
   constructor(actions) {
@@ -39,6 +41,15 @@ export class Panel {
     this.detail = null; // /api/v1/provinces/{code}
     this.province = null;
     this.unit = null;
+    this.gapsOn = false;
+    this.gaps = null; // indexGaps(/api/v1/gaps), once loaded
+  }
+
+  /** setGaps switches the panel to gaps mode (index: the report, or null while loading). */
+  setGaps(on, index) {
+    this.gapsOn = !!on;
+    if (index) this.gaps = index;
+    this.render();
   }
 
   /** placeholderRegions stands in before the data, so the table keeps its size. */
@@ -71,10 +82,200 @@ export class Panel {
   render() {
     this.renderCrumbs();
     const inDetail = !!this.province;
-    $('dash').hidden = inDetail;
+    $('dash').hidden = inDetail || this.gapsOn;
+    $('gaps-nation').hidden = inDetail || !this.gapsOn;
     $('detail').hidden = !inDetail;
     this.renderDashboard();
+    if (this.gapsOn && !inDetail) this.renderGapsNation();
     if (inDetail) this.renderDetail();
+    this.renderExports();
+  }
+
+  /** renderExports points the CSV downloads at the UI's language. */
+  renderExports() {
+    $('x-units').href = '/api/v1/export/units.csv?lang=' + this.lang;
+    $('x-provinces').href = '/api/v1/export/provinces.csv?lang=' + this.lang;
+  }
+
+  regionName(key) {
+    const r = (this.gaps?.report.regions || this.data?.regions || []).find((x) => x.key === key);
+    if (!r) return key;
+    return this.lang === 'en' ? r.name_en || r.name : r.name;
+  }
+
+  /** clusterItem is a cluster's row: its number, name, area, farthest distance; click zooms. */
+  clusterItem(c) {
+    const lang = this.lang;
+    const n = (c.units || []).length;
+    const name = n > 1 ? t(lang, 'clusterName', { name: c.name, n }) : c.name;
+    const np = (c.province_codes || []).length;
+    const sub = t(lang, np > 1 ? 'clusterSub' : 'clusterSubOne', { area: formatArea(lang, c.area_km2), km: formatNumber(lang, c.max_distance_km ?? NaN), p: np });
+    return el(
+      'li',
+      {},
+      el(
+        'button',
+        { type: 'button', class: 'cluster', 'data-cluster': String(c.id), onclick: () => this.actions.cluster?.(c) },
+        el('span', { class: 'cluster-num', 'aria-hidden': 'true', text: String(c.id) }),
+        el('span', { class: 'cluster-text' }, el('span', { class: 'cluster-name', text: name }), el('span', { class: 'cluster-sub', text: sub })),
+      ),
+    );
+  }
+
+  /** renderGapsNation fills the national gaps panel from /api/v1/gaps. */
+  renderGapsNation() {
+    const lang = this.lang;
+    const box = $('g-body');
+    const ix = this.gaps;
+    if (!ix) {
+      box.replaceChildren(el('p', { class: 'note', text: t(lang, 'loadingGaps') }));
+      return;
+    }
+    const r = ix.report;
+    const units = r.uncovered_units || [];
+    const comparable = this.data?.stats?.comparable_units;
+    const farthest = units.reduce((a, u) => (Number.isFinite(u.distance_km) && (!a || u.distance_km > a.distance_km) ? u : a), null);
+    const card = (label, value, note, cls = '') => el('div', { class: 'card ' + cls }, el('div', { class: 'card-label', text: label }), el('div', { class: 'card-value', text: value }), el('div', { class: 'card-note', text: note || '\u00a0' }));
+    const parts = [
+      el(
+        'div',
+        { class: 'cards cards-3' },
+        card(t(lang, 'gapsUncovered'), formatNumber(lang, units.length), Number.isFinite(comparable) ? t(lang, 'gapsUncoveredNote', { comparable: formatNumber(lang, comparable) }) : ''),
+        card(t(lang, 'gapsClusters'), formatNumber(lang, ix.clusters.length), t(lang, 'gapsClustersNote')),
+        card(t(lang, 'gapsFarthest'), farthest ? formatNumber(lang, farthest.distance_km) + ' km' : '—', farthest ? farthest.name : ''),
+      ),
+      el('h3', { text: t(lang, 'gapsLargest') }),
+      el('p', { class: 'note', text: t(lang, 'gapsLargestNote', { n: TOP_CLUSTERS }) }),
+      el('ol', { class: 'clusters', id: 'g-clusters' }, ix.clusters.map((c) => this.clusterItem(c))),
+    ];
+    if (ix.withoutUnits.length) {
+      parts.push(
+        el('h3', { text: t(lang, 'withoutUnits') }),
+        el(
+          'ul',
+          { class: 'units', id: 'g-without' },
+          ix.withoutUnits.map((code) => {
+            const p = this.provinceInfo(code);
+            const n = p?.comparable_units ?? units.filter((u) => u.province_code === code).length;
+            return el('li', {}, el('button', { type: 'button', class: 'unit unit-zero', 'data-code': code, onclick: () => this.actions.province(code), text: t(lang, 'withoutUnitsItem', { name: p ? provinceName(lang, code, p.name) : code, n }) }));
+          }),
+        ),
+      );
+    }
+    const pps = [...(r.pilot_provinces || [])].sort((a, b) => b.uncovered_share - a.uncovered_share || a.code.localeCompare(b.code));
+    if (pps.length) {
+      parts.push(
+        el('h3', { text: t(lang, 'pilotProvincesGaps') }),
+        el('p', { class: 'note', text: t(lang, 'pilotProvincesGapsNote') }),
+        el(
+          'table',
+          { class: 'gaps-table', id: 'g-pilot-provinces' },
+          el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t(lang, 'thProvince') }), el('th', { scope: 'col', text: t(lang, 'thCovered') }), el('th', { scope: 'col', text: t(lang, 'thUncoveredShare') }))),
+          el(
+            'tbody',
+            {},
+            pps.map((p) =>
+              el(
+                'tr',
+                { 'data-code': p.code },
+                el('th', { scope: 'row' }, el('button', { type: 'button', class: 'linkish', onclick: () => this.actions.province(p.code), text: provinceName(lang, p.code, p.name) })),
+                el('td', { text: `${formatNumber(lang, p.covered)} / ${formatNumber(lang, p.comparable)}` }),
+                el('td', {}, formatPercent(lang, p.uncovered_share), el('span', { class: 'share-meter', 'aria-hidden': 'true' }, el('span', { style: `width:${Math.min(100, (p.uncovered_share || 0) * 100).toFixed(1)}%` }))),
+              ),
+            ),
+          ),
+        ),
+      );
+    }
+    const iq = r.inequality;
+    if (iq) {
+      parts.push(el('h3', { text: t(lang, 'inequality') }));
+      if (iq.best_region && iq.worst_region) {
+        parts.push(
+          el('p', {
+            class: 'inequality',
+            id: 'g-inequality',
+            text: t(lang, 'inequalityText', {
+              best: this.regionName(iq.best_region),
+              worst: this.regionName(iq.worst_region),
+              bestPct: formatPercent(lang, iq.best_coverage),
+              worstPct: formatPercent(lang, iq.worst_coverage),
+              spread: formatNumber(lang, (iq.region_spread || 0) * 100, 1),
+              n: iq.provinces,
+              gini: formatNumber(lang, iq.province_gini, 2),
+            }),
+          }),
+        );
+      } else if (iq.summary) parts.push(el('p', { class: 'inequality', id: 'g-inequality', text: iq.summary }));
+      const regions = r.regions || [];
+      if (regions.length) {
+        parts.push(
+          el(
+            'table',
+            { class: 'gaps-table gaps-regions' },
+            el('thead', {}, el('tr', {}, ...['thRegion', 'thCoverage', 'thUncovered', 'thMaxDistance'].map((k) => el('th', { scope: 'col', text: t(lang, k) })))),
+            el(
+              'tbody',
+              {},
+              regions.map((g) =>
+                el(
+                  'tr',
+                  { 'data-region': g.key },
+                  el('th', { scope: 'row', text: lang === 'en' ? g.name_en || g.name : g.name }),
+                  el('td', { text: formatPercent(lang, g.coverage) }),
+                  el('td', { text: `${formatNumber(lang, g.uncovered)} / ${formatNumber(lang, g.comparable)}` }),
+                  el('td', { text: Number.isFinite(g.max_distance_km) ? formatNumber(lang, g.max_distance_km) + ' km' : '—' }),
+                ),
+              ),
+            ),
+          ),
+        );
+      }
+    }
+    if (ix.noPolygon.length) {
+      parts.push(
+        el('h3', { text: t(lang, 'noPolygon') }),
+        el('ul', { class: 'units units-chips', id: 'g-no-polygon' }, ix.noPolygon.map((u) => el('li', {}, el('span', { class: 'unit unit-static', 'data-code': u.code, title: t(lang, 'noPolygonItem') }, el('span', { class: 'unit-name', text: u.name }), el('span', { class: 'unit-sub', text: provinceName(lang, u.province_code, this.provinceInfo(u.province_code)?.name || '', true) }))))),
+      );
+    }
+    box.replaceChildren(...parts);
+  }
+
+  /** renderProvinceGaps fills a province's gaps: its clusters and its uncovered units by distance. */
+  renderProvinceGaps(outside) {
+    const lang = this.lang;
+    const box = $('d-gaps');
+    box.hidden = !this.gapsOn || outside;
+    $('d-lists').hidden = outside || this.gapsOn;
+    if (box.hidden) return;
+    if (!this.gaps) {
+      box.replaceChildren(el('p', { class: 'note', text: t(lang, 'loadingGaps') }));
+      return;
+    }
+    const g = provinceGaps(this.gaps, this.province);
+    const parts = [];
+    if (!g.units.length) {
+      box.replaceChildren(el('p', { class: 'status status-ok', text: t(lang, 'provinceNoGaps') }));
+      return;
+    }
+    parts.push(el('h3', { text: t(lang, 'provinceClusters', { n: g.clusters.length }) }), el('ol', { class: 'clusters', id: 'd-clusters' }, g.clusters.map((c) => this.clusterItem(c))));
+    parts.push(
+      el('h3', { text: t(lang, 'provinceGapUnits', { n: g.units.length }) }),
+      el(
+        'ul',
+        { class: 'units gap-units', id: 'd-gap-units' },
+        g.units.map((u) => {
+          const drawn = u.has_polygon !== false;
+          const km = u.distance_km;
+          const dist = !drawn ? t(lang, 'noPolygonItem') : km === 0 ? t(lang, 'adjacent') : Number.isFinite(km) ? formatNumber(lang, km) + ' km' : '—';
+          const attrs = { class: 'unit gap-unit' + (u.code === this.unit ? ' is-selected' : '') + (drawn ? '' : ' unit-static'), 'data-code': u.code, 'data-distance-km': Number.isFinite(km) ? String(km) : null };
+          const kids = [el('span', { class: 'gap-sw', 'aria-hidden': 'true', style: `background:${gapColor(km)}` }), el('span', { class: 'unit-name', text: u.name }), el('span', { class: 'gap-km', text: dist })];
+          if (!drawn) return el('li', {}, el('span', attrs, ...kids));
+          return el('li', {}, el('button', { type: 'button', ...attrs, 'aria-pressed': u.code === this.unit ? 'true' : 'false', onclick: () => this.actions.unit(u.code) }, ...kids));
+        }),
+      ),
+    );
+    box.replaceChildren(...parts);
   }
 
   renderCrumbs() {
@@ -229,5 +430,6 @@ export class Panel {
     };
     $('d-pilots').replaceChildren(...pilots.map((u) => unitButton(u, true)));
     $('d-uncovered').replaceChildren(...uncovered.map((u) => unitButton(u, false)));
+    this.renderProvinceGaps(outside);
   }
 }
