@@ -49,6 +49,18 @@ func (s *server) shapes(sn *snapshot, name string, zoom int, bbox orb.Bound) []l
 	}
 }
 
+// layerBound is the bounding box of a served layer (pilots: the units').
+func (s *server) layerBound(name string) orb.Bound {
+	switch name {
+	case layerProvinces:
+		return s.data.Boundaries.Provinces.Bound()
+	case layerNanhai:
+		return s.data.Boundaries.Nanhai.Bound()
+	default:
+		return s.data.Boundaries.Units.Bound()
+	}
+}
+
 // featureProps returns the properties of a layer's feature (docs/api.md):
 // code, name, level, province_code, pilot, pilot_province, in_program,
 // batch, status and area_km2; on provinces also the coverage figures.

@@ -91,15 +91,7 @@ func (s *server) ogcConformance(w http.ResponseWriter, r *http.Request) error {
 
 // ogcCollection describes one collection.
 func (s *server) ogcCollection(base, name string) map[string]any {
-	var b orb.Bound
-	switch name {
-	case layerProvinces:
-		b = s.data.Boundaries.Provinces.Bound()
-	case layerNanhai:
-		b = s.data.Boundaries.Nanhai.Bound()
-	default:
-		b = s.data.Boundaries.Units.Bound()
-	}
+	b := s.layerBound(name)
 	self := base + "/collections/" + name
 	return map[string]any{
 		"id":          name,

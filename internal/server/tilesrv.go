@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
 	"pilotmap/internal/boundary"
@@ -84,15 +83,7 @@ func (s *server) getTileJSON(w http.ResponseWriter, r *http.Request) error {
 	if err := knownLayer("layer", name); err != nil {
 		return err
 	}
-	var b orb.Bound
-	switch name {
-	case layerProvinces:
-		b = s.data.Boundaries.Provinces.Bound()
-	case layerNanhai:
-		b = s.data.Boundaries.Nanhai.Bound()
-	default:
-		b = s.data.Boundaries.Units.Bound()
-	}
+	b := s.layerBound(name)
 	doc := tiles.TileJSONFields(name, baseURL(r)+"/tiles/"+name+"/{z}/{x}/{y}.mvt", b, 0, layer.DataZoom, propertyTypes(name))
 	if s.frontend.Attribution != "" {
 		doc["attribution"] = s.frontend.Attribution
