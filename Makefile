@@ -17,13 +17,14 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	@touch $@
 
-## test-web: the frontend's pure logic (colour classes, URL state, labels, i18n)
+## test-web: the frontend's pure logic (colour and distance classes, URL state, layouts, labels, i18n)
 test-web: web/node_modules/.package-lock.json
 	node --test web/test/
 
-## test-browser: the web map in headless Chromium against bin/pilotmap (skips without /usr/bin/chromium)
+## test-browser: the web map in headless Chromium against bin/pilotmap (skips without /usr/bin/chromium);
+## one file at a time (each starts a server and a browser); PNGs and screenshots in test-artifacts/
 test-browser: build
-	node --test web/e2e/
+	node --test --test-concurrency=1 web/e2e/
 
 ## bench-web: bytes and time to the first national view in headless Chromium
 bench-web: build

@@ -1,178 +1,12 @@
-// Browser tests of the web map in real headless Chromium (Debian's
-// /usr/bin/chromium, driven by playwright-core), against the real server:
-// bin/pilotmap serve on a free loopback port with a fresh database.
-//
-//   make test-browser            (builds bin/pilotmap and web/dist first)
-//   PILOTMAP_URL=http://127.0.0.1:8090 node --test web/e2e/   (a running server)
-//
-// Screenshots go to test-artifacts/ at the repository root.
-import { test, before, after } from 'node:test';
+// Browser tests of the coverage map in real headless Chromium against the
+// real server (see harness.mjs): the national view, a province, search,
+// language, layer toggles, phone and large-screen layouts, keyboard.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { setup, browserTest, shot, READY } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = path.join(repo, 'test-artifacts');
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const READY = 'body[data-map-ready="true"]';
-const LOCAL = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-// Why the browser tests cannot run here, if they cannot: they then skip,
-// saying so, instead of failing.
-let unavailable = fs.existsSync(CHROMIUM) ? '' : `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests`;
-
-/** browserTest declares a test that skips with the reason when unavailable. */
-function browserTest(name, fn) {
-  test(name, async (t) => {
-    if (unavailable) {
-      t.skip(unavailable);
-      return;
-    }
-    await fn(t);
-  });
-}
-
-let server; // child process
-let base; // http://127.0.0.1:PORT
-let context; // playwright persistent context
-let tmp;
-const consoleErrors = [];
-const offsite = [];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHTTP(url, ms, proc) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    if (proc && proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return res;
-      last = new Error(`${url}: ${res.status}`);
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw last || new Error(`timeout waiting for ${url}`);
-}
-
-async function startServer() {
-  if (process.env.PILOTMAP_URL) return process.env.PILOTMAP_URL.replace(/\/$/, '');
-  const bin = process.env.PILOTMAP_BIN || path.join(repo, 'bin', 'pilotmap');
-  if (!fs.existsSync(bin)) throw new Error(`${bin} not found: run make build (or make test-browser)`);
-  const port = await freePort();
-  const db = path.join(tmp, 'pm.db');
-  let log = '';
-  const start = (args) => {
-    log = '';
-    server = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PILOTMAP_TILES_URL: '' } });
-    server.stdout.on('data', (d) => (log += d));
-    server.stderr.on('data', (d) => (log += d));
-  };
-  const url = `http://127.0.0.1:${port}`;
-  start(['serve', '--addr', `127.0.0.1:${port}`, '--db', db]);
-  try {
-    await waitHTTP(url + '/healthz', 30000, server);
-  } catch (err) {
-    if (!/flag provided but not defined: -db/.test(log)) throw new Error(`server did not start: ${err.message}\n${log}`);
-    // A server from before the database existed: serve the embedded defaults.
-    start(['serve', '--addr', `127.0.0.1:${port}`]);
-    await waitHTTP(url + '/healthz', 30000, server);
-  }
-  const ready = await fetch(url + '/readyz').catch(() => null);
-  if (ready && ready.status === 503) await waitHTTP(url + '/readyz', 60000, server);
-  return url;
-}
-
-async function shot(page, t, name) {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const file = path.join(ARTIFACTS, name);
-  await page.screenshot({ path: file });
-  t.diagnostic(`screenshot: ${file}`);
-  return file;
-}
-
-async function newPage(viewport) {
-  const page = await context.newPage();
-  await page.setViewportSize(viewport);
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
-  return page;
-}
-
-async function openMap(page, hash = '') {
-  await page.goto(base + '/' + hash);
-  await page.waitForSelector(READY, { state: 'attached', timeout: 20000 });
-}
-
-before(async () => {
-  if (unavailable) return;
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pilotmap-e2e-'));
-  base = await startServer();
-  // A server without the HTTP API (docs/api.md) yet cannot show the map.
-  const cfg = await fetch(base + '/api/v1/config');
-  if (cfg.status === 404) {
-    unavailable = `${base}/api/v1/config: 404: this pilotmap serve has no /api/v1 yet, so the map cannot load`;
-    return;
-  }
-  if (!cfg.ok) throw new Error(`${base}/api/v1/config: ${cfg.status}`);
-  const { chromium } = await import('playwright-core');
-  context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1600, height: 900 },
-    locale: 'zh-CN',
-  });
-  await context.route('**/*', (route) => {
-    const u = new URL(route.request().url());
-    if (u.protocol === 'data:' || u.protocol === 'blob:' || LOCAL.has(u.hostname)) return route.continue();
-    offsite.push(u.href);
-    return route.abort();
-  });
-  context.on('request', (r) => {
-    const u = new URL(r.url());
-    if (!(u.protocol === 'data:' || u.protocol === 'blob:' || LOCAL.has(u.hostname))) offsite.push(u.href);
-  });
-});
-
-after(async () => {
-  await context?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-  }
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+const env = setup();
+const newPage = (v) => env.newPage(v);
+const openMap = (page, hash) => env.openMap(page, hash);
 
 browserTest('national view: drawn, 108 pilots, inset, legend, attribution, no layout shift', async (t) => {
   const page = await newPage({ width: 1600, height: 900 });
@@ -184,7 +18,7 @@ browserTest('national view: drawn, 108 pilots, inset, legend, attribution, no la
     }).observe({ type: 'layout-shift', buffered: true });
   });
   await openMap(page);
-  const stats = await (await fetch(base + '/api/v1/stats')).json();
+  const stats = await env.json('/api/v1/stats');
   const ds = await page.evaluate(() => ({ ...document.body.dataset }));
   assert.equal(ds.mapReady, 'true');
   assert.equal(Number(ds.renderedPilots), 108, 'pilot units drawn');
@@ -399,6 +233,6 @@ browserTest('keyboard: controls are reachable and show focus', async () => {
 });
 
 browserTest('no console errors and no request left localhost', () => {
-  assert.deepEqual(consoleErrors, []);
-  assert.deepEqual(offsite, []);
+  assert.deepEqual(env.consoleErrors, []);
+  assert.deepEqual(env.offsite, []);
 });

@@ -26,6 +26,12 @@ export const CLUSTER_LINE = '#1d2433';
 export const TOP_CLUSTERS = 10;
 
 /**
+ * How many the presentation frame numbers: as many as the server's SVG
+ * (internal/render maxClusters), so the frame and its PNG show the same.
+ */
+export const PRESENT_CLUSTERS = 5;
+
+/**
  * gapClass returns the class of a distance in km: -1 when there is none
  * (null, undefined, NaN: a unit without polygon), 0 for 0 (or below),
  * 1..3 below 50, 100, 200 km, 4 from 200 km on.

@@ -5,7 +5,7 @@
 import * as L from 'leaflet/dist/leaflet-src.esm.js';
 
 import { coverageClass, coverageColor, PALETTE } from './colors.js';
-import { gapColor, gapLegend, GAP_BASE, CLUSTER_LINE, TOP_CLUSTERS, outlineLines, topClusters, provinceGaps } from './gaps.js';
+import { gapColor, gapLegend, GAP_BASE, CLUSTER_LINE, TOP_CLUSTERS, PRESENT_CLUSTERS, outlineLines, topClusters, provinceGaps } from './gaps.js';
 import { placeLabels } from './labels.js';
 import { t, provinceName, formatPercent, formatNumber, batchName } from './i18n.js';
 
@@ -635,15 +635,16 @@ export class CoverageMap {
   }
 
   /**
-   * shownClusterList / shownClusters are the clusters outlined and numbered: the national
-   * ones (the largest TOP_CLUSTERS), or with a province selected the
-   * province's own. Each is {id, name, units, label, lines} with lines the
+   * shownClusterList / shownClusters are the clusters outlined and
+   * numbered: the national ones (the largest TOP_CLUSTERS, PRESENT_CLUSTERS
+   * in presentation mode), or with a province selected the province's own. Each is {id, name, units, label, lines} with lines the
    * outline in lon/lat.
    */
   shownClusterList() {
     if (!this.gapsOn || !this.gaps) return [];
-    if (this.selectedProvince) return topClusters(provinceGaps(this.gaps, this.selectedProvince).clusters, TOP_CLUSTERS);
-    return topClusters(this.gaps.clusters, TOP_CLUSTERS);
+    const n = this.present ? PRESENT_CLUSTERS : TOP_CLUSTERS;
+    if (this.selectedProvince) return topClusters(provinceGaps(this.gaps, this.selectedProvince).clusters, n);
+    return topClusters(this.gaps.clusters, n);
   }
 
   shownClusters() {

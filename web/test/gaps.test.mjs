@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gapClass, gapColor, gapLegend, GAP_BREAKS, GAP_COLORS, GAP_BASE, outlineLines, indexGaps, provinceGaps, topClusters } from '../src/gaps.js';
+import { gapClass, gapColor, gapLegend, GAP_BREAKS, GAP_COLORS, GAP_BASE, PRESENT_CLUSTERS, outlineLines, indexGaps, provinceGaps, topClusters } from '../src/gaps.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -35,6 +35,9 @@ test('the web legend matches internal/render/colors.go', () => {
   assert.ok(colors && breaks, 'gapColors and gapBreaks found in colors.go');
   assert.deepEqual(colors[1].split(',').map((s) => s.trim().replace(/"/g, '')), GAP_COLORS);
   assert.deepEqual(breaks[1].split(',').map(Number), GAP_BREAKS);
+  // The presentation numbers as many clusters as the SVG it exports.
+  const gaps = fs.readFileSync(path.join(here, '..', '..', 'internal', 'render', 'gaps.go'), 'utf8');
+  assert.equal(Number(/const maxClusters = (\d+)/.exec(gaps)?.[1]), PRESENT_CLUSTERS);
 });
 
 test('gapLegend lists the five classes with their bounds', () => {
