@@ -259,6 +259,12 @@ browserTest('Export PNG: 2× PNGs of the national coverage map, 北京 and gaps 
     t.diagnostic(`PNG: ${file}`);
     console.log(`exported PNG: ${file}`);
   }
+  // From a province back to the nation without leaving the presentation.
+  await env.openMap(page, '?mode=present#p=110000');
+  await page.click('#present-nation');
+  await page.waitForFunction(() => !location.hash.includes('p=110000'));
+  assert.doesNotMatch(await page.textContent('.pm-pt-sub'), /北京/);
+  assert.match(await page.evaluate(() => location.search), /mode=present/);
   await page.close();
 });
 

@@ -273,6 +273,7 @@ const presenter = new PresentFrame({
   mode: (on) => setGaps(on),
   lang: () => toggleLang(),
   export: () => exportPNG(),
+  nation: () => selectNation(),
 });
 
 /** localDate is today as YYYY-MM-DD in the local time zone. */
@@ -345,7 +346,7 @@ function refreshPresent() {
       writeSearch();
     },
   });
-  presenter.sync({ gaps: state.gaps, approval: tx.approval });
+  presenter.sync({ gaps: state.gaps, approval: tx.approval, province: state.province });
   if (dataReady) cmap.fitPresent();
 }
 

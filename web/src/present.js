@@ -95,7 +95,7 @@ const el = (tag, attrs = {}, ...kids) => {
 
 /**
  * PresentFrame owns presentation mode's frame fit and toolbar. actions:
- * {exit(), layout(name), mode(gaps: bool), lang(), export()}.
+ * {exit(), layout(name), mode(gaps: bool), lang(), export(), nation()}.
  */
 export class PresentFrame {
   constructor(actions) {
@@ -159,6 +159,7 @@ export class PresentFrame {
     if (this.bar) return;
     const lang = this.lang;
     this.layoutSel = el('select', { id: 'present-layout', onchange: () => this.actions.layout(this.layoutSel.value) });
+    this.nationBtn = el('button', { type: 'button', class: 'btn', id: 'present-nation', onclick: () => this.actions.nation() });
     this.modeCov = el('button', { type: 'button', class: 'btn mode', id: 'present-mode-coverage', onclick: () => this.actions.mode(false) });
     this.modeGaps = el('button', { type: 'button', class: 'btn mode', id: 'present-mode-gaps', onclick: () => this.actions.mode(true) });
     this.langBtn = el('button', { type: 'button', class: 'btn', id: 'present-lang', onclick: () => this.actions.lang() });
@@ -170,6 +171,7 @@ export class PresentFrame {
     this.bar = el(
       'div',
       { class: 'pm-toolbar', id: 'present-toolbar', role: 'toolbar' },
+      this.nationBtn,
       el('div', { class: 'modes', role: 'group' }, this.modeCov, this.modeGaps),
       this.layoutLabel,
       this.layoutSel,
@@ -192,6 +194,7 @@ export class PresentFrame {
     this.modeCov.setAttribute('aria-pressed', String(!s.gaps));
     this.modeGaps.setAttribute('aria-pressed', String(!!s.gaps));
     this.note.hidden = !!s.approval;
+    this.nationBtn.hidden = !s.province;
   }
 
   setLang(lang) {
@@ -205,6 +208,7 @@ export class PresentFrame {
     this.modeCov.title = tt('modeCoverageLabel');
     this.modeGaps.textContent = tt('modeGaps');
     this.modeGaps.title = tt('modeGapsLabel');
+    this.nationBtn.textContent = '← ' + tt('nation');
     this.langBtn.textContent = tt('langSwitch');
     this.langBtn.setAttribute('aria-label', tt('langSwitchLabel'));
     this.exportBtn.textContent = tt('presentExport');
