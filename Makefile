@@ -4,7 +4,7 @@ GO ?= go
 BIN := bin/pilotmap
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: all build web run test vet geodata bench clean test-web test-browser bench-web
+.PHONY: all build web run test vet geodata bench bench-load clean test-web test-browser bench-web
 
 all: build
 
@@ -51,8 +51,14 @@ test: web vet test-web
 geodata:
 	$(GO) run ./cmd/geodatagen -out geodata
 
+## bench: the Go benchmarks (handlers, layers, tiles, gaps, render, store, matcher, parser)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+## bench-load: wrk against pilotmap and nginx serving the same bytes (installs wrk and nginx when missing)
+bench-load: build
+	bash bench/load.sh
+
 clean:
-	rm -rf bin web/dist/index.html
+	rm -rf bin test-artifacts
+	find web/dist -mindepth 1 ! -name .keep -delete
