@@ -48,11 +48,10 @@ func runExport(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "pilotmap export: %v\n", err)
 		return 1
 	}
-	isPilot := map[string]bool{}
-	for _, p := range pilots {
-		isPilot[p.Code] = true
-	}
-	covered := coverage.Covered(pilots)
+	// A comparable unit is a pilot when it holds an active pilot unit,
+	// itself or one below it (河北省 正定县 makes 石家庄市 one), as on the
+	// server's layers.
+	holdsPilot := coverage.Covered(pilots)
 	set := ds.Boundaries
 	var l *boundary.Layer
 	var extend func(boundary.Feature, geojson.Properties)
@@ -62,8 +61,7 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	case "units":
 		l = set.Units
 		extend = func(f boundary.Feature, p geojson.Properties) {
-			p["pilot"] = isPilot[f.Code]
-			p["covered"] = covered[f.Code]
+			p["pilot"] = holdsPilot[f.Code]
 		}
 	case "nanhai":
 		l = set.Nanhai

@@ -18,8 +18,20 @@ func newFlags(e *env, name, usageLine string) *flag.FlagSet {
 	return fs
 }
 
+// configFlag reports whether a flag is deployment configuration, which a
+// PILOTMAP_<FLAG> environment variable may set. Flags that steer one run
+// (--dry-run, --out, --layer, --json …) are taken from the command line only,
+// so a variable left in the environment cannot change what a command does.
+func configFlag(name string) bool {
+	switch name {
+	case "addr", "db", "attribution", "approval-number", "tiles-url", "tiles-attribution", "memory-limit", "lang":
+		return true
+	}
+	return false
+}
+
 // parseFlags parses args and applies PILOTMAP_<FLAG> environment variables
-// to flags not given on the command line. It returns the exit code to use
+// to configuration flags (configFlag) not given on the command line. It returns the exit code to use
 // when the command must stop (0 after --help, 2 on a bad flag) and ok=false.
 func parseFlags(e *env, fs *flag.FlagSet, args []string) (code int, ok bool) {
 	if err := fs.Parse(args); err != nil {
@@ -32,7 +44,7 @@ func parseFlags(e *env, fs *flag.FlagSet, args []string) (code int, ok bool) {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	var bad error
 	fs.VisitAll(func(f *flag.Flag) {
-		if set[f.Name] || bad != nil {
+		if set[f.Name] || bad != nil || !configFlag(f.Name) {
 			return
 		}
 		key := "PILOTMAP_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))

@@ -175,10 +175,11 @@ func TestImportCommand(t *testing.T) {
 		t.Fatalf("a refused import changed the data:\n%s", out[:200])
 	}
 	// A dry run stores nothing either.
+	// PILOTMAP_DB configures; PILOTMAP_DRY_RUN must not turn a real import into a dry run.
 	if code, out, errs := runCmd(t, map[string]string{"PILOTMAP_DB": db}, "import", "--dry-run", "--allow-unmatched", third); code != 0 || !strings.Contains(out, "dry run") {
 		t.Fatalf("dry run: %d %q %q", code, out, errs)
 	}
-	code, out, errs = runCmd(t, nil, "import", "--db", db, "--allow-unmatched", third)
+	code, out, errs = runCmd(t, map[string]string{"PILOTMAP_DRY_RUN": "true"}, "import", "--db", db, "--allow-unmatched", third)
 	if code != 0 || !strings.Contains(out, "imported 2 units") {
 		t.Fatalf("import --allow-unmatched: %d %q %q", code, out, errs)
 	}
@@ -228,5 +229,39 @@ func TestExportUnitsPilotFlags(t *testing.T) {
 		if code != 0 || (layer == "provinces" && n != 34) || (layer == "nanhai" && n != 1) {
 			t.Errorf("export %s: exit %d, %d features", layer, code, n)
 		}
+	}
+}
+
+// A pilot below the comparable level makes its comparable unit a pilot on
+// the exported layer, as on the server's layers.
+func TestExportPilotBelowComparableLevel(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "pm.db")
+	notice := filepath.Join(dir, "third.txt")
+	os.WriteFile(notice, []byte("关于开展创建幸福家庭活动的通知\n第三批试点单位名单\n1. 山东省:河东区\n"), 0o644)
+	if code, out, errs := runCmd(t, nil, "import", "--db", db, notice); code != 0 {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	_, out, _ := runCmd(t, nil, "export", "--layer", "units", "--db", db)
+	var fc struct {
+		Features []struct {
+			ID         string         `json:"id"`
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(out), &fc); err != nil {
+		t.Fatal(err)
+	}
+	pilots := 0
+	for _, f := range fc.Features {
+		if f.Properties["pilot"] == true {
+			pilots++
+			if f.ID == "371300" {
+				pilots += 1000
+			}
+		}
+	}
+	if pilots != 1000+109 {
+		t.Errorf("临沂市 371300 should be a pilot through its 河东区, with 108 others: got %d", pilots)
 	}
 }

@@ -19,7 +19,7 @@ Write an SVG instead (--out map.svg), then either use "Export PNG" in the web ma
 or convert it: rsvg-convert -z 2 map.svg -o map.png   (Debian: apt-get install librsvg2-bin fonts-noto-cjk)`
 
 func runRender(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "render", "--out FILE.svg [--view coverage|gaps] [--province CODE] [--layout 16:9|4:3|a4] [--title T] [--subtitle S] [--lang zh|en] [--approval N] [--date YYYY-MM-DD] [--db PATH]")
+	fs := newFlags(e, "render", "--out FILE.svg [--view coverage|gaps] [--province CODE] [--layout 16:9|4:3|a4] [--title T] [--subtitle S] [--lang zh|en] [--approval-number N] [--date YYYY-MM-DD] [--db PATH]")
 	out := fs.String("out", "", "file to write: FILE.svg, or - for stdout (required)")
 	view := fs.String("view", "coverage", "coverage, or gaps (distance of the units without a pilot to the nearest one, largest clusters)")
 	province := fs.String("province", "", "a mainland province code (e.g. 110000) for a province map; empty for the national map")
@@ -27,7 +27,7 @@ func runRender(ctx context.Context, e *env, args []string) int {
 	title := fs.String("title", "", "title (default 创建幸福家庭活动试点覆盖图, or the English title with --lang en)")
 	subtitle := fs.String("subtitle", "", "subtitle (default: the notices' numbers, e.g. 依据 国卫家庭发〔2013〕5号)")
 	lang := fs.String("lang", "zh", "language of the map's words: zh or en")
-	approval := fs.String("approval", "", "map approval number (审图号) to print, e.g. GS（2024）1234号; empty prints no approval line")
+	approval := fs.String("approval-number", "", "map approval number (审图号) to print, e.g. GS（2024）1234号; empty prints no approval line (PILOTMAP_APPROVAL_NUMBER, shared with serve)")
 	date := fs.String("date", "", "map date YYYY-MM-DD (default today)")
 	db := dbFlag(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {

@@ -12,7 +12,7 @@ func TestRenderCommand(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "pm.db")
 	out := filepath.Join(dir, "map.svg")
-	code, stdout, stderr := runCmd(t, map[string]string{"PILOTMAP_APPROVAL": "GS（2024）0000号"},
+	code, stdout, stderr := runCmd(t, map[string]string{"PILOTMAP_APPROVAL_NUMBER": "GS（2024）0000号"},
 		"render", "--out", out, "--layout", "4:3", "--title", "试点覆盖", "--date", "2026-01-02", "--db", db)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
