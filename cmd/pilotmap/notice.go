@@ -147,7 +147,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	case !ir.Created:
 		fmt.Fprintf(e.stdout, "already imported as import #%d: nothing changed\n", ir.ImportID)
 	default:
-		fmt.Fprintf(e.stdout, "imported %d units as import #%d (program #%d, batch #%d); data version %d\n", ir.Units, ir.ImportID, ir.ProgramID, ir.BatchID, ir.DataVersion)
+		fmt.Fprintf(e.stdout, "imported %d units into %s, batch %d, as import #%d; data version %d\n", ir.Units, res.Program, res.Batch, ir.ImportID, ir.DataVersion)
 	}
 	return 0
 }

@@ -19,11 +19,12 @@ var ErrUnmatched = errors.New("some units are unmatched")
 
 // Options steer an import.
 type Options struct {
-	Program        string // program name; derived from the notice's title when ""
-	Batch          int    // batch number; taken from the notice (第二批 → 2) when 0
-	Filename       string // recorded with the import
-	AllowUnmatched bool   // store the matched units even when some are unmatched
-	DryRun         bool   // match and check, store nothing
+	Program        string   // program name; when "": a known program named in the title, else derived from the title
+	KnownPrograms  []string // names of the programs already stored (Import fills it)
+	Batch          int      // batch number; taken from the notice (第二批 → 2) when 0
+	Filename       string   // recorded with the import
+	AllowUnmatched bool     // store the matched units even when some are unmatched
+	DryRun         bool     // match and check, store nothing
 }
 
 // Plan parses and matches a notice and builds the store request, without
@@ -37,6 +38,9 @@ func Plan(g *gazetteer.Gazetteer, raw []byte, opt Options) (*Result, store.Impor
 	n := res.Notice
 	program := opt.Program
 	if program == "" {
+		program = knownProgram(n.Title, opt.KnownPrograms)
+	}
+	if program == "" {
 		program = ProgramName(n.Title)
 	}
 	if program == "" {
@@ -49,6 +53,7 @@ func Plan(g *gazetteer.Gazetteer, raw []byte, opt Options) (*Result, store.Impor
 	if batch <= 0 {
 		return res, store.ImportRequest{}, errors.New("the notice names no batch (第…批): give it with --batch")
 	}
+	res.Program, res.Batch = program, batch
 	req := store.ImportRequest{
 		Program: program, BatchNumber: batch, BatchName: fmt.Sprintf("第%d批", batch),
 		DocNumber: n.DocNumber, Title: n.Title, Filename: opt.Filename, Raw: raw,
@@ -79,6 +84,15 @@ func MatchText(g *gazetteer.Gazetteer, raw []byte) (*Result, error) {
 // when a unit is unmatched (unless opt.AllowUnmatched), on a dry run, or on
 // any error.
 func Import(ctx context.Context, st store.Store, g *gazetteer.Gazetteer, raw []byte, opt Options) (*Result, store.ImportResult, error) {
+	if opt.Program == "" {
+		programs, err := st.Programs(ctx)
+		if err != nil {
+			return nil, store.ImportResult{}, fmt.Errorf("import: %w", err)
+		}
+		for _, p := range programs {
+			opt.KnownPrograms = append(opt.KnownPrograms, p.Name)
+		}
+	}
 	res, req, err := Plan(g, raw, opt)
 	if err != nil {
 		return res, store.ImportResult{}, err

@@ -68,11 +68,40 @@ func TestProgramName(t *testing.T) {
 	for title, want := range map[string]string{
 		"国家卫生计生委关于深入开展创建幸福家庭活动的通知": "创建幸福家庭活动",
 		"关于开展全国婚育新风进万家活动的通知":       "全国婚育新风进万家活动",
+		"关于公布第三批创建幸福家庭活动试点单位名单的通知": "创建幸福家庭活动",
+		"关于确定第十二批全国创建幸福家庭活动试点的通知":  "全国创建幸福家庭活动", // a stored 创建幸福家庭活动 is preferred: see TestLaterBatchJoinsItsProgram
 		"某某通知": "",
 	} {
 		if got := ProgramName(title); got != want {
 			t.Errorf("ProgramName(%q) = %q, want %q", title, got, want)
 		}
+	}
+}
+
+// A later notice of the same program joins it, whatever the title's wording.
+func TestLaterBatchJoinsItsProgram(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "pm.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	v, _ := geodata.Version()
+	g, err := Seed(ctx, st, geodata.FS(), v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	third := []byte("国家卫生计生委办公厅关于公布第三批“创建幸福家庭活动”示范单位名单的通知\n第三批试点单位名单\n1. 云南省:昆明市\n")
+	res, ir, err := Import(ctx, st, g, third, Options{})
+	if err != nil || !ir.Created {
+		t.Fatalf("import: %+v %v", ir, err)
+	}
+	if res.Program != "创建幸福家庭活动" || res.Batch != 3 {
+		t.Errorf("stored under program %q batch %d, want 创建幸福家庭活动 batch 3", res.Program, res.Batch)
+	}
+	programs, _ := st.Programs(ctx)
+	if len(programs) != 1 {
+		t.Errorf("programs = %+v, want the one program", programs)
 	}
 }
 

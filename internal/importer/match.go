@@ -62,6 +62,9 @@ type Result struct {
 	Notes []string `json:"notes,omitempty"`
 	// Notice is the parsed notice.
 	Notice *notice.Notice `json:"-"`
+	// Program and Batch are what an import stores the units under (set by Plan).
+	Program string `json:"-"`
+	Batch   int    `json:"-"`
 }
 
 // Match parses nothing: it matches a parsed notice against the gazetteer.
@@ -165,9 +168,23 @@ func candidateList(cs []gazetteer.Candidate) string {
 	return " (perhaps " + strings.Join(names, " or ") + ")"
 }
 
+// knownProgram returns the longest of the known program names that the
+// title contains (关于公布第三批创建幸福家庭活动试点单位名单的通知 names
+// 创建幸福家庭活动), "" when none does.
+func knownProgram(title string, known []string) string {
+	best := ""
+	for _, k := range known {
+		if k != "" && strings.Contains(title, k) && len(k) > len(best) {
+			best = k
+		}
+	}
+	return best
+}
+
 // ProgramName derives the program's name from a notice title of the form
-// 关于（深入）开展…的通知: 国家卫生计生委关于深入开展创建幸福家庭活动的通知 →
-// 创建幸福家庭活动. It returns "" when the title has no such form.
+// 关于（深入）开展…的通知 or 关于公布第N批…试点单位名单的通知:
+// 国家卫生计生委关于深入开展创建幸福家庭活动的通知 → 创建幸福家庭活动. It
+// returns "" when the title has no such form.
 func ProgramName(title string) string {
 	i := strings.Index(title, "关于")
 	j := strings.LastIndex(title, "的通知")
@@ -175,9 +192,22 @@ func ProgramName(title string) string {
 		return ""
 	}
 	name := title[i+len("关于") : j]
-	for _, verb := range []string{"进一步深入开展", "深入开展", "进一步开展", "继续开展", "开展", "做好", "推进"} {
+	for _, verb := range []string{"进一步深入开展", "深入开展", "进一步开展", "继续开展", "开展", "做好", "推进", "公布", "确定", "印发", "批准"} {
 		if strings.HasPrefix(name, verb) && len(name) > len(verb) {
-			return strings.TrimPrefix(name, verb)
+			name = strings.TrimPrefix(name, verb)
+			break
+		}
+	}
+	// 第三批…: the batch is not part of the program's name.
+	if rs := []rune(name); len(rs) > 0 && rs[0] == '第' {
+		if k := strings.Index(name, "批"); k > 0 && k <= len("第")+4*3 {
+			name = name[k+len("批"):]
+		}
+	}
+	for _, tail := range []string{"试点单位名单", "试点地区名单", "试点名单", "试点单位", "试点工作", "试点"} {
+		if strings.HasSuffix(name, tail) && len(name) > len(tail) {
+			name = strings.TrimSuffix(name, tail)
+			break
 		}
 	}
 	return name
