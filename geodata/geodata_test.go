@@ -170,10 +170,11 @@ func testGeometryValid(t *testing.T, gz *gazetteer.Gazetteer, set *boundary.Set)
 	}
 }
 
-// Each unit lies within its province's polygon, up to the difference
-// between the two source files (they are drawn at slightly different
-// detail): nearly all its vertices lie inside or close to the province, and
-// the units of a province add up to its area.
+// The mainland provinces are dissolved from their units (geodata/README.md),
+// so this checks the dissolve: it must keep every unit inside its province
+// (nearly all vertices inside or within 0.05° of it, the difference being
+// the slivers it drops) and lose no area (the units add up to the province).
+// The independent check of the geometry is crosscheck_test.go.
 func testUnitsWithinProvinces(t *testing.T, gz *gazetteer.Gazetteer, set *boundary.Set) {
 	sum := map[string]float64{}
 	for _, u := range set.Units.Features {

@@ -37,16 +37,17 @@ type Feature = boundary.Feature
 // Placement records a source feature that was placed by a rule other than
 // its own current code.
 type Placement struct {
-	Source string // file and feature as written
-	Code   string // today's code it was placed on
-	Rule   string // "history" or "name"
-	Note   string
+	Source string `json:"source"` // file and feature as written
+	Code   string `json:"code"`   // today's code it was placed on
+	Rule   string `json:"rule"`   // "history" or "name"
+	Note   string `json:"note"`
 }
 
 // Missing is a comparable unit with no polygon in the source.
 type Missing struct {
-	Code, Name string
-	Reason     string
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
 }
 
 // Result is everything a build derives.
