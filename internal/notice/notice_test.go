@@ -14,7 +14,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-const realNotice = "testdata/guoweijiating-2013-5.txt"
+// realNotice is the default notice the product embeds (geodata/notices).
+const realNotice = "../../geodata/notices/guoweijiating-2013-5.txt"
 
 func readNotice(t *testing.T) []byte {
 	t.Helper()
@@ -204,7 +205,7 @@ func TestBatchNumber(t *testing.T) {
 			t.Errorf("batchNumber(%q) = %d, want %d", in, got, want)
 		}
 	}
-	data, err := os.ReadFile("testdata/guoweijiating-2013-5.txt")
+	data, err := os.ReadFile(realNotice)
 	if err != nil {
 		t.Fatal(err)
 	}
