@@ -2,6 +2,8 @@ package layer
 
 import (
 	"math"
+	"slices"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -23,12 +25,58 @@ type level struct {
 const maxDecimals = 6
 
 // levelFor returns the geometry of a zoom (clamped to 0..DataZoom),
-// building it on first use.
+// building it on first use (see KeepZoom).
 func (t *Topology) levelFor(zoom int) *level {
 	z := min(max(zoom, 0), DataZoom)
-	s := &t.levels[z]
+	var s *levelSlot
+	if z <= KeepZoom {
+		s = &t.levels[z]
+	} else {
+		s = t.fine.slot(z)
+	}
 	s.once.Do(func() { s.lvl = t.buildLevel(z) })
 	return s.lvl
+}
+
+// fineLevels holds the slots of the FineLevels most recently used zooms
+// above KeepZoom. A slot evicted while its level is being built or used
+// still serves whoever holds it; the next request for its zoom builds the
+// level again in a new slot.
+type fineLevels struct {
+	mu    sync.Mutex
+	slots []*levelSlot // most recently used first
+}
+
+// slot returns the slot of zoom z, most recently used from now on.
+func (f *fineLevels) slot(z int) *levelSlot {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, s := range f.slots {
+		if s.zoom == z {
+			copy(f.slots[1:i+1], f.slots[:i])
+			f.slots[0] = s
+			return s
+		}
+	}
+	s := &levelSlot{zoom: z}
+	f.slots = slices.Insert(f.slots, 0, s)
+	if len(f.slots) > FineLevels {
+		clear(f.slots[FineLevels:]) // let the evicted levels go
+		f.slots = f.slots[:FineLevels]
+	}
+	return s
+}
+
+// zooms lists the zooms above KeepZoom whose slots are kept, most
+// recently used first.
+func (f *fineLevels) zooms() []int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	zs := make([]int, len(f.slots))
+	for i, s := range f.slots {
+		zs[i] = s.zoom
+	}
+	return zs
 }
 
 // levelBuilder simplifies and rounds the arcs for one zoom and assembles

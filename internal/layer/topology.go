@@ -27,6 +27,18 @@ const MaxZoom = 18
 // reuse its geometry.
 const DataZoom = 12
 
+// KeepZoom is the finest zoom whose geometry, once built, is kept for the
+// Topology's lifetime: zooms 0..KeepZoom (those the web map fetches) take
+// about 14 MB together. The finer zooms are large (z=10 ~8 MB, z=11 ~11 MB,
+// z=12 ~13 MB) and asked for by few clients (tiles beyond z=9, OGC items,
+// downloads): only the FineLevels most recently used of them are kept, and
+// one evicted is built again on its next use (z=12 in ~60 ms).
+const KeepZoom = 9
+
+// FineLevels is how many of the zooms KeepZoom+1..DataZoom a Topology
+// keeps built at once.
+const FineLevels = 2
+
 // SnapTolerance is how close, in steps of the 1/1024° grid of the boundary
 // data, a vertex must be to another feature's vertex or edge to be snapped
 // onto it (1.5 steps: the 8 neighbouring grid points, ≈ 150 m).
@@ -40,12 +52,14 @@ const gridScale = boundary.CompactScale
 // neighbouring features keep meeting exactly at every zoom.
 //
 // A Topology is built once (NewTopology) and is safe for concurrent use;
-// the geometry of a zoom is built on first use and kept.
+// the geometry of a zoom is built on first use and kept (zooms above
+// KeepZoom: while among the FineLevels most recently used).
 type Topology struct {
 	layers []topoLayer
 	verts  []gridPt    // vertex → grid point
 	arcs   []arc       // shared borders, junction to junction
-	levels []levelSlot // zoom 0..DataZoom
+	levels []levelSlot // zoom 0..KeepZoom
+	fine   fineLevels  // zoom KeepZoom+1..DataZoom
 	stats  TopologyStats
 }
 
@@ -61,6 +75,7 @@ type TopologyStats struct {
 }
 
 type levelSlot struct {
+	zoom int
 	once sync.Once
 	lvl  *level
 }
@@ -123,7 +138,7 @@ func NewTopology(set *boundary.Set) (*Topology, error) {
 	if set == nil {
 		return nil, fmt.Errorf("topology: no boundary set")
 	}
-	t := &Topology{levels: make([]levelSlot, DataZoom+1)}
+	t := &Topology{levels: make([]levelSlot, KeepZoom+1)}
 	src := []struct {
 		name string
 		l    *boundary.Layer
