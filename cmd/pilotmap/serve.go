@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 
 	"pilotmap/internal/layer"
@@ -12,13 +16,15 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH] [--attribution TEXT] [--approval-number TEXT] [--tiles-url URL] [--tiles-attribution TEXT]")
+	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH] [--attribution TEXT] [--approval-number TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (PILOTMAP_ADDR)")
 	db := dbFlag(fs)
 	attribution := fs.String("attribution", server.DefaultAttribution, "sources line shown on the map (PILOTMAP_ATTRIBUTION)")
 	approval := fs.String("approval-number", "", "map approval number (审图号) of this deployment, shown on the map (PILOTMAP_APPROVAL_NUMBER)")
 	tilesURL := fs.String("tiles-url", "", "optional raster base layer, an {z}/{x}/{y} URL template; none by default, so the map works offline (PILOTMAP_TILES_URL)")
 	tilesAttribution := fs.String("tiles-attribution", "", "attribution of the base layer (PILOTMAP_TILES_ATTRIBUTION)")
+	memLimit := defaultMemoryLimit
+	fs.Var(&memLimit, "memory-limit", "soft limit of the Go runtime's memory, e.g. 160MiB or 1GiB; 0: none; when not given and GOMEMLIMIT is set, that one (PILOTMAP_MEMORY_LIMIT)")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -27,6 +33,13 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	given := e.getenv("PILOTMAP_MEMORY_LIMIT") != ""
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "memory-limit" })
+	if memLimit > 0 && (given || e.getenv("GOMEMLIMIT") == "") {
+		prev := debug.SetMemoryLimit(int64(memLimit))
+		defer debug.SetMemoryLimit(prev)
+		log.Info("memory limit", "limit", memLimit.String())
+	}
 
 	ds, ok := openDataset(ctx, e, "serve", *db)
 	if !ok {
@@ -64,4 +77,49 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// defaultMemoryLimit keeps `pilotmap serve` within about 200 MB of RSS
+// (the limit covers the Go heap and runtime, not the binary's mapped code
+// nor SQLite's C memory): the data and the caches need about 100 MB, the
+// rest is room for the garbage of large responses (bench/rss.sh).
+const defaultMemoryLimit = byteSize(160 << 20)
+
+// byteSize is a flag holding a number of bytes, written as GOMEMLIMIT is:
+// an integer with an optional unit B, KiB, MiB, GiB or TiB.
+type byteSize int64
+
+type sizeUnit struct {
+	suffix string
+	shift  uint
+}
+
+// sizeUnits are the units of a byteSize, largest first.
+func sizeUnits() [5]sizeUnit {
+	return [...]sizeUnit{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}, {"B", 0}}
+}
+
+func (b *byteSize) String() string {
+	for _, u := range sizeUnits() {
+		if *b != 0 && int64(*b)%(1<<u.shift) == 0 {
+			return strconv.FormatInt(int64(*b)>>u.shift, 10) + u.suffix
+		}
+	}
+	return "0"
+}
+
+func (b *byteSize) Set(s string) error {
+	num, shift := strings.TrimSpace(s), uint(0)
+	for _, u := range sizeUnits() {
+		if n, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, shift = strings.TrimSpace(n), u.shift
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)>>shift {
+		return fmt.Errorf("want a size such as 160MiB or 1GiB (units B, KiB, MiB, GiB, TiB), or 0 for none; got %q", s)
+	}
+	*b = byteSize(n << shift)
+	return nil
 }
