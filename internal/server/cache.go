@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"container/list"
 	"context"
 	"errors"
@@ -151,6 +152,9 @@ func (c *responseCache) getOnce(ctx context.Context, key cacheKey, build func() 
 		}()
 		call.rep, call.err = build()
 	}()
+	if call.err == nil {
+		call.rep.trim() // before anyone else sees it, outside the lock
+	}
 
 	c.mu.Lock()
 	delete(c.inflight, key)
@@ -160,6 +164,22 @@ func (c *responseCache) getOnce(ctx context.Context, key cacheKey, build func() 
 	c.mu.Unlock()
 	close(call.done)
 	return call.rep, false, call.err
+}
+
+// trim gives a representation's bodies their exact capacity before it is
+// cached. They are built by appending, and a buffer grown by doubling may
+// reserve up to twice what it holds (gzip bodies, mostly): memory the
+// cache would keep without counting it.
+func (r *representation) trim() {
+	r.body = trimmed(r.body)
+	r.gz = trimmed(r.gz)
+}
+
+func trimmed(b []byte) []byte {
+	if cap(b)-len(b) <= len(b)/16 {
+		return b
+	}
+	return bytes.Clone(b)
 }
 
 // add stores rep under key and evicts the least recently used entries

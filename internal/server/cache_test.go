@@ -228,3 +228,19 @@ func TestResponseCacheEvictsAndBuildsOnce(t *testing.T) {
 		t.Errorf("%d concurrent builds of one key, want 1", slow)
 	}
 }
+
+// TestResponseCacheTrims: what the cache keeps has no spare capacity (a
+// body grown by doubling would otherwise keep up to twice its size).
+func TestResponseCacheTrims(t *testing.T) {
+	c := newResponseCache(1 << 20)
+	body, gz := make([]byte, 1000, 4000), make([]byte, 100, 1000)
+	rep, _, err := c.get(context.Background(), cacheKey{layer: "units"}, func() (*representation, error) {
+		return &representation{body: body, gz: gz}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.body) != 1000 || cap(rep.body) > 1100 || len(rep.gz) != 100 || cap(rep.gz) > 200 {
+		t.Errorf("kept body %d/%d, gz %d/%d (len/cap)", len(rep.body), cap(rep.body), len(rep.gz), cap(rep.gz))
+	}
+}
