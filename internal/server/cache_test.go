@@ -244,3 +244,20 @@ func TestResponseCacheTrims(t *testing.T) {
 		t.Errorf("kept body %d/%d, gz %d/%d (len/cap)", len(rep.body), cap(rep.body), len(rep.gz), cap(rep.gz))
 	}
 }
+
+// TestLayerBeyondDataZoomShared: zooms beyond layer.DataZoom serve its
+// geometry from one cache entry, not one copy per zoom.
+func TestLayerBeyondDataZoomShared(t *testing.T) {
+	h := newTestRouter(t)
+	bbox := "&bbox=116.3,39.8,116.5,40.0"
+	first := get(t, h, "/api/v1/layers/units?zoom=12"+bbox)
+	if first.Code != 200 || first.Header().Get("X-Cache") != "MISS" {
+		t.Fatalf("%d, X-Cache %q", first.Code, first.Header().Get("X-Cache"))
+	}
+	for _, z := range []string{"13", "18"} {
+		r := get(t, h, "/api/v1/layers/units?zoom="+z+bbox)
+		if r.Header().Get("X-Cache") != "HIT" || r.Header().Get("ETag") != first.Header().Get("ETag") {
+			t.Errorf("zoom %s: X-Cache %q, ETag %q; want a hit on zoom 12's %q", z, r.Header().Get("X-Cache"), r.Header().Get("ETag"), first.Header().Get("ETag"))
+		}
+	}
+}

@@ -145,7 +145,8 @@ func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	key := cacheKey{version: sn.version, kind: kindLayer, layer: name, zoom: zoom, bbox: bbox}
+	// Zooms beyond layer.DataZoom serve its geometry: one cache entry.
+	key := cacheKey{version: sn.version, kind: kindLayer, layer: name, zoom: min(zoom, layer.DataZoom), bbox: bbox}
 	rep, hit, err := s.cache.get(r.Context(), key, func() (*representation, error) {
 		if name == layerGaps {
 			return s.buildGapsLayer(r.Context(), zoom, bbox)
