@@ -96,11 +96,18 @@ func (e *ParamError) Error() string {
 
 // ParseQuery reads Options from the query of GET /api/v1/map.svg:
 // view=coverage|gaps, province=CODE, layout=16:9|4:3|a4, title=, subtitle=,
-// lang=zh|en. Unknown parameters are ignored; an invalid one gives a
-// *ParamError. The approval number and the date are not taken from the
-// query: the server sets them (Approval from its configuration).
+// lang=zh|en. An empty or absent value is the default; a parameter given
+// more than once or an invalid value gives a *ParamError. Other parameters
+// are not looked at (the HTTP server rejects them, and empty values,
+// before). The approval number and the date are not taken from the query:
+// the server sets them (Approval from its configuration).
 func ParseQuery(q url.Values) (Options, error) {
 	var o Options
+	for _, name := range []string{"view", "province", "layout", "lang", "title", "subtitle"} {
+		if n := len(q[name]); n > 1 {
+			return Options{}, &ParamError{Param: name, Value: q.Get(name), Reason: fmt.Sprintf("given %d times, want at most once", n)}
+		}
+	}
 	switch v := q.Get("view"); v {
 	case "", "coverage":
 		o.View = ViewCoverage
@@ -111,7 +118,7 @@ func ParseQuery(q url.Values) (Options, error) {
 	}
 	if p := q.Get("province"); p != "" {
 		if !isProvinceCode(p) {
-			return Options{}, &ParamError{Param: "province", Value: p, Reason: "a six-digit province code such as 110000"}
+			return Options{}, &ParamError{Param: "province", Value: p, Reason: "not a province code (six digits ending in 0000, such as 110000)"}
 		}
 		o.Province = p
 	}

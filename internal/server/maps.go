@@ -36,9 +36,6 @@ func (s *server) gapReport(ctx context.Context) (gaps.Report, error) {
 
 // GET /api/v1/gaps
 func (s *server) getGaps(w http.ResponseWriter, r *http.Request) error {
-	if err := queryParams(r.URL).only(); err != nil {
-		return err
-	}
 	sn, err := s.snapshot(r.Context())
 	if err != nil {
 		return err
@@ -145,10 +142,7 @@ func (s *server) renderMap(ctx context.Context, sn *snapshot, withGaps bool) (re
 
 // GET /api/v1/map.svg?view=&province=&layout=&title=&subtitle=&lang=
 func (s *server) getMapSVG(w http.ResponseWriter, r *http.Request) error {
-	if err := queryParams(r.URL).only("view", "province", "layout", "title", "subtitle", "lang"); err != nil {
-		return err
-	}
-	opt, err := render.ParseQuery(r.URL.Query())
+	opt, err := render.ParseQuery(queryParams(r.URL).q)
 	if err != nil {
 		return renderProblem(err)
 	}
@@ -157,7 +151,7 @@ func (s *server) getMapSVG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	key := cacheKey{version: sn.version, kind: kindAPI, path: r.URL.Path, query: r.URL.RawQuery + "\x00" + opt.Approval}
+	key := cacheKey{version: sn.version, kind: kindAPI, path: r.URL.Path, query: canonicalQuery(r.URL) + "\x00" + opt.Approval}
 	rep, hit, err := s.cache.get(r.Context(), key, func() (*representation, error) {
 		m, err := s.renderMap(r.Context(), sn, opt.View == render.ViewGaps)
 		if err != nil {
@@ -178,22 +172,18 @@ func (s *server) getMapSVG(w http.ResponseWriter, r *http.Request) error {
 }
 
 // renderProblem turns the renderer's invalid options into 400s naming the
-// parameter.
+// parameter and its value.
 func renderProblem(err error) error {
 	var pe *render.ParamError
 	if errors.As(err, &pe) {
-		return badParam(pe.Param, "%s", pe.Reason)
+		return badParam(pe.Param, "%q: %s", clip(pe.Value), pe.Reason)
 	}
 	return err
 }
 
 // GET /api/v1/export/{table}.csv?lang=
 func (s *server) getExport(w http.ResponseWriter, r *http.Request) error {
-	p := queryParams(r.URL)
-	if err := p.only("lang"); err != nil {
-		return err
-	}
-	lang, err := p.text("lang", false)
+	lang, err := queryParams(r.URL).text("lang", false)
 	if err != nil {
 		return err
 	}
@@ -218,7 +208,7 @@ func (s *server) getExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	key := cacheKey{version: sn.version, kind: kindAPI, path: r.URL.Path, query: r.URL.RawQuery}
+	key := cacheKey{version: sn.version, kind: kindAPI, path: r.URL.Path, query: canonicalQuery(r.URL)}
 	rep, hit, err := s.cache.get(r.Context(), key, func() (*representation, error) {
 		var buf bytes.Buffer
 		if err := write(r.Context(), &buf, s.data, export.Options{Lang: lang}); err != nil {

@@ -2,7 +2,9 @@ package server
 
 import (
 	"math"
+	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -26,9 +28,18 @@ const (
 
 // params reads a request's query parameters with defaults and limits; each
 // method returns a 400 problem naming the parameter when its value is bad.
-type params struct{ q url.Values }
+type params struct {
+	q   url.Values
+	err error // the query is malformed (a bad %-escape, a semicolon)
+}
 
-func queryParams(u *url.URL) params { return params{u.Query()} }
+func queryParams(u *url.URL) params {
+	q, err := url.ParseQuery(u.RawQuery)
+	return params{q, err}
+}
+
+// emptyValue is what a parameter given as "name=" is told.
+const emptyValue = "empty value; give a value"
 
 // value returns the parameter's single value; given twice is an error.
 func (p params) value(name string) (string, bool, error) {
@@ -42,9 +53,19 @@ func (p params) value(name string) (string, bool, error) {
 	return vs[0], true, nil
 }
 
+// given is value with an empty value an error: only a parameter whose
+// empty value means something reads value.
+func (p params) given(name string) (string, bool, error) {
+	s, ok, err := p.value(name)
+	if err == nil && ok && s == "" {
+		return "", false, badParam(name, emptyValue)
+	}
+	return s, ok, err
+}
+
 // int reads an integer in [min, max], def when absent.
 func (p params) int(name string, def, lo, hi int) (int, error) {
-	s, ok, err := p.value(name)
+	s, ok, err := p.given(name)
 	if err != nil || !ok {
 		return def, err
 	}
@@ -55,10 +76,9 @@ func (p params) int(name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
-// zoom reads the layer zoom, 0–layer.MaxZoom, default 4.
 // download reads the optional download=1|0|true|false of the layers.
 func (p params) download() (bool, error) {
-	v, ok, err := p.value("download")
+	v, ok, err := p.given("download")
 	if err != nil || !ok {
 		return false, err
 	}
@@ -71,13 +91,14 @@ func (p params) download() (bool, error) {
 	return false, badParam("download", "want 1 or 0, got %q", clip(v))
 }
 
+// zoom reads the layer zoom, 0–layer.MaxZoom, default 4.
 func (p params) zoom() (int, error) { return p.int("zoom", 4, 0, layer.MaxZoom) }
 
 // bbox reads minLon,minLat,maxLon,maxLat in WGS 84; the zero Bound when
 // absent. Latitudes must lie within ±90, longitudes within ±180 and each
 // min not above its max.
 func (p params) bbox() (orb.Bound, error) {
-	s, ok, err := p.value("bbox")
+	s, ok, err := p.given("bbox")
 	if err != nil || !ok {
 		return orb.Bound{}, err
 	}
@@ -111,18 +132,21 @@ func parseBBox(s string) (orb.Bound, error) {
 }
 
 // text reads a free-text parameter: trimmed, valid UTF-8, at most
-// maxQueryRunes runes, no control characters.
+// maxQueryRunes runes, no control characters; "" when absent and not
+// required. Given but blank is a 400.
 func (p params) text(name string, required bool) (string, error) {
 	s, ok, err := p.value(name)
 	if err != nil {
 		return "", err
 	}
-	s = strings.TrimSpace(s)
-	if !ok || s == "" {
+	if !ok {
 		if required {
 			return "", badParam(name, "required, give a name or a code")
 		}
 		return "", nil
+	}
+	if s = strings.TrimSpace(s); s == "" {
+		return "", badParam(name, emptyValue)
 	}
 	if !utf8.ValidString(s) {
 		return "", badParam(name, "not valid UTF-8")
@@ -141,20 +165,20 @@ func (p params) text(name string, required bool) (string, error) {
 // provinceCode reads a province code (six digits ending in 0000); ""
 // when absent. Whether the province exists is the caller's check.
 func (p params) provinceCode(name string) (string, error) {
-	s, ok, err := p.value(name)
-	if err != nil || !ok || s == "" {
+	s, ok, err := p.given(name)
+	if err != nil || !ok {
 		return "", err
 	}
 	if !isCode(s) || !strings.HasSuffix(s, "0000") {
-		return "", badParam(name, "want a six-digit province code such as 130000, got %q", clip(s))
+		return "", badParam(name, "%q is not a province code (six digits ending in 0000, such as 130000)", clip(s))
 	}
 	return s, nil
 }
 
-// status reads a pilot unit status.
+// status reads a pilot unit status; "" when absent.
 func (p params) status() (store.Status, error) {
-	s, ok, err := p.value("status")
-	if err != nil || !ok || s == "" {
+	s, ok, err := p.given("status")
+	if err != nil || !ok {
 		return "", err
 	}
 	st := store.Status(s)
@@ -164,19 +188,50 @@ func (p params) status() (store.Status, error) {
 	return st, nil
 }
 
-// only rejects parameters other than the allowed ones (OGC API Features
-// requires a 400 for unknown parameters).
+// only rejects a malformed query and parameters other than the allowed
+// ones (OGC API Features requires a 400 for unknown parameters). Of several
+// unknown parameters it names the first in sorted order.
 func (p params) only(allowed ...string) error {
-	for k := range p.q {
-		known := false
-		for _, a := range allowed {
-			known = known || k == a
+	if p.err != nil {
+		return newProblem(http.StatusBadRequest, "malformed query: "+p.err.Error())
+	}
+	for _, k := range p.names() {
+		if slices.Contains(allowed, k) {
+			continue
 		}
-		if !known {
-			return badParam(k, "unknown parameter; this endpoint takes %s", strings.Join(allowed, ", "))
+		if len(allowed) == 0 {
+			return badParam(k, "unknown parameter; this endpoint takes no parameters")
+		}
+		return badParam(k, "unknown parameter; this endpoint takes %s", strings.Join(allowed, ", "))
+	}
+	return nil
+}
+
+// strict is the rule of every route outside /ogc (docs/api.md): only the
+// allowed parameters, each given once and with a value.
+func (p params) strict(allowed ...string) error {
+	if err := p.only(allowed...); err != nil {
+		return err
+	}
+	for _, k := range p.names() {
+		switch vs := p.q[k]; {
+		case len(vs) > 1:
+			return badParam(k, "given %d times, want at most once", len(vs))
+		case vs[0] == "":
+			return badParam(k, emptyValue)
 		}
 	}
 	return nil
+}
+
+// names are the query's parameter names, sorted.
+func (p params) names() []string {
+	ks := make([]string, 0, len(p.q))
+	for k := range p.q {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
 }
 
 // isCode reports whether s is a six-digit division code.

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -129,10 +130,10 @@ func (s *server) writeJSON(w http.ResponseWriter, r *http.Request, ctype string,
 }
 
 // cachedJSON serves the JSON of what build returns, built once per data
-// version and request URI (path and query as sent; handlers check the
+// version, path and query (canonicalQuery; the routes reject unknown
 // parameters before). Use it for documents that depend only on the data.
 func (s *server) cachedJSON(w http.ResponseWriter, r *http.Request, sn *snapshot, build func() (any, error)) error {
-	key := cacheKey{version: sn.version, kind: kindAPI, path: r.URL.Path, query: r.URL.RawQuery}
+	key := cacheKey{version: sn.version, kind: kindAPI, path: r.URL.Path, query: canonicalQuery(r.URL)}
 	rep, hit, err := s.cache.get(r.Context(), key, func() (*representation, error) {
 		v, err := build()
 		if err != nil {
@@ -150,6 +151,15 @@ func (s *server) cachedJSON(w http.ResponseWriter, r *http.Request, sn *snapshot
 	setCacheStatus(w, hit)
 	serve(w, r, rep)
 	return nil
+}
+
+// canonicalQuery is a query's parameters sorted by name and re-encoded, so
+// the same parameters in another order or spelling share a cache entry.
+func canonicalQuery(u *url.URL) string {
+	if u.RawQuery == "" {
+		return ""
+	}
+	return queryParams(u).q.Encode()
 }
 
 const (

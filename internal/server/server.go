@@ -111,8 +111,11 @@ func newServer(d Deps) *server {
 	return s
 }
 
-// routes maps the paths to the handlers.
-func (s *server) routes() http.Handler {
+// routes are the server's routes wrapped in its middleware.
+func (s *server) routes() http.Handler { return s.middleware(s.router()) }
+
+// router maps the paths to the handlers.
+func (s *server) router() *mux.Router {
 	r := mux.NewRouter()
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, notFound("no route %s", clip(r.URL.Path)))
@@ -125,15 +128,29 @@ func (s *server) routes() http.Handler {
 	get := func(path string, h handlerFunc) {
 		r.Handle(path, s.handle(h)).Methods(http.MethodGet, http.MethodHead)
 	}
-	data := func(path string, h handlerFunc) { get(path, s.needData(h)) }
+	// Outside /ogc a route takes the parameters it names, each once and
+	// with a value, and nothing else (docs/api.md).
+	strict := func(h handlerFunc, allowed ...string) handlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) error {
+			if r.URL.RawQuery != "" {
+				if err := queryParams(r.URL).strict(allowed...); err != nil {
+					return err
+				}
+			}
+			return h(w, r)
+		}
+	}
+	data := func(path string, h handlerFunc, allowed ...string) { get(path, s.needData(strict(h, allowed...))) }
+	// OGC API Features has its own rules (ogcParams).
+	ogc := func(path string, h handlerFunc) { get(path, s.needData(h)) }
 
 	// gorilla/mux tries routes in order: the most requested first.
 	data("/tiles/{layer}/{z}/{x}/{y}.mvt", s.getTile)
-	data("/api/v1/layers/{layer}", s.getLayer)
+	data("/api/v1/layers/{layer}", s.getLayer, "zoom", "bbox", "download")
 	data("/tiles/{layer}.json", s.getTileJSON)
 
-	get("/healthz", s.getHealth)
-	get("/readyz", s.getReady)
+	get("/healthz", strict(s.getHealth))
+	get("/readyz", strict(s.getReady))
 
 	data("/api/v1/config", s.getConfig)
 	data("/api/v1/stats", s.getStats)
@@ -141,26 +158,27 @@ func (s *server) routes() http.Handler {
 	data("/api/v1/stats/regions", s.getRegionStats)
 	data("/api/v1/provinces", s.getProvinces)
 	data("/api/v1/provinces/{code}", s.getProvince)
-	data("/api/v1/units", s.getUnits)
+	data("/api/v1/units", s.getUnits, "province", "batch", "status", "q")
 	data("/api/v1/units/{code}", s.getUnit)
-	data("/api/v1/search", s.getSearch)
+	data("/api/v1/search", s.getSearch, "q", "limit")
 	data("/api/v1/programs", s.getPrograms)
 	data("/api/v1/batches", s.getBatches)
 	data("/api/v1/gaps", s.getGaps)
-	data("/api/v1/map.svg", s.getMapSVG)
-	data("/api/v1/export/{table}.csv", s.getExport)
+	data("/api/v1/map.svg", s.getMapSVG, "view", "province", "layout", "title", "subtitle", "lang")
+	data("/api/v1/export/{table}.csv", s.getExport, "lang")
 
-	data("/ogc", s.ogcLanding)
-	data("/ogc/", s.ogcLanding)
-	data("/ogc/api", s.ogcAPI)
-	data("/ogc/conformance", s.ogcConformance)
-	data("/ogc/collections", s.ogcCollections)
-	data("/ogc/collections/{id}", s.ogcCollectionDoc)
-	data("/ogc/collections/{id}/items", s.ogcItems)
-	data("/ogc/collections/{id}/items/{featureId}", s.ogcItem)
+	ogc("/ogc", s.ogcLanding)
+	ogc("/ogc/", s.ogcLanding)
+	ogc("/ogc/api", s.ogcAPI)
+	ogc("/ogc/conformance", s.ogcConformance)
+	ogc("/ogc/collections", s.ogcCollections)
+	ogc("/ogc/collections/{id}", s.ogcCollectionDoc)
+	ogc("/ogc/collections/{id}/items", s.ogcItems)
+	ogc("/ogc/collections/{id}/items/{featureId}", s.ogcItem)
 
+	// The web map's own query (?mode=present&layout=…) is read by the page.
 	r.PathPrefix("/").Handler(s.handle(s.getStatic)).Methods(http.MethodGet, http.MethodHead)
-	return s.middleware(r)
+	return r
 }
 
 // needData answers 503 while no dataset is loaded.

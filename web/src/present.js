@@ -20,13 +20,15 @@ const root = document.documentElement;
 /**
  * svgURL is the server-side SVG of a presentation: view coverage or gaps,
  * province code or null, layout, lang, and the edited title and subtitle
- * (null: the server's defaults, which are the web map's).
+ * (null or "": the server's defaults, which are the web map's). Only the
+ * parameters map.svg takes, each with a value: the server answers an
+ * unknown parameter or an empty value with a 400.
  */
 export function svgURL({ view, province, layout, lang, title, subtitle }) {
   const q = new URLSearchParams({ view: view === 'gaps' ? 'gaps' : 'coverage', layout, lang });
   if (province) q.set('province', province);
-  if (title !== null && title !== undefined) q.set('title', title);
-  if (subtitle !== null && subtitle !== undefined) q.set('subtitle', subtitle);
+  if (title) q.set('title', title);
+  if (subtitle) q.set('subtitle', subtitle);
   return '/api/v1/map.svg?' + q.toString();
 }
 
