@@ -129,7 +129,8 @@ func (s *server) getProvinces(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// comparableJSON is a comparable unit in /api/v1/provinces/{code}.
+// comparableJSON is a comparable unit in /api/v1/provinces/{code}'s
+// comparable_unit_list.
 type comparableJSON struct {
 	Code       string      `json:"code"`
 	Name       string      `json:"name"`
@@ -158,7 +159,8 @@ func (s *server) getProvince(w http.ResponseWriter, r *http.Request) error {
 	return s.cachedJSON(w, r, sn, func() (any, error) { return s.province(sn, d), nil })
 }
 
-// province is the document of /api/v1/provinces/{code}.
+// province is the document of /api/v1/provinces/{code}: the province's
+// entry of /api/v1/provinces, its pilot units and its comparable units.
 func (s *server) province(sn *snapshot, d gazetteer.Division) any {
 	code := d.Code
 	var units []store.PilotUnit
@@ -184,10 +186,11 @@ func (s *server) province(sn *snapshot, d gazetteer.Division) any {
 			comps = append(comps, cj)
 		}
 	}
+	// comparable_units stays the entry's count, as on /api/v1/provinces.
 	return struct {
 		provinceEntry
-		PilotUnits      []pilotUnitJSON  `json:"pilot_units"`
-		ComparableUnits []comparableJSON `json:"comparable_units"`
+		PilotUnits         []pilotUnitJSON  `json:"pilot_units"`
+		ComparableUnitList []comparableJSON `json:"comparable_unit_list"`
 	}{s.provinceEntry(sn, d), s.pilotUnitsJSON(units), nonNil(comps)}
 }
 

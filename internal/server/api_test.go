@@ -102,21 +102,23 @@ func TestProvinces(t *testing.T) {
 	wantStatus(t, r, 200, "")
 	var one struct {
 		provinceJSON
-		ComparableUnits []struct {
+		ComparableUnitList []struct {
 			Code, Name, Level string
 			Pilot             bool
 			PilotCodes        []string `json:"pilot_codes"`
 			AreaKM2           float64  `json:"area_km2"`
 			Label             []float64
 			BBox              []float64
-		} `json:"comparable_units"`
+		} `json:"comparable_unit_list"`
 	}
 	r.decode(t, &one)
-	if one.Code != "110000" || len(one.PilotUnits) != 4 || len(one.ComparableUnits) != 16 {
-		t.Fatalf("北京: %d pilot units, %d comparable units", len(one.PilotUnits), len(one.ComparableUnits))
+	// comparable_units is the count, as on /api/v1/provinces; the list is
+	// comparable_unit_list.
+	if one.Code != "110000" || len(one.PilotUnits) != 4 || one.ComparableUnits != 16 || len(one.ComparableUnitList) != 16 || one.CoveredUnits != 4 {
+		t.Fatalf("北京: %d pilot units, comparable_units %d, %d listed", len(one.PilotUnits), one.ComparableUnits, len(one.ComparableUnitList))
 	}
 	pilots := 0
-	for _, c := range one.ComparableUnits {
+	for _, c := range one.ComparableUnitList {
 		if c.Pilot {
 			pilots++
 			if len(c.PilotCodes) == 0 {

@@ -303,7 +303,7 @@ export class Panel {
     if (!d) return null;
     const pu = (d.pilot_units || []).find((u) => u.code === code);
     if (pu) return pu.name;
-    const cu = (d.comparable_units || []).find((u) => u.code === code);
+    const cu = (d.comparable_unit_list || []).find((u) => u.code === code);
     return cu ? cu.name : null;
   }
 
@@ -382,9 +382,8 @@ export class Panel {
     const lang = this.lang;
     const code = this.province;
     // Figures from the province list; the detail document adds the lists
-    // (its comparable_units is the list of units, not their number).
+    // (pilot_units, comparable_unit_list).
     const p = { ...(this.detail || {}), ...(this.provinceInfo(code) || {}) };
-    if (typeof p.comparable_units !== 'number' && Array.isArray(this.detail?.comparable_units)) p.comparable_units = this.detail.comparable_units.length;
     $('d-name').textContent = p.name ? provinceName(lang, code, p.name) : code;
     $('d-badge').hidden = !p.pilot_province;
     const outside = p.in_program === false;
@@ -402,7 +401,7 @@ export class Panel {
     $('d-area-note').textContent = p.area_km2 ? t(lang, 'statAreaShare', { share: formatPercent(lang, p.covered_area_km2 / p.area_km2) }) : '';
 
     const pilots = this.detail?.pilot_units || [];
-    const comps = this.detail?.comparable_units || [];
+    const comps = this.detail?.comparable_unit_list || [];
     const uncovered = comps.filter((u) => !u.pilot);
     $('d-lists').hidden = outside;
     $('d-pilots-title').textContent = t(lang, 'pilotUnits', { n: this.detail ? pilots.length : '…' });
