@@ -30,9 +30,9 @@ type representation struct {
 	status       int    // 200, or 204 for an empty tile
 	body         []byte // identity
 	gz           []byte // gzip, nil when not smaller or too small to bother
-	etag, gzETag []string
-	ctype        []string
-	cacheControl []string
+	etag, gzETag string // quoted
+	ctype        string
+	cacheControl string
 }
 
 func (r *representation) size() int64 { return int64(len(r.body) + len(r.gz) + 256) }
@@ -45,10 +45,10 @@ func (s *server) newRepresentation(ctype, cacheControl string, body []byte, leve
 	rep := &representation{
 		status:       http.StatusOK,
 		body:         body,
-		etag:         []string{`"` + tag + `"`},
-		gzETag:       []string{`"` + tag + `-gz"`},
-		ctype:        []string{ctype},
-		cacheControl: []string{cacheControl},
+		etag:         `"` + tag + `"`,
+		gzETag:       `"` + tag + `-gz"`,
+		ctype:        ctype,
+		cacheControl: cacheControl,
 	}
 	if len(body) >= minGzip {
 		if gz := s.gzip(body, level); len(gz) < len(body) {
@@ -62,9 +62,9 @@ func (s *server) newRepresentation(ctype, cacheControl string, body []byte, leve
 func emptyRepresentation(cacheControl string) *representation {
 	return &representation{
 		status:       http.StatusNoContent,
-		etag:         []string{`"empty"`},
-		gzETag:       []string{`"empty"`},
-		cacheControl: []string{cacheControl},
+		etag:         `"empty"`,
+		gzETag:       `"empty"`,
+		cacheControl: cacheControl,
 	}
 }
 
@@ -80,18 +80,22 @@ func (s *server) gzip(body []byte, level int) []byte {
 // serve writes rep: 304 when If-None-Match names it, gzip when the client
 // accepts it.
 func serve(w http.ResponseWriter, r *http.Request, rep *representation) {
-	h := w.Header()
 	useGzip := rep.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding"))
-	etag := rep.etag
+	etag, body := rep.etag, rep.body
 	if useGzip {
-		etag = rep.gzETag
+		etag, body = rep.gzETag, rep.gz
 	}
-	h["Etag"] = etag
-	h["Cache-Control"] = rep.cacheControl
+	// This response's own header values, in one allocation: nothing is
+	// shared with other responses. Each header gets a slice of capacity 1,
+	// so an append to one copies it rather than overwriting the next.
+	v := &[...]string{etag, rep.cacheControl, "Accept-Encoding", rep.ctype, "nosniff", "gzip", ""}
+	h := w.Header()
+	h["Etag"] = v[0:1:1]
+	h["Cache-Control"] = v[1:2:2]
 	if rep.gz != nil {
-		h["Vary"] = varyAcceptEncoding
+		h["Vary"] = v[2:3:3]
 	}
-	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, rep.etag[0], rep.gzETag[0]) {
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, rep.etag, rep.gzETag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -99,25 +103,18 @@ func serve(w http.ResponseWriter, r *http.Request, rep *representation) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	h["Content-Type"] = rep.ctype
-	h["X-Content-Type-Options"] = nosniff
-	body := rep.body
+	h["Content-Type"] = v[3:4:4]
+	h["X-Content-Type-Options"] = v[4:5:5]
 	if useGzip {
-		h["Content-Encoding"] = gzipEncoding
-		body = rep.gz
+		h["Content-Encoding"] = v[5:6:6]
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	v[6] = strconv.Itoa(len(body))
+	h["Content-Length"] = v[6:7:7]
 	w.WriteHeader(rep.status)
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
 }
-
-var (
-	varyAcceptEncoding = []string{"Accept-Encoding"}
-	nosniff            = []string{"nosniff"}
-	gzipEncoding       = []string{"gzip"}
-)
 
 // writeJSON marshals v and serves it with an ETag and gzip.
 func (s *server) writeJSON(w http.ResponseWriter, r *http.Request, ctype string, v any) error {
