@@ -18,13 +18,15 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	@touch $@
 
 ## test-web: the frontend's pure logic (colour and distance classes, URL state, layouts, labels, i18n)
+## (files, not the directory: Node 21 and later read the arguments of --test as files or globs)
 test-web: web/node_modules/.package-lock.json
-	node --test web/test/
+	node --test web/test/*.test.mjs
 
-## test-browser: the web map in headless Chromium against bin/pilotmap (skips without /usr/bin/chromium);
-## one file at a time (each starts a server and a browser); PNGs and screenshots in test-artifacts/
+## test-browser: the web map in headless Chromium against bin/pilotmap (skips without /usr/bin/chromium,
+## fails instead with PILOTMAP_REQUIRE_BROWSER=1); one file after another (each starts a server and a
+## browser), all run even when one fails; PNGs and screenshots in test-artifacts/
 test-browser: build
-	node --test --test-concurrency=1 web/e2e/
+	@rc=0; for f in web/e2e/*.test.mjs; do node --test "$$f" || rc=1; done; exit $$rc
 
 ## bench-web: bytes and time to the first national view in headless Chromium
 bench-web: build

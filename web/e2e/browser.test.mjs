@@ -232,7 +232,8 @@ browserTest('keyboard: controls are reachable and show focus', async () => {
   await page.close();
 });
 
-browserTest('no console errors and no request left localhost', () => {
+browserTest('no console errors, no request left localhost, none refused by the server', () => {
   assert.deepEqual(env.consoleErrors, []);
   assert.deepEqual(env.offsite, []);
+  assert.deepEqual(env.failed, []);
 });

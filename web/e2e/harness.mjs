@@ -3,12 +3,14 @@
 // bin/pilotmap serve on a free loopback port with a fresh database.
 //
 //   make test-browser            (builds bin/pilotmap and web/dist first)
-//   PILOTMAP_URL=http://127.0.0.1:8090 node --test web/e2e/   (a running server)
+//   PILOTMAP_URL=http://127.0.0.1:8090 node --test web/e2e/browser.test.mjs   (a running server)
+//   PILOTMAP_REQUIRE_BROWSER=1 make test-browser   (CI: no Chromium is a failure, not a skip)
 //
 // Each test file calls setup() once; it starts the server and the browser
 // before its tests and stops them after. Screenshots and exported files go
 // to test-artifacts/ at the repository root. Without Chromium the tests
-// skip, saying why; anything else that keeps the map from loading fails.
+// skip, saying why (with PILOTMAP_REQUIRE_BROWSER=1, as in CI, they fail
+// instead); anything else that keeps the map from loading fails.
 import { test, before, after } from 'node:test';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,11 +39,17 @@ const LOCAL = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 // Why the browser tests cannot run here, if they cannot.
 const unavailable = fs.existsSync(CHROMIUM) ? '' : `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests`;
+// PILOTMAP_REQUIRE_BROWSER=1 (CI) turns that skip into a failure.
+const required = process.env.PILOTMAP_REQUIRE_BROWSER === '1';
 
-/** browserTest declares a test that skips with the reason when Chromium is missing. */
+/**
+ * browserTest declares a test that skips with the reason when Chromium is
+ * missing, or fails when PILOTMAP_REQUIRE_BROWSER=1.
+ */
 export function browserTest(name, fn) {
   test(name, async (t) => {
     if (unavailable) {
+      if (required) throw new Error(`${unavailable} (PILOTMAP_REQUIRE_BROWSER=1: the browser tests must run)`);
       t.skip(unavailable);
       return;
     }
@@ -84,7 +92,8 @@ async function waitHTTP(url, ms, proc) {
  * the first test), and helpers bound to it.
  */
 export function setup() {
-  const env = { base: '', context: null, consoleErrors: [], offsite: [], server: null, tmp: '' };
+  // failed: the server's 4xx and 5xx answers to the pages ("400 /api/v1/…?x=1").
+  const env = { base: '', context: null, consoleErrors: [], offsite: [], failed: [], server: null, tmp: '' };
 
   async function startServer() {
     if (process.env.PILOTMAP_URL) return process.env.PILOTMAP_URL.replace(/\/$/, '');
@@ -131,6 +140,10 @@ export function setup() {
     env.context.on('request', (r) => {
       const u = new URL(r.url());
       if (!(u.protocol === 'data:' || u.protocol === 'blob:' || LOCAL.has(u.hostname))) env.offsite.push(u.href);
+    });
+    env.context.on('response', (r) => {
+      const u = new URL(r.url());
+      if (r.status() >= 400 && u.origin === env.base) env.failed.push(`${r.status()} ${u.pathname}${u.search}`);
     });
   });
 
