@@ -2,10 +2,12 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"container/list"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -153,7 +155,7 @@ func (c *responseCache) getOnce(ctx context.Context, key cacheKey, build func() 
 		call.rep, call.err = build()
 	}()
 	if call.err == nil {
-		call.rep.trim() // before anyone else sees it, outside the lock
+		call.rep.compact() // before anyone else sees it, outside the lock
 	}
 
 	c.mu.Lock()
@@ -166,13 +168,37 @@ func (c *responseCache) getOnce(ctx context.Context, key cacheKey, build func() 
 	return call.rep, false, call.err
 }
 
-// trim gives a representation's bodies their exact capacity before it is
-// cached. They are built by appending, and a buffer grown by doubling may
-// reserve up to twice what it holds (gzip bodies, mostly): memory the
-// cache would keep without counting it.
-func (r *representation) trim() {
+// gzOnlyBytes is the size from which a cached body is kept only gzipped:
+// the large layers (units at z=9 4 MB, z=12 12 MB), which browsers and GIS
+// clients fetch gzipped; one that does not accept gzip gets the body
+// inflated as it is sent (a few ms per MB).
+const gzOnlyBytes = 1 << 20
+
+// compact readies a representation to be cached: a body of gzOnlyBytes or
+// more is dropped when its gzip form is at most half its size, and the
+// bodies get their exact capacity — they are built by
+// appending, and a buffer grown by doubling may reserve up to twice what
+// it holds (gzip bodies, mostly): memory the cache would keep without
+// counting it.
+func (r *representation) compact() {
+	if len(r.body) >= gzOnlyBytes && r.gz != nil && len(r.gz) <= len(r.body)/2 {
+		r.plainLen, r.body = len(r.body), nil
+	}
 	r.body = trimmed(r.body)
 	r.gz = trimmed(r.gz)
+}
+
+// gzOnly reports whether compact dropped the identity body.
+func (r *representation) gzOnly() bool { return r.body == nil && r.gz != nil && r.plainLen > 0 }
+
+// writeInflated writes the identity body of a gzOnly representation.
+func (r *representation) writeInflated(w io.Writer) error {
+	zr, err := gzip.NewReader(bytes.NewReader(r.gz))
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, zr)
+	return err
 }
 
 func trimmed(b []byte) []byte {

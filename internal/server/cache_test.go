@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -259,5 +261,46 @@ func TestLayerBeyondDataZoomShared(t *testing.T) {
 		if r.Header().Get("X-Cache") != "HIT" || r.Header().Get("ETag") != first.Header().Get("ETag") {
 			t.Errorf("zoom %s: X-Cache %q, ETag %q; want a hit on zoom 12's %q", z, r.Header().Get("X-Cache"), r.Header().Get("ETag"), first.Header().Get("ETag"))
 		}
+	}
+}
+
+// TestLargeBodyKeptGzipped: a cached body of gzOnlyBytes or more is kept
+// only gzipped; a client without gzip still gets the same bytes, length
+// and ETag, from the cache as from the build.
+func TestLargeBodyKeptGzipped(t *testing.T) {
+	f := shared(t)
+	s := newServer(Deps{Data: f.ds, Topology: f.topo})
+	h := s.routes()
+	p := "/api/v1/layers/units?zoom=9"
+	first := get(t, h, p) // builds
+	plain := get(t, h, p) // cached
+	zipped := get(t, h, p, "Accept-Encoding: gzip")
+	head := do(t, h, http.MethodHead, p)
+	if len(first.body) < gzOnlyBytes {
+		t.Fatalf("%s: %d bytes, under %d: pick a larger layer", p, len(first.body), gzOnlyBytes)
+	}
+	if plain.Header().Get("X-Cache") != "HIT" || string(plain.body) != string(first.body) || plain.Header().Get("ETag") != first.Header().Get("ETag") {
+		t.Errorf("cached identity: X-Cache %q, %d bytes (built: %d), ETag %q (built: %q)", plain.Header().Get("X-Cache"), len(plain.body), len(first.body), plain.Header().Get("ETag"), first.Header().Get("ETag"))
+	}
+	for _, r := range []response{first, plain, head} {
+		if r.Header().Get("Content-Length") != strconv.Itoa(len(first.body)) || r.Header().Get("Content-Encoding") != "" {
+			t.Errorf("Content-Length %q, Content-Encoding %q; want %d, none", r.Header().Get("Content-Length"), r.Header().Get("Content-Encoding"), len(first.body))
+		}
+	}
+	if len(head.body) != 0 {
+		t.Errorf("HEAD: %d bytes of body", len(head.body))
+	}
+	if zipped.Header().Get("Content-Encoding") != "gzip" || string(gunzip(t, zipped.body)) != string(first.body) {
+		t.Error("the gzipped body differs")
+	}
+	key := cacheKey{version: s.snap.Load().version, kind: kindLayer, layer: "units", zoom: 9}
+	s.cache.mu.Lock()
+	el, ok := s.cache.items[key]
+	s.cache.mu.Unlock()
+	if !ok {
+		t.Fatal("not cached")
+	}
+	if rep := el.Value.(*cacheItem).rep; rep.body != nil || rep.size() > int64(len(zipped.body))+256 {
+		t.Errorf("cached: %d bytes identity, size %d", len(rep.body), rep.size())
 	}
 }

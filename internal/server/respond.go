@@ -28,8 +28,9 @@ const minGzip = 1024
 // strong ETags: built once and, for layers and tiles, kept in the cache.
 type representation struct {
 	status       int    // 200, or 204 for an empty tile
-	body         []byte // identity
+	body         []byte // identity; nil when the cache keeps only gz (compact)
 	gz           []byte // gzip, nil when not smaller or too small to bother
+	plainLen     int    // len(body) when body was dropped
 	etag, gzETag string // quoted
 	ctype        string
 	cacheControl string
@@ -108,12 +109,21 @@ func serve(w http.ResponseWriter, r *http.Request, rep *representation) {
 	if useGzip {
 		h["Content-Encoding"] = v[5:6:6]
 	}
+	inflate := !useGzip && rep.gzOnly()
 	v[6] = strconv.Itoa(len(body))
+	if inflate {
+		v[6] = strconv.Itoa(rep.plainLen)
+	}
 	h["Content-Length"] = v[6:7:7]
 	w.WriteHeader(rep.status)
-	if r.Method != http.MethodHead {
-		w.Write(body)
+	if r.Method == http.MethodHead {
+		return
 	}
+	if inflate {
+		rep.writeInflated(w)
+		return
+	}
+	w.Write(body)
 }
 
 // writeJSON marshals v and serves it with an ETag and gzip.
