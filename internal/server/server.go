@@ -53,7 +53,9 @@ type Deps struct {
 	// VersionTTL is how long a data version read from the database is
 	// trusted; 0 reads it for every request.
 	VersionTTL time.Duration
-	// CacheBytes bounds the cache of layers and tiles (default 64 MiB).
+	// CacheBytes bounds the cache of layers, tiles and API documents
+	// (default 32 MiB; large bodies are kept gzipped only, so that holds
+	// the layers of every zoom the web map fetches and the downloads).
 	CacheBytes int64
 }
 
@@ -96,7 +98,7 @@ func newServer(d Deps) *server {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if d.CacheBytes <= 0 {
-		d.CacheBytes = 64 << 20
+		d.CacheBytes = 32 << 20
 	}
 	s.cache = newResponseCache(d.CacheBytes)
 	if d.Data != nil {
