@@ -78,19 +78,30 @@ func TestProgramName(t *testing.T) {
 	}
 }
 
+// seeded opens a new database in a temporary folder, seeded with the
+// embedded default data; it is closed when the test ends.
+func seeded(t *testing.T) (store.Store, *gazetteer.Gazetteer) {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "pm.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	v, err := geodata.Version()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Seed(context.Background(), st, geodata.FS(), v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, g
+}
+
 // A later notice of the same program joins it, whatever the title's wording.
 func TestLaterBatchJoinsItsProgram(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "pm.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	v, _ := geodata.Version()
-	g, err := Seed(ctx, st, geodata.FS(), v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, g := seeded(t)
 	third := []byte("国家卫生计生委办公厅关于公布第三批“创建幸福家庭活动”示范单位名单的通知\n第三批试点单位名单\n1. 云南省:昆明市\n")
 	res, ir, err := Import(ctx, st, g, third, Options{})
 	if err != nil || !ir.Created {
@@ -107,17 +118,9 @@ func TestLaterBatchJoinsItsProgram(t *testing.T) {
 
 func TestImportRefusesUnmatchedAndIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "pm.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	v, _ := geodata.Version()
-	g, err := Seed(ctx, st, geodata.FS(), v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, g := seeded(t)
 	before, _ := st.DataVersion(ctx)
+	v, _ := geodata.Version()
 	if _, err := Seed(ctx, st, geodata.FS(), v); err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +128,7 @@ func TestImportRefusesUnmatchedAndIsIdempotent(t *testing.T) {
 		t.Errorf("seeding again changed the data version %d → %d", before, after)
 	}
 	bad := []byte("关于开展创建幸福家庭活动的通知\n第三批试点单位名单\n1. 河北省:保定市、杭州市\n")
-	_, _, err = Import(ctx, st, g, bad, Options{})
+	_, _, err := Import(ctx, st, g, bad, Options{})
 	if !errors.Is(err, ErrUnmatched) {
 		t.Fatalf("err = %v, want ErrUnmatched", err)
 	}

@@ -125,30 +125,22 @@ func (s *server) buildSnapshot(ctx context.Context, version string) (*snapshot, 
 	return sn, nil
 }
 
-// provinceEntry is one element of /api/v1/provinces.
+// provinceEntry is one element of /api/v1/provinces: the coverage figures
+// of `pilotmap stats` (zero for 台湾, 香港, 澳门) with where to draw it.
 type provinceEntry struct {
-	Code            string     `json:"code"`
-	Name            string     `json:"name"`
-	Region          string     `json:"region"`
-	InProgram       bool       `json:"in_program"`
-	PilotProvince   bool       `json:"pilot_province"`
-	Units           int        `json:"units"`
-	ComparableUnits int        `json:"comparable_units"`
-	CoveredUnits    int        `json:"covered_units"`
-	Coverage        float64    `json:"coverage"`
-	AreaKM2         float64    `json:"area_km2"`
-	CoveredAreaKM2  float64    `json:"covered_area_km2"`
-	Label           [2]float64 `json:"label"`
-	BBox            [4]float64 `json:"bbox"`
+	coverage.Province
+	InProgram bool       `json:"in_program"`
+	Label     [2]float64 `json:"label"`
+	BBox      [4]float64 `json:"bbox"`
 }
 
 // province returns a province's entry.
 func (s *server) provinceEntry(sn *snapshot, d gazetteer.Division) provinceEntry {
-	e := provinceEntry{Code: d.Code, Name: d.Name, Region: coverage.RegionOf(d.Code), InProgram: coverage.InProgram(d.Code), PilotProvince: sn.pilotProvinces[d.Code]}
+	e := provinceEntry{InProgram: coverage.InProgram(d.Code)}
 	if p, ok := sn.provinceStats[d.Code]; ok {
-		e.Units, e.ComparableUnits, e.CoveredUnits, e.Coverage = p.Units, p.ComparableUnits, p.CoveredUnits, p.Coverage
-		e.AreaKM2, e.CoveredAreaKM2 = p.AreaKM2, p.CoveredAreaKM2
+		e.Province = p
 	}
+	e.Code, e.Name, e.Region, e.PilotProvince = d.Code, d.Name, coverage.RegionOf(d.Code), sn.pilotProvinces[d.Code]
 	if f, ok := s.data.Boundaries.Provinces.Feature(d.Code); ok {
 		e.Label = [2]float64(f.Label)
 		b := f.Geometry.Bound()
