@@ -161,15 +161,10 @@ func (r *renderer) gapsLayers(proj pageProj, zoom int, obstacles []box) {
 	units := r.shapes(layer.Units, zoom, nil)
 	r.gapUnits(proj, units, inMainFrame)
 	r.pilotUnits(proj, zoom, inMainFrame)
-	r.group("province-borders", box{}, func() {
-		r.out.raw(`<g fill="none"`)
-		r.out.attr("stroke", colorProvinceLine)
-		r.out.num("stroke-width", 0.9*r.u)
-		r.out.raw(` stroke-linejoin="round">` + "\n")
+	r.outlines("province-borders", colorProvinceLine, 0.9, "", func() {
 		for _, s := range provs {
 			r.pathEl(proj.multiPolygon(s.Geometry, inMainFrame), "data-code", s.Feature.Code)
 		}
-		r.out.raw("</g>\n")
 	})
 	r.clusterOutlines(proj, units, inMainFrame)
 	var clusterBoxes []box
@@ -228,11 +223,7 @@ func (r *renderer) clusterOutlines(proj pageProj, units []layer.Shape, keep func
 	for i := range units {
 		byCode[units[i].Feature.Code] = &units[i]
 	}
-	r.group("clusters", box{}, func() {
-		r.out.raw(`<g fill="none"`)
-		r.out.attr("stroke", colorFullPromotion)
-		r.out.num("stroke-width", 2.6*r.u)
-		r.out.raw(` stroke-linejoin="round" stroke-linecap="round">` + "\n")
+	r.outlines("clusters", colorFullPromotion, 2.6, ` stroke-linecap="round"`, func() {
 		for _, c := range r.clustersShown() {
 			var rings [][][2]int64
 			for _, code := range c.Units {
@@ -259,7 +250,6 @@ func (r *renderer) clusterOutlines(proj pageProj, units []layer.Shape, keep func
 			r.out.raw(d)
 			r.out.raw(`"/>` + "\n")
 		}
-		r.out.raw("</g>\n")
 	})
 }
 

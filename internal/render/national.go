@@ -122,28 +122,18 @@ func (r *renderer) coverageLayers(proj pageProj, zoom int, obstacles []box) {
 		pilotSet[p.Code] = true
 	}
 	units := r.shapes(layer.Units, zoom, func(f *boundary.Feature) bool { return !pilotSet[f.Code] })
-	r.group("units", box{}, func() {
-		r.out.raw(`<g fill="none"`)
-		r.out.attr("stroke", colorUnitLine)
-		r.out.num("stroke-width", 0.5*r.u)
-		r.out.raw(` stroke-opacity="0.85" stroke-linejoin="round">` + "\n")
+	r.outlines("units", colorUnitLine, 0.5, ` stroke-opacity="0.85"`, func() {
 		for _, s := range units {
 			r.pathEl(proj.multiPolygon(s.Geometry, inMainFrame), "data-code", s.Feature.Code)
 		}
-		r.out.raw("</g>\n")
 	})
 	r.pilotUnits(proj, zoom, inMainFrame)
-	r.group("full-promotion", box{}, func() {
-		r.out.raw(`<g fill="none"`)
-		r.out.attr("stroke", colorFullPromotion)
-		r.out.num("stroke-width", 2.4*r.u)
-		r.out.raw(` stroke-linejoin="round">` + "\n")
+	r.outlines("full-promotion", colorFullPromotion, 2.4, "", func() {
 		for _, s := range provs {
 			if p, _ := m.province(s.Feature.Code); p.PilotProvince {
 				r.pathEl(proj.multiPolygon(s.Geometry, inMainFrame), "data-code", s.Feature.Code)
 			}
 		}
-		r.out.raw("</g>\n")
 	})
 	r.provinceLabels(proj, provs, obstacles)
 }

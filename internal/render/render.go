@@ -160,6 +160,20 @@ func (r *renderer) footerItems() ([]textItem, box) {
 
 // group writes a <g> with an id and the data-box of its extent, runs body
 // and closes it.
+// outlines draws a group of unfilled paths: stroke colour and width (in
+// page units), more attributes as written (e.g. ` stroke-opacity="0.85"`),
+// round joins; draw writes the paths.
+func (r *renderer) outlines(id, stroke string, width float64, attrs string, draw func()) {
+	r.group(id, box{}, func() {
+		r.out.raw(`<g fill="none"`)
+		r.out.attr("stroke", stroke)
+		r.out.num("stroke-width", width*r.u)
+		r.out.raw(attrs + ` stroke-linejoin="round">` + "\n")
+		draw()
+		r.out.raw("</g>\n")
+	})
+}
+
 func (r *renderer) group(id string, b box, body func()) {
 	r.out.raw("<g")
 	r.out.attr("id", id)
