@@ -30,14 +30,19 @@ func TestMatchNotice(t *testing.T) {
 		PilotProvinces []struct{ Name, Code string } `json:"pilot_provinces"`
 		Units          []map[string]any              `json:"units"`
 		Unmatched      []map[string]any              `json:"unmatched"`
+		Unreadable     []map[string]any              `json:"unreadable"`
+		Counts         []map[string]any              `json:"counts"`
 	}
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&res); err != nil {
 		t.Fatalf("decode: %v\n%s", err, out)
 	}
-	if len(res.PilotProvinces) != 12 || len(res.Units) != 108 || len(res.Unmatched) != 0 {
-		t.Fatalf("pilot provinces %d, units %d, unmatched %d", len(res.PilotProvinces), len(res.Units), len(res.Unmatched))
+	if len(res.PilotProvinces) != 12 || len(res.Units) != 108 || len(res.Unmatched) != 0 || res.Unreadable == nil || len(res.Unreadable) != 0 {
+		t.Fatalf("pilot provinces %d, units %d, unmatched %d, unreadable %v", len(res.PilotProvinces), len(res.Units), len(res.Unmatched), res.Unreadable)
+	}
+	if len(res.Counts) != 1 || res.Counts[0]["declared"] != 108.0 || res.Counts[0]["read"] != 108.0 {
+		t.Errorf("counts = %v, want the declared 108 read as 108", res.Counts)
 	}
 	want := []string{"province", "province_code", "written", "code", "name", "level", "rule", "confidence", "line"}
 	for _, k := range want {

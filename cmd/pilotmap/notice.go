@@ -62,11 +62,31 @@ func runMatch(ctx context.Context, e *env, args []string) int {
 	for _, n := range res.Notes {
 		fmt.Fprintf(e.stderr, "note: %s\n", n)
 	}
-	if len(res.Unmatched) > 0 {
-		fmt.Fprintf(e.stderr, "pilotmap match: %d of %d units unmatched\n", len(res.Unmatched), len(res.Unmatched)+len(res.Units))
+	if !res.Complete() {
+		fmt.Fprintf(e.stderr, "pilotmap match: %s\n", incomplete(res))
 		return 1
 	}
 	return 0
+}
+
+// incomplete says what keeps a join table from being complete: unmatched
+// units, unreadable parts, declared counts that differ from what was read.
+func incomplete(res *importer.Result) string {
+	var parts []string
+	if n := len(res.Unmatched); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d units unmatched", n, n+len(res.Units)))
+	}
+	if n := len(res.Unreadable); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d unreadable", n))
+	}
+	for _, c := range res.CountsDiffer() {
+		what := "in total"
+		if c.Name != "" {
+			what = c.Name
+		}
+		parts = append(parts, fmt.Sprintf("%s: declared %d, read %d", what, c.Declared, c.Read))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func printJoinTable(w io.Writer, res *importer.Result) {
@@ -81,17 +101,30 @@ func printJoinTable(w io.Writer, res *importer.Result) {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\n", u.Line, u.Province, u.Written, u.Code, u.Name, u.Level, u.Rule, u.Confidence)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d matched, %d unmatched\n", len(res.Units), len(res.Unmatched))
+	fmt.Fprintf(w, "\n%d matched, %d unmatched, %d unreadable\n", len(res.Units), len(res.Unmatched), len(res.Unreadable))
 	for _, u := range res.Unmatched {
 		var c []string
 		for _, x := range u.Candidates {
 			c = append(c, fmt.Sprintf("%s %s (%s)", x.Code, x.Name, x.Reason))
 		}
 		fmt.Fprintf(w, "UNMATCHED line %d: %s %s", u.Line, u.Province, u.Written)
+		if u.Reason != "" {
+			fmt.Fprintf(w, " — %s", u.Reason)
+		}
 		if len(c) > 0 {
 			fmt.Fprintf(w, " — candidates: %s", strings.Join(c, "; "))
 		}
 		fmt.Fprintln(w)
+	}
+	for _, u := range res.Unreadable {
+		fmt.Fprintf(w, "UNREADABLE line %d: %s %q — %s\n", u.Line, u.Province, u.Text, u.Reason)
+	}
+	for _, c := range res.CountsDiffer() {
+		what := "the notice"
+		if c.Name != "" {
+			what = c.Name
+		}
+		fmt.Fprintf(w, "COUNT line %d: %s declares %d, read %d\n", c.Line, what, c.Declared, c.Read)
 	}
 }
 
@@ -101,7 +134,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	program := fs.String("program", "", "program name (default: from the notice's title)")
 	batch := fs.Int("batch", 0, "batch number (default: from the notice, e.g. 第二批 → 2)")
 	dry := fs.Bool("dry-run", false, "match and check, store nothing")
-	allow := fs.Bool("allow-unmatched", false, "store the matched units even when some units are unmatched")
+	allow := fs.Bool("allow-unmatched", false, "store the matched units even when some units are unmatched or unreadable")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -132,6 +165,9 @@ func runImport(ctx context.Context, e *env, args []string) int {
 		}
 		for _, u := range res.Unmatched {
 			fmt.Fprintf(e.stderr, "unmatched: line %d: %s %s\n", u.Line, u.Province, u.Written)
+		}
+		for _, u := range res.Unreadable {
+			fmt.Fprintf(e.stderr, "unreadable: line %d: %q — %s\n", u.Line, u.Text, u.Reason)
 		}
 	}
 	if err != nil {

@@ -89,6 +89,7 @@ type Gazetteer struct {
 	children  map[string][]int
 	aliases   []Alias
 	byOldCode map[string]int
+	lex       lexicon
 }
 
 // New indexes divisions and aliases and checks their consistency: unique
@@ -145,6 +146,7 @@ func New(divisions []Division, aliases []Alias) (*Gazetteer, error) {
 			g.byOldCode[a.OldCode] = i
 		}
 	}
+	g.buildLexicon()
 	return g, nil
 }
 

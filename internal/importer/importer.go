@@ -17,13 +17,17 @@ import (
 // units matched no division (see Options.AllowUnmatched).
 var ErrUnmatched = errors.New("some units are unmatched")
 
+// ErrUnreadable is returned when an import would store a notice some of
+// whose list could not be read (see Options.AllowUnmatched).
+var ErrUnreadable = errors.New("some of the list is unreadable")
+
 // Options steer an import.
 type Options struct {
 	Program        string   // program name; when "": a known program named in the title, else derived from the title
 	KnownPrograms  []string // names of the programs already stored (Import fills it)
 	Batch          int      // batch number; taken from the notice (第二批 → 2) when 0
 	Filename       string   // recorded with the import
-	AllowUnmatched bool     // store the matched units even when some are unmatched
+	AllowUnmatched bool     // store the matched units even when some are unmatched or unreadable
 	DryRun         bool     // match and check, store nothing
 }
 
@@ -73,7 +77,7 @@ func Plan(g *gazetteer.Gazetteer, raw []byte, opt Options) (*Result, store.Impor
 // MatchText parses a notice and matches its units. The error (wrapping
 // notice.ErrEmpty, ErrNotText or ErrNoList) says why the text could not be read.
 func MatchText(g *gazetteer.Gazetteer, raw []byte) (*Result, error) {
-	n, err := notice.Parse(raw)
+	n, err := notice.Read(raw, Lexicon(g))
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +103,9 @@ func Import(ctx context.Context, st store.Store, g *gazetteer.Gazetteer, raw []b
 	}
 	if len(res.Unmatched) > 0 && !opt.AllowUnmatched {
 		return res, store.ImportResult{}, fmt.Errorf("%w: %d of %d units; nothing was stored", ErrUnmatched, len(res.Unmatched), len(res.Unmatched)+len(res.Units))
+	}
+	if len(res.Unreadable) > 0 && !opt.AllowUnmatched {
+		return res, store.ImportResult{}, fmt.Errorf("%w: %d parts of the list are unreadable; nothing was stored", ErrUnreadable, len(res.Unreadable))
 	}
 	if len(req.Units) == 0 {
 		return res, store.ImportResult{}, errors.New("no unit matched; nothing was stored")

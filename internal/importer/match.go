@@ -49,7 +49,15 @@ type Unmatched struct {
 	ProvinceCode string      `json:"province_code"`
 	Written      string      `json:"written"`
 	Line         int         `json:"line"`
+	Reason       string      `json:"reason,omitempty"`
 	Candidates   []Candidate `json:"candidates"`
+}
+
+// CountCheck is a count the notice declares, compared with what was read.
+type CountCheck struct {
+	notice.Count
+	// Differs reports a declared count that is not what was read.
+	Differs bool `json:"differs"`
 }
 
 // Result is the join table of a notice: `pilotmap match --json` prints it.
@@ -57,6 +65,12 @@ type Result struct {
 	PilotProvinces []ProvinceRef `json:"pilot_provinces"`
 	Units          []Unit        `json:"units"`
 	Unmatched      []Unmatched   `json:"unmatched"`
+	// Unreadable are the runs of text in the list that may be names but
+	// could not be read: the text as written, its line and why.
+	Unreadable []notice.Unreadable `json:"unreadable"`
+	// Counts are the declared counts (total, per province, per region) with
+	// what was read under each.
+	Counts []CountCheck `json:"counts"`
 	// Notes are remarks a reviewer should read (an inferred province, a
 	// declared count that differs from what was found, a duplicate unit).
 	Notes []string `json:"notes,omitempty"`
@@ -67,9 +81,43 @@ type Result struct {
 	Batch   int    `json:"-"`
 }
 
+// CountsDiffer returns the declared counts that differ from what was read.
+func (r *Result) CountsDiffer() []CountCheck {
+	var out []CountCheck
+	for _, c := range r.Counts {
+		if c.Differs {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Complete reports a notice read to the last unit: nothing unmatched,
+// nothing unreadable, every declared count as read.
+func (r *Result) Complete() bool {
+	return len(r.Unmatched) == 0 && len(r.Unreadable) == 0 && len(r.CountsDiffer()) == 0
+}
+
+// Lexicon returns the gazetteer's names as the notice reader anchors on them.
+func Lexicon(g *gazetteer.Gazetteer) notice.Lexicon { return &lexicon{g: g} }
+
+type lexicon struct {
+	g   *gazetteer.Gazetteer
+	buf []gazetteer.Spot
+}
+
+func (x *lexicon) NamesAt(text []rune, i int, out []notice.Known) []notice.Known {
+	x.buf = x.g.NamesAt(text, i, x.buf[:0])
+	for _, s := range x.buf {
+		out = append(out, notice.Known{Len: s.Len, Province: s.Province, Provinces: s.Provinces, Suffixed: s.Suffixed})
+	}
+	return out
+}
+
 // Match parses nothing: it matches a parsed notice against the gazetteer.
 func Match(g *gazetteer.Gazetteer, n *notice.Notice) *Result {
-	res := &Result{Notice: n, PilotProvinces: []ProvinceRef{}, Units: []Unit{}, Unmatched: []Unmatched{}}
+	res := &Result{Notice: n, PilotProvinces: []ProvinceRef{}, Units: []Unit{}, Unmatched: []Unmatched{},
+		Unreadable: append([]notice.Unreadable{}, n.Unreadable...), Counts: []CountCheck{}}
 	for i, p := range n.PilotProvinces {
 		written := p.Text
 		if i < len(n.PilotProvinceNames) && n.PilotProvinceNames[i] != "" {
@@ -85,49 +133,142 @@ func Match(g *gazetteer.Gazetteer, n *notice.Notice) *Result {
 	if n.DeclaredPilotProvinces > 0 && n.DeclaredPilotProvinces != len(res.PilotProvinces) {
 		res.Notes = append(res.Notes, fmt.Sprintf("the notice declares %d pilot provinces, %d were found", n.DeclaredPilotProvinces, len(res.PilotProvinces)))
 	}
-	seen := map[string]int{} // code → line of its first mention
+	m := matcher{g: g, res: res, seen: map[string]int{}}
 	for _, grp := range n.Groups {
-		prov, provNote := resolveProvince(g, grp)
-		if provNote != "" {
-			res.Notes = append(res.Notes, provNote)
-		}
-		for _, u := range grp.Units {
-			if prov.Code == "" {
-				res.Unmatched = append(res.Unmatched, Unmatched{Province: grp.Province.Written, Written: u.Written, Line: u.Line, Candidates: []Candidate{}})
-				continue
-			}
-			m, cands, ok := g.MatchUnit(prov.Code, u.Text)
-			if !ok {
-				res.Unmatched = append(res.Unmatched, Unmatched{Province: prov.Name, ProvinceCode: prov.Code, Written: u.Written, Line: u.Line, Candidates: toCandidates(cands)})
-				continue
-			}
-			if first, dup := seen[m.Division.Code]; dup {
-				res.Notes = append(res.Notes, fmt.Sprintf("line %d: %s (%s) is listed again; first on line %d", u.Line, u.Written, m.Division.Code, first))
-				continue
-			}
-			seen[m.Division.Code] = u.Line
-			res.Units = append(res.Units, Unit{
-				Province: prov.Name, ProvinceCode: prov.Code, Written: u.Written,
-				Code: m.Division.Code, Name: m.Division.Name, Level: string(m.Division.Level),
-				Rule: string(m.Rule), Confidence: m.Confidence, Line: u.Line,
-				ComparableCode: m.Comparable.Code, Reason: m.Reason,
-			})
-		}
-		if grp.DeclaredCount > 0 && grp.DeclaredCount != len(grp.Units) {
-			res.Notes = append(res.Notes, fmt.Sprintf("line %d: %s declares %d units, %d are listed", grp.Province.Line, grp.Province.Written, grp.DeclaredCount, len(grp.Units)))
-		}
+		m.group(grp)
 	}
-	if n.DeclaredUnits > 0 && n.DeclaredUnits != n.UnitCount() {
-		res.Notes = append(res.Notes, fmt.Sprintf("the notice declares %d units, %d are listed", n.DeclaredUnits, n.UnitCount()))
+	if n.Counts == nil && n.DeclaredUnits > 0 {
+		// read by Parse: compare the declared total with the units listed
+		n.Counts = []notice.Count{{Scope: "total", Declared: n.DeclaredUnits, Read: n.UnitCount()}}
+	}
+	for _, c := range n.Counts {
+		cc := CountCheck{Count: c, Differs: c.Declared != c.Read}
+		res.Counts = append(res.Counts, cc)
+		if !cc.Differs {
+			continue
+		}
+		what := "the notice"
+		if c.Name != "" {
+			what = c.Name
+		}
+		at := ""
+		if c.Line > 0 {
+			at = fmt.Sprintf("line %d: ", c.Line)
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("%s%s declares %d units, %d were read", at, what, c.Declared, c.Read))
 	}
 	return res
 }
 
-// resolveProvince finds the province of a group: as the parser recognized
-// it, by the matcher's province rules, or — only when the written province is
-// missing or unreadable — inferred from its units when all of them point to
-// one province unambiguously. The note says when the province was inferred
-// or could not be found.
+// matcher matches the groups of one notice.
+type matcher struct {
+	g    *gazetteer.Gazetteer
+	res  *Result
+	seen map[string]int // code → line of its first mention
+}
+
+// group matches the units of one group against its province.
+func (m *matcher) group(grp notice.Group) {
+	g, res := m.g, m.res
+	prov, provNote := m.province(grp)
+	if provNote != "" {
+		res.Notes = append(res.Notes, provNote)
+	}
+	last := -1 // index in res.Units of the unit matched from the previous name
+	for _, u := range grp.Units {
+		if prov.Code == "" {
+			_, cands, _ := g.MatchUnit("", u.Text)
+			res.Unmatched = append(res.Unmatched, Unmatched{Province: grp.Province.Written, Written: u.Written, Line: u.Line,
+				Reason: "no province is written for it, and the name is not that of a unit in exactly one province", Candidates: toCandidates(cands)})
+			last = -1
+			continue
+		}
+		if last >= 0 && u.Joined && m.joinParent(prov, last, u) {
+			continue
+		}
+		last = -1
+		if d, _, _, ok := g.MatchProvince(u.Text); ok && d.Code == prov.Code {
+			res.Unmatched = append(res.Unmatched, Unmatched{Province: prov.Name, ProvinceCode: prov.Code, Written: u.Written, Line: u.Line,
+				Reason: "names the whole of " + d.Name + "; pilot units are recorded by district or county: list its districts, or import with --allow-unmatched", Candidates: []Candidate{}})
+			continue
+		}
+		mt, cands, ok := g.MatchUnit(prov.Code, u.Text)
+		if !ok {
+			res.Unmatched = append(res.Unmatched, Unmatched{Province: prov.Name, ProvinceCode: prov.Code, Written: u.Written, Line: u.Line, Candidates: toCandidates(cands)})
+			continue
+		}
+		if first, dup := m.seen[mt.Division.Code]; dup {
+			res.Notes = append(res.Notes, fmt.Sprintf("line %d: %s (%s) is listed again; first on line %d", u.Line, u.Written, mt.Division.Code, first))
+			continue
+		}
+		m.seen[mt.Division.Code] = u.Line
+		res.Units = append(res.Units, newUnit(prov, u, mt))
+		last = len(res.Units) - 1
+	}
+	if grp.DeclaredCount > 0 && grp.DeclaredCount != len(grp.Units) && grp.ProvinceFrom == "" {
+		res.Notes = append(res.Notes, fmt.Sprintf("line %d: %s declares %d units, %d are listed", grp.Province.Line, grp.Province.Written, grp.DeclaredCount, len(grp.Units)))
+	}
+}
+
+func newUnit(prov gazetteer.Division, u notice.Name, mt gazetteer.Match) Unit {
+	return Unit{
+		Province: prov.Name, ProvinceCode: prov.Code, Written: u.Written,
+		Code: mt.Division.Code, Name: mt.Division.Name, Level: string(mt.Division.Level),
+		Rule: string(mt.Rule), Confidence: mt.Confidence, Line: u.Line,
+		ComparableCode: mt.Comparable.Code, Reason: mt.Reason,
+	}
+}
+
+// joinParent reads a unit written right after another (杭州市西湖区) as the
+// unit within its parent: when the two together name a division below the
+// one the first named, that division replaces the first.
+func (m *matcher) joinParent(prov gazetteer.Division, last int, u notice.Name) bool {
+	parent := m.res.Units[last]
+	if parent.Line != u.Line {
+		return false
+	}
+	mt, _, ok := m.g.MatchUnit(prov.Code, parent.Written+u.Text)
+	if !ok || mt.Division.Code == parent.Code || mt.Division.ParentCode != parent.Code {
+		return false
+	}
+	delete(m.seen, parent.Code)
+	if first, dup := m.seen[mt.Division.Code]; dup {
+		m.res.Units = m.res.Units[:last]
+		m.res.Notes = append(m.res.Notes, fmt.Sprintf("line %d: %s%s (%s) is listed again; first on line %d", u.Line, parent.Written, u.Written, mt.Division.Code, first))
+		return true
+	}
+	m.seen[mt.Division.Code] = u.Line
+	joined := u
+	joined.Written = parent.Written + u.Written
+	m.res.Units[last] = newUnit(prov, joined, mt)
+	return true
+}
+
+// province finds the province of a group: the code the reader found, as
+// the parser recognized it, by the matcher's province rules, or — only when
+// the written province is missing or unreadable — inferred from its units
+// when all of them point to one province unambiguously. The note says when
+// the province was inferred or could not be found.
+func (m *matcher) province(grp notice.Group) (gazetteer.Division, string) {
+	g := m.g
+	if grp.ProvinceCode != "" {
+		d, ok := g.Division(grp.ProvinceCode)
+		if !ok {
+			return gazetteer.Division{}, fmt.Sprintf("line %d: province code %s is unknown", grp.Province.Line, grp.ProvinceCode)
+		}
+		if grp.ProvinceFrom == notice.FromOnly && len(grp.Units) > 0 {
+			u := grp.Units[0]
+			return d, fmt.Sprintf("line %d: %s is not a unit of the province written before it; it is one only in %s, taken as such", u.Line, u.Written, d.Name)
+		}
+		return d, ""
+	}
+	if grp.Province.Text == "" && grp.ProvinceName == "" {
+		return gazetteer.Division{}, "" // no province at all: each unit says so
+	}
+	return resolveProvince(g, grp)
+}
+
+// resolveProvince finds the province of a group read by Parse.
 func resolveProvince(g *gazetteer.Gazetteer, grp notice.Group) (gazetteer.Division, string) {
 	for _, w := range []string{grp.ProvinceName, grp.Province.Text} {
 		if w == "" {

@@ -17,6 +17,7 @@ type simplifier struct {
 	cc     *opencc.OpenCC
 	tried  bool
 	err    error
+	runes  map[rune]rune // single characters converted so far
 }
 
 // newSimplifier returns a simplifier for text. Text whose ideographs are all
@@ -67,6 +68,27 @@ func (z *simplifier) simplify(s string) string {
 		}
 		return s
 	}
+	return out
+}
+
+// simplifyRune converts one character on its own (the same character when
+// its conversion is not one character), so that positions in a line stay
+// as they are.
+func (z *simplifier) simplifyRune(r rune) rune {
+	if !z.needed || r < 0x3400 {
+		return r
+	}
+	if s, ok := z.runes[r]; ok {
+		return s
+	}
+	out := r
+	if rs := []rune(z.simplify(string(r))); len(rs) == 1 {
+		out = rs[0]
+	}
+	if z.runes == nil {
+		z.runes = map[rune]rune{}
+	}
+	z.runes[r] = out
 	return out
 }
 

@@ -50,6 +50,12 @@ type Notice struct {
 	// Batch is the batch number the heading of the unit list names, e.g. 2
 	// from "第二批试点单位名单"; 0 if none.
 	Batch int
+	// Unreadable are the runs of text inside the list that may be names but
+	// could not be read (Read only).
+	Unreadable []Unreadable
+	// Counts are the counts the list declares (in total, per province, per
+	// region) with what was read under each (Read only).
+	Counts []Count
 }
 
 // Name is one name as it appears in the text.
@@ -65,6 +71,9 @@ type Name struct {
 	// Line is the 1-based number of the line, in the decoded text, on which
 	// the name starts.
 	Line int
+	// Joined reports a unit written right after the one before it, with no
+	// separator (杭州市西湖区): the two may be one unit and its parent.
+	Joined bool
 }
 
 // Group is one province of the unit list with the units listed under it.
@@ -81,6 +90,11 @@ type Group struct {
 	// Region is the region heading or table column the group falls under,
 	// e.g. "东部地区", normalized; "" if none.
 	Region string
+	// ProvinceCode is the province's code as the lexicon gave it (Read only).
+	ProvinceCode string
+	// ProvinceFrom says where the province came from (Read only): FromRow,
+	// FromHeading, FromOnly, or "" when no province could be found.
+	ProvinceFrom string
 	// DeclaredCount is the count written with the province, e.g. 4 from
 	// "北京市（4个）：", or from a table's count column; 0 if none.
 	DeclaredCount int

@@ -1,0 +1,746 @@
+package notice
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// Lexicon knows the names of the divisions: every way each is written
+// (official names, forms without the suffix, short forms, names from earlier
+// years), folded to Simplified characters. Read anchors on them. The
+// gazetteer provides one; the notice package knows nothing else of it.
+type Lexicon interface {
+	// NamesAt appends to buf the known names that start at text[i],
+	// shortest first, and returns it.
+	NamesAt(text []rune, i int, buf []Known) []Known
+}
+
+// Known is a known name found at a position of a text.
+type Known struct {
+	// Len is the name's length in characters.
+	Len int
+	// Province is the province's code when the name is a province's own
+	// (北京市, 北京, 内蒙古), "" otherwise.
+	Province string
+	// Provinces are the codes of the provinces in which a division below
+	// province level has this name.
+	Provinces []string
+	// Suffixed reports a name that ends in an administrative suffix (市 区 县
+	// 州 盟 旗 地区 …). A name without one (石家庄, 延边, 北京) is taken only
+	// where it stands on its own: between separators, at the edge of a row or
+	// next to another name.
+	Suffixed bool
+}
+
+// Where a unit's province came from (Group.ProvinceFrom).
+const (
+	// FromRow: the province is written in the unit's own row (北京市:东城区,
+	// | 延庆区 | 北京市 |, 北京市延庆区).
+	FromRow = "row"
+	// FromHeading: the province is the last one written before the unit's
+	// row (a heading 1、北京市 with its units on the next lines, a table's
+	// province cell carried down).
+	FromHeading = "heading"
+	// FromOnly: no province written before the unit fits it, and the name
+	// exists in exactly one province, which is taken (said so in the result).
+	FromOnly = "only province with the name"
+)
+
+// Unreadable is a run of text inside the list that may be a name but cannot
+// be read as one.
+type Unreadable struct {
+	// Text is the text as written.
+	Text string `json:"text"`
+	// Line is its 1-based line number.
+	Line int `json:"line"`
+	// Province is the province it was listed under, as written, "" if none.
+	Province string `json:"province,omitempty"`
+	// Reason says why it cannot be read.
+	Reason string `json:"reason"`
+}
+
+// Count is a count the notice declares, with what was read.
+type Count struct {
+	// Scope is "total", "province" or "region".
+	Scope string `json:"scope"`
+	// Name is the province or region as written; "" for the total.
+	Name string `json:"name,omitempty"`
+	// Line is the line the count is written on.
+	Line int `json:"line"`
+	// Declared is the count as written.
+	Declared int `json:"declared"`
+	// Read is the number of entries read in its scope: units found,
+	// whether they matched or not, and unreadable entries.
+	Read int `json:"read"`
+}
+
+// Read reads a notice the way Parse does, except for its list of units: the
+// units are found by the names the lexicon knows, wherever they stand, and
+// each is attached to its province from context (the province written in
+// its row, the last province written before it, or the only province with
+// that name). Layout only helps: rows, table cells, numbering and
+// separators. Every other run of text in the list that could be a name is
+// kept as a unit (for the matcher to judge) or reported as unreadable.
+// Declared counts are compared with what was read (Notice.Counts).
+func Read(data []byte, lex Lexicon) (*Notice, error) {
+	text, enc, err := decode(data)
+	if err != nil {
+		return nil, err
+	}
+	s := newSimplifier(text)
+	lines := splitLines(text, s)
+	p := newParser(lines, s)
+	p.n.Encoding = enc
+	p.run()
+	if s.err != nil {
+		return nil, fmt.Errorf("notice: convert Traditional characters: %w", s.err)
+	}
+	r := &reader{lex: lex, s: s, n: p.n, skip: map[int]bool{}}
+	for _, pp := range p.n.PilotProvinces {
+		r.skip[pp.Line] = true
+	}
+	r.read(lines)
+	if r.named == 0 {
+		return nil, p.noListError()
+	}
+	return r.n, nil
+}
+
+// reader holds the state of one Read.
+type reader struct {
+	lex  Lexicon
+	s    *simplifier
+	n    *Notice
+	skip map[int]bool // lines of the pilot-province list
+	buf  []Known
+
+	province *scope // the last province written
+	region   *scope // the region heading the list is under
+	scopes   []*scope
+	groups   []*Group
+	total    int          // entries read
+	named    int          // entries that are known names
+	columns  map[int]role // the roles of a table's columns, from its header row
+}
+
+// scope is a province or a region written in the list, with the count it
+// declares and the entries read under it.
+type scope struct {
+	kind     string // "province" or "region"
+	name     Name
+	code     string
+	declared int
+	line     int
+	read     int
+}
+
+type tokenKind int
+
+const (
+	tokUnit     tokenKind = iota + 1 // a known name below province level
+	tokProvince                      // a province's name
+	tokRegion                        // 东部, 中部地区 …
+	tokCount                         // 4个, (24個), a number standing alone in a cell
+	tokNumber                        // a list number: 1. 1、 (1) or a number glued to a name
+	tokPiece                         // other text that may be a name
+	tokDamaged                       // text with characters a name cannot hold
+	tokWord                          // a word of the list's structure (序号, 合计, 名单)
+)
+
+type token struct {
+	kind  tokenKind
+	a, b  int // range in the scan text
+	known Known
+	n     int
+	sep   bool // a separator or a boundary stands between it and the token before
+	cell  int  // the table cell it stands in (0 outside tables)
+}
+
+// read finds the list part of the text and reads it row by row.
+func (r *reader) read(lines []line) {
+	type prepared struct {
+		st   *scanText
+		toks []token
+	}
+	var rows []prepared
+	start := -1
+	for i := range lines {
+		l := &lines[i]
+		if l.blank || r.skip[l.num] {
+			continue
+		}
+		st := newScanText(l, r.s)
+		toks := r.tokens(st)
+		rows = append(rows, prepared{st, toks})
+		if start < 0 && isListHeading(l.simp) {
+			start = len(rows) - 1
+		}
+	}
+	if start >= 0 && !hasUnits(rows[start:], func(p prepared) []token { return p.toks }) {
+		start = -1 // the heading comes after the list
+	}
+	if start < 0 {
+		start = 0
+	}
+	for _, pr := range rows[start:] {
+		if isTrailer(pr.st.l.simp) {
+			continue
+		}
+		if r.tableHeader(pr.st, pr.toks) {
+			continue
+		}
+		for _, row := range splitRow(pr.toks) {
+			r.row(pr.st, row)
+		}
+	}
+	r.finish()
+}
+
+// tableHeader notes the column roles of a table's header row (序号 | 省份 |
+// 试点单位) and reports whether toks is one; a line outside a table ends
+// the table.
+func (r *reader) tableHeader(st *scanText, toks []token) bool {
+	if !strings.ContainsAny(string(st.text), "|\t") {
+		r.columns = nil
+		return false
+	}
+	cols := map[int]role{}
+	for _, t := range toks {
+		switch t.kind {
+		case tokUnit, tokProvince, tokPiece, tokDamaged, tokCount:
+			return false
+		case tokWord:
+			if ro, ok := headerRole(string(st.text[t.a:t.b])); ok {
+				cols[t.cell] = ro
+			}
+		}
+	}
+	if len(cols) == 0 {
+		return false
+	}
+	r.columns = cols
+	return true
+}
+
+func hasUnits[T any](rows []T, toks func(T) []token) bool {
+	for _, p := range rows {
+		for _, t := range toks(p) {
+			if t.kind == tokUnit {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isListHeading reports a line that announces a list: …名单, 名录, 一览表.
+func isListHeading(simp string) bool {
+	if len([]rune(simp)) > 80 {
+		return false
+	}
+	for _, k := range []string{"名单", "名录", "一览表"} {
+		if strings.Contains(simp, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// isTrailer reports a line after a list that belongs to the page, not to
+// the list: 抄送, 来源, 责任编辑 ….
+func isTrailer(simp string) bool {
+	t := strings.TrimLeft(simp, " #*")
+	for _, k := range []string{"抄送", "责任编辑", "来源:", "来源：", "发布时间", "发布日期", "印发", "(信息公开形式", "信息公开形式"} {
+		if strings.HasPrefix(t, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitRow splits a line's tokens into rows at list numbers, when the line
+// holds more than one (a table pasted without separators:
+// 1延庆区北京市2怀柔区北京市…).
+func splitRow(toks []token) [][]token {
+	numbers := 0
+	for _, t := range toks {
+		if t.kind == tokNumber {
+			numbers++
+		}
+	}
+	if numbers < 2 {
+		return [][]token{toks}
+	}
+	var rows [][]token
+	cur := []token{}
+	for _, t := range toks {
+		if t.kind == tokNumber && len(cur) > 0 {
+			rows = append(rows, cur)
+			cur = []token{}
+		}
+		cur = append(cur, t)
+	}
+	return append(rows, cur)
+}
+
+// structureWord reports a word of a list's frame, never part of a name.
+func structureWord(s string) bool {
+	for _, k := range []string{"名单", "名录", "一览", "序号", "编号", "名称", "省份", "省市", "市县", "县市", "地市", "城市", "单位",
+		"合计", "总计", "小计", "共计", "总数", "备注", "附件", "附表", "类别", "类型", "批次", "所在", "来源", "区域", "区划", "试点", "示范",
+		"通知", "公告", "关于", "以下", "如下", "以上", "其中", "包括", "以及", "排名", "先后", "省区市", "直辖市", "计划单列", "地级", "县级",
+		"自治区、", "国家", "全国", "命名", "确定", "公布", "认定", "评选", "创建"} {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	switch s {
+	case "自治区", "省", "市", "区", "县", "地区", "州", "盟", "旗", "等", "和", "及", "与", "共", "各", "个":
+		return true
+	}
+	return false
+}
+
+// regionName returns the region a word names (东部, 中部地区, 东北), "".
+func regionName(s string) string {
+	s = strings.TrimSuffix(s, "地区")
+	switch s {
+	case "东部", "中部", "西部", "东北", "华北", "华东", "华南", "华中", "西南", "西北", "东南":
+		return s
+	}
+	return ""
+}
+
+// tokens reads one prepared line into tokens.
+func (r *reader) tokens(st *scanText) []token {
+	text := st.text
+	var toks []token
+	sep := true
+	cell := 0
+	lastEnd := 0
+	pieceStart := -1
+	flush := func(end int) {
+		if pieceStart < 0 {
+			return
+		}
+		toks = append(toks, r.piece(st, pieceStart, end, sep || (pieceStart > lastEnd), cell)...)
+		pieceStart = -1
+		lastEnd = end
+		sep = false
+	}
+	for i := 0; i < len(text); {
+		c := text[i]
+		if st.cut[i] {
+			flush(i)
+			sep = true
+		}
+		if isHan(c) {
+			if pieceStart < 0 {
+				if k, ok := r.known(st, i, sep || i == 0 || !isHan(text[i-1]) || i == lastEnd); ok {
+					kind := tokUnit
+					if k.Province != "" {
+						kind = tokProvince
+					}
+					toks = append(toks, token{kind: kind, a: i, b: i + k.Len, known: k, sep: sep || i > lastEnd, cell: cell})
+					i += k.Len
+					lastEnd, sep = i, false
+					continue
+				}
+				pieceStart = i
+				i++
+				continue
+			}
+			// inside a piece: a known name may start here when the piece
+			// so far is a province or a unit we could not see (it is not)
+			if k, ok := r.known(st, i, false); ok && k.Suffixed && i-pieceStart >= 2 && endsInSuffix(text[pieceStart:i]) {
+				flush(i)
+				continue
+			}
+			i++
+			continue
+		}
+		if isDigit(c) {
+			flush(i)
+			j := i
+			for j < len(text) && isDigit(text[j]) {
+				j++
+			}
+			t := numberToken(text, i, j)
+			t.sep, t.cell = sep || i > lastEnd, cell
+			if t.kind != 0 {
+				toks = append(toks, t)
+			}
+			i, lastEnd, sep = t.b, t.b, t.kind == tokNumber
+			continue
+		}
+		if c == '?' || c == '\uFFFD' || (unicode.IsLetter(c) && c < 0x3000 && pieceStart >= 0) {
+			if pieceStart < 0 {
+				pieceStart = i
+			}
+			i++
+			continue
+		}
+		flush(i)
+		if c == '|' || c == '\t' {
+			cell++
+		}
+		sep = true
+		i++
+	}
+	flush(len(text))
+	return toks
+}
+
+// endsInSuffix reports whether rs ends in a one-character administrative
+// suffix.
+func endsInSuffix(rs []rune) bool {
+	return len(rs) > 0 && strings.ContainsRune("市区县州盟旗", rs[len(rs)-1])
+}
+
+// known returns the longest known name at text[i] that may stand there: a
+// name without a suffix only where it stands on its own (bounded on the
+// left when open is true, and on the right by a non-Chinese character, a
+// boundary, the end or another known name).
+func (r *reader) known(st *scanText, i int, open bool) (Known, bool) {
+	r.buf = r.lex.NamesAt(st.text, i, r.buf[:0])
+	for k := len(r.buf) - 1; k >= 0; k-- {
+		kn := r.buf[k]
+		if kn.Suffixed {
+			return kn, true
+		}
+		end := i + kn.Len
+		if open && (end == len(st.text) || !isHan(st.text[end]) || st.cut[end] || r.startsName(st, end)) {
+			return kn, true
+		}
+	}
+	return Known{}, false
+}
+
+func (r *reader) startsName(st *scanText, i int) bool {
+	var buf [4]Known
+	for _, k := range r.lex.NamesAt(st.text, i, buf[:0]) {
+		if k.Suffixed {
+			return true
+		}
+	}
+	return false
+}
+
+// numberToken reads the number text[i:j]: a count (4个, 24 個), a list
+// number (1. 1、 1) or one glued to a name), or nothing (a year, a date).
+func numberToken(text []rune, i, j int) token {
+	n, _ := parseNumber(text[i:j])
+	k := j
+	for k < len(text) && text[k] == ' ' {
+		k++
+	}
+	if k < len(text) {
+		switch c := text[k]; {
+		case strings.ContainsRune("个家处项座", c):
+			return token{kind: tokCount, a: i, b: k + 1, n: n}
+		case strings.ContainsRune("年月日号批期届次", c) || j-i > 3:
+			return token{a: i, b: k + 1}
+		case strings.ContainsRune(".、)", c) && !(k+1 < len(text) && isDigit(text[k+1])):
+			return token{kind: tokNumber, a: i, b: k + 1, n: n}
+		case isHan(c):
+			return token{kind: tokNumber, a: i, b: j, n: n}
+		}
+	}
+	// a number on its own: a count cell or a 序号 cell; the row decides
+	return token{kind: tokCount, a: i, b: j, n: n}
+}
+
+// piece classifies text[a:b], a run of text between separators that holds
+// no known name: a count written in Chinese numerals, a region, a word of
+// the list's frame, damaged text, or a piece that may be a name.
+func (r *reader) piece(st *scanText, a, b int, sep bool, cell int) []token {
+	rs := st.text[a:b]
+	han, other := 0, 0
+	for _, c := range rs {
+		if isHan(c) {
+			han++
+		} else {
+			other++
+		}
+	}
+	if han == 0 {
+		return nil // Latin text, a lone question mark: not a name
+	}
+	t := token{a: a, b: b, sep: sep, cell: cell}
+	s := string(rs)
+	switch {
+	case other > 0:
+		t.kind = tokDamaged
+	case regionName(s) != "":
+		t.kind = tokRegion
+	default:
+		if n, ok := parseCount(rs); ok && hasClassifier(rs) {
+			t.kind, t.n = tokCount, n
+			break
+		}
+		if i := strings.IndexAny(s, "个"); i > 0 {
+			if n, ok := parseCount([]rune(s[:i+len("个")])); ok {
+				t.kind, t.n = tokCount, n
+				break
+			}
+		}
+		if han < 2 || structureWord(s) {
+			t.kind = tokWord
+			break
+		}
+		t.kind = tokPiece
+	}
+	return []token{t}
+}
+
+// row reads one row: it sets the province and region context and adds the
+// row's units, each with the province it belongs to.
+func (r *reader) row(st *scanText, toks []token) {
+	l := st.l
+	var provs []int
+	units := 0
+	for k, t := range toks {
+		switch t.kind {
+		case tokProvince:
+			provs = append(provs, k)
+		case tokUnit, tokPiece, tokDamaged:
+			units++
+		}
+	}
+	// a municipality named as a unit among other units: 河北省承德市、上海市、江苏省南通市
+	if units > 0 && len(provs) > 1 {
+		kept := provs[:0]
+		for _, k := range provs {
+			if isMunicipality(toks[k].known.Province) && standsAlone(toks, k) {
+				toks[k].kind = tokUnit
+				toks[k].known.Provinces = []string{toks[k].known.Province}
+				units++
+				continue
+			}
+			kept = append(kept, k)
+		}
+		provs = kept
+	}
+	// a province damaged beyond reading (沏北): in the table's province
+	// column, or a province-shaped piece that heads the row's units
+	if len(provs) == 0 && units > 1 {
+		for k, t := range toks {
+			if t.kind == tokNumber || t.kind == tokWord || t.kind == tokCount {
+				continue
+			}
+			text := string(st.text[t.a:t.b])
+			if t.kind == tokPiece && (r.columns[t.cell] == roleProvince || provinceShaped(text)) {
+				toks[k].kind = tokProvince
+				toks[k].known = Known{}
+				provs = append(provs, k)
+				units--
+			}
+			break
+		}
+	}
+	ctx := r.province
+	scopes := map[int]*scope{}
+	for k, t := range toks {
+		switch t.kind {
+		case tokProvince:
+			sc := r.newScope("province", r.name(st, t.a, t.b), t.known.Province, l.num)
+			if k+1 < len(toks) && toks[k+1].kind == tokCount {
+				sc.declared = toks[k+1].n
+			}
+			scopes[k] = sc
+			r.province = sc
+		case tokRegion:
+			sc := r.newScope("region", r.name(st, t.a, t.b), "", l.num)
+			if k+1 < len(toks) && toks[k+1].kind == tokCount {
+				sc.declared = toks[k+1].n
+			}
+			r.region = sc
+		case tokCount:
+			if k > 0 && (toks[k-1].kind == tokProvince || toks[k-1].kind == tokRegion) {
+				continue
+			}
+			if units == 0 && len(toks) == 1 && ctx != nil && ctx.declared == 0 && ctx.read == 0 {
+				ctx.declared = t.n // a count cell on a line of its own after its province
+				continue
+			}
+			if hasWord(toks, st, "合计", "总计", "共计", "总数") && r.n.DeclaredUnits == 0 {
+				r.n.DeclaredUnits = t.n
+			}
+		}
+	}
+	if units == 0 {
+		return
+	}
+	prose := isProse(st)
+	for k, t := range toks {
+		if t.kind != tokUnit && t.kind != tokPiece && t.kind != tokDamaged {
+			continue
+		}
+		if prose && t.kind != tokUnit && !(t.kind == tokPiece && endsInSuffix(st.text[t.a:t.b])) {
+			continue // the words of a sentence
+		}
+		sc, from := ctx, FromHeading
+		before, after := -1, -1
+		for _, p := range provs {
+			if p < k {
+				before = p
+			} else if after < 0 {
+				after = p
+			}
+		}
+		switch {
+		case before >= 0:
+			sc, from = scopes[before], FromRow
+		case after >= 0 && (len(provs) == 1 || !toks[after].sep):
+			sc, from = scopes[after], FromRow
+		case sc == nil:
+			from = ""
+		}
+		joined := k > 0 && t.kind == tokUnit && toks[k-1].kind == tokUnit && !t.sep
+		r.add(st, t, sc, from, joined)
+	}
+}
+
+func (r *reader) newScope(kind string, name Name, code string, line int) *scope {
+	sc := &scope{kind: kind, name: name, code: code, line: line}
+	r.scopes = append(r.scopes, sc)
+	return sc
+}
+
+// name returns the name at text[a:b] of a scan text.
+func (r *reader) name(st *scanText, a, b int) Name {
+	return Name{Text: string(st.text[a:b]), Written: st.written(a, b), Line: st.l.num}
+}
+
+// add adds one entry of the list under the province scope sc.
+func (r *reader) add(st *scanText, t token, sc *scope, from string, joined bool) {
+	r.total++
+	if sc != nil {
+		sc.read++
+	}
+	if r.region != nil {
+		r.region.read++
+	}
+	nm := r.name(st, t.a, t.b)
+	nm.Joined = joined
+	if t.kind == tokUnit {
+		r.named++
+	}
+	var prov Name
+	code := ""
+	if sc != nil {
+		prov, code = sc.name, sc.code
+	}
+	if t.kind == tokDamaged {
+		r.n.Unreadable = append(r.n.Unreadable, Unreadable{
+			Text: nm.Written, Line: nm.Line, Province: prov.Written,
+			Reason: "damaged text: characters that no name holds (" + damage(st.text[t.a:t.b]) + ")",
+		})
+		return
+	}
+	if t.kind == tokUnit && (from == FromHeading || from == "") && !contains(t.known.Provinces, code) && len(t.known.Provinces) == 1 {
+		code, from, prov = t.known.Provinces[0], FromOnly, Name{}
+	}
+	g := r.lastGroup()
+	if g == nil || g.ProvinceCode != code || g.ProvinceFrom != from || g.Province.Line != prov.Line || g.Province.Text != prov.Text {
+		g = &Group{Province: prov, ProvinceName: canonicalProvince(prov.Text), ProvinceCode: code, ProvinceFrom: from}
+		if r.region != nil {
+			g.Region = r.region.name.Text
+		}
+		r.groups = append(r.groups, g)
+	}
+	g.Units = append(g.Units, nm)
+}
+
+func (r *reader) lastGroup() *Group {
+	if len(r.groups) == 0 {
+		return nil
+	}
+	return r.groups[len(r.groups)-1]
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// damage describes what in rs cannot be part of a name.
+func damage(rs []rune) string {
+	var parts []string
+	for _, c := range rs {
+		switch {
+		case c == '?' || c == '\uFFFD':
+			parts = append(parts, "replacement character "+string(c))
+		case !isHan(c):
+			parts = append(parts, "Latin letter "+string(c))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// finish hands the groups to the notice and compares the declared counts.
+func (r *reader) finish() {
+	for _, g := range r.groups {
+		r.n.Groups = append(r.n.Groups, *g)
+	}
+	if r.n.DeclaredUnits > 0 {
+		r.n.Counts = append(r.n.Counts, Count{Scope: "total", Declared: r.n.DeclaredUnits, Read: r.total})
+	}
+	for _, sc := range r.scopes {
+		if sc.declared > 0 {
+			r.n.Counts = append(r.n.Counts, Count{Scope: sc.kind, Name: sc.name.Written, Line: sc.line, Declared: sc.declared, Read: sc.read})
+		}
+	}
+}
+
+// isProse reports a line that is a sentence rather than a list: long, with
+// few separators.
+func isProse(st *scanText) bool {
+	han, seps := 0, 0
+	for _, c := range st.text {
+		switch {
+		case isHan(c):
+			han++
+		case strings.ContainsRune("、,;|\t", c):
+			seps++
+		}
+	}
+	return han > 30 && seps*12 < han
+}
+
+func isMunicipality(code string) bool {
+	switch code {
+	case "110000", "120000", "310000", "500000":
+		return true
+	}
+	return false
+}
+
+// standsAlone reports a province token followed by no unit of its own: the
+// next token is another province, or the row ends.
+func standsAlone(toks []token, k int) bool {
+	if k+1 == len(toks) {
+		return toks[k].sep
+	}
+	next := toks[k+1]
+	return next.kind == tokProvince && next.sep
+}
+
+// hasWord reports whether a frame word of the row contains one of words.
+func hasWord(toks []token, st *scanText, words ...string) bool {
+	for _, t := range toks {
+		if t.kind != tokWord {
+			continue
+		}
+		for _, w := range words {
+			if strings.Contains(string(st.text[t.a:t.b]), w) {
+				return true
+			}
+		}
+	}
+	return false
+}
