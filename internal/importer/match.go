@@ -175,6 +175,7 @@ func (m *matcher) group(grp notice.Group) {
 		res.Notes = append(res.Notes, provNote)
 	}
 	last := -1 // index in res.Units of the unit matched from the previous name
+	var lastName notice.Name
 	for _, u := range grp.Units {
 		if prov.Code == "" {
 			_, cands, _ := g.MatchUnit("", u.Text)
@@ -183,9 +184,12 @@ func (m *matcher) group(grp notice.Group) {
 			last = -1
 			continue
 		}
-		if last >= 0 && u.Joined && m.joinParent(prov, last, u) {
-			continue
+		if u.Joined && last >= 0 {
+			if m.joinParent(prov, last, lastName, u) {
+				continue
+			}
 		}
+		parent := last
 		last = -1
 		if d, _, _, ok := g.MatchProvince(u.Text); ok && d.Code == prov.Code {
 			res.Unmatched = append(res.Unmatched, Unmatched{Province: prov.Name, ProvinceCode: prov.Code, Written: u.Written, Line: u.Line,
@@ -194,7 +198,16 @@ func (m *matcher) group(grp notice.Group) {
 		}
 		mt, cands, ok := g.MatchUnit(prov.Code, u.Text)
 		if !ok {
-			res.Unmatched = append(res.Unmatched, Unmatched{Province: prov.Name, ProvinceCode: prov.Code, Written: u.Written, Line: u.Line, Candidates: toCandidates(cands)})
+			um := Unmatched{Province: prov.Name, ProvinceCode: prov.Code, Written: u.Written, Line: u.Line, Candidates: toCandidates(cands)}
+			if u.Joined && parent >= 0 && parent == len(res.Units)-1 {
+				// 大兴安岭地区漠河县 with 漠河县 unknown: the parent alone is not the unit
+				p := res.Units[parent]
+				res.Units = res.Units[:parent]
+				delete(m.seen, p.Code)
+				um.Written = p.Written + u.Written
+				um.Reason = fmt.Sprintf("%s is a unit of %s %s (%s) that no division of it fits", u.Written, p.Name, p.Written, p.Code)
+			}
+			res.Unmatched = append(res.Unmatched, um)
 			continue
 		}
 		if first, dup := m.seen[mt.Division.Code]; dup {
@@ -203,7 +216,7 @@ func (m *matcher) group(grp notice.Group) {
 		}
 		m.seen[mt.Division.Code] = u.Line
 		res.Units = append(res.Units, newUnit(prov, u, mt))
-		last = len(res.Units) - 1
+		last, lastName = len(res.Units)-1, u
 	}
 	if grp.DeclaredCount > 0 && grp.DeclaredCount != len(grp.Units) && grp.ProvinceFrom == "" {
 		res.Notes = append(res.Notes, fmt.Sprintf("line %d: %s declares %d units, %d are listed", grp.Province.Line, grp.Province.Written, grp.DeclaredCount, len(grp.Units)))
@@ -222,12 +235,12 @@ func newUnit(prov gazetteer.Division, u notice.Name, mt gazetteer.Match) Unit {
 // joinParent reads a unit written right after another (杭州市西湖区) as the
 // unit within its parent: when the two together name a division below the
 // one the first named, that division replaces the first.
-func (m *matcher) joinParent(prov gazetteer.Division, last int, u notice.Name) bool {
+func (m *matcher) joinParent(prov gazetteer.Division, last int, parentName, u notice.Name) bool {
 	parent := m.res.Units[last]
 	if parent.Line != u.Line {
 		return false
 	}
-	mt, _, ok := m.g.MatchUnit(prov.Code, parent.Written+u.Text)
+	mt, _, ok := m.g.MatchUnit(prov.Code, parentName.Text+u.Text)
 	if !ok || mt.Division.Code == parent.Code || mt.Division.ParentCode != parent.Code {
 		return false
 	}

@@ -120,7 +120,7 @@ type reader struct {
 	scopes   []*scope
 	groups   []*Group
 	total    int          // entries read
-	named    int          // entries that are known names
+	named    int          // entries of the list: names, pieces and unreadable text
 	columns  map[int]role // the roles of a table's columns, from its header row
 }
 
@@ -154,6 +154,7 @@ type token struct {
 	known Known
 	n     int
 	sep   bool // a separator or a boundary stands between it and the token before
+	paren bool // an opening bracket stands between it and the token before: 白城(吉林省)
 	cell  int  // the table cell it stands in (0 outside tables)
 }
 
@@ -286,7 +287,7 @@ func splitRow(toks []token) [][]token {
 
 // structureWord reports a word of a list's frame, never part of a name.
 func structureWord(s string) bool {
-	for _, k := range []string{"名单", "名录", "一览", "序号", "编号", "名称", "省份", "省市", "市县", "县市", "地市", "城市", "单位",
+	for _, k := range []string{"名单", "名录", "一览", "序号", "编号", "名称", "省份", "省市", "市县", "县市", "地市", "单位",
 		"合计", "总计", "小计", "共计", "总数", "备注", "附件", "附表", "类别", "类型", "批次", "所在", "来源", "区域", "区划", "试点", "示范",
 		"通知", "公告", "关于", "以下", "如下", "以上", "其中", "包括", "以及", "排名", "先后", "省区市", "直辖市", "计划单列", "地级", "县级",
 		"自治区、", "国家", "全国", "命名", "确定", "公布", "认定", "评选", "创建"} {
@@ -295,7 +296,8 @@ func structureWord(s string) bool {
 		}
 	}
 	switch s {
-	case "自治区", "省", "市", "区", "县", "地区", "州", "盟", "旗", "等", "和", "及", "与", "共", "各", "个":
+	case "自治区", "省", "市", "区", "县", "地区", "州", "盟", "旗", "等", "和", "及", "与", "共", "各", "个",
+		"城市", "森林城市", "卫生城市", "文明城市", "园林城市", "节水型城市", "海绵城市", "智慧城市":
 		return true
 	}
 	return false
@@ -315,7 +317,7 @@ func regionName(s string) string {
 func (r *reader) tokens(st *scanText) []token {
 	text := st.text
 	var toks []token
-	sep := true
+	sep, paren := true, false
 	cell := 0
 	lastEnd := 0
 	pieceStart := -1
@@ -341,18 +343,18 @@ func (r *reader) tokens(st *scanText) []token {
 					if k.Province != "" {
 						kind = tokProvince
 					}
-					toks = append(toks, token{kind: kind, a: i, b: i + k.Len, known: k, sep: sep || i > lastEnd, cell: cell})
+					toks = append(toks, token{kind: kind, a: i, b: i + k.Len, known: k, sep: sep || i > lastEnd, paren: paren, cell: cell})
 					i += k.Len
-					lastEnd, sep = i, false
+					lastEnd, sep, paren = i, false, false
 					continue
 				}
 				pieceStart = i
 				i++
 				continue
 			}
-			// inside a piece: a known name may start here when the piece
-			// so far is a province or a unit we could not see (it is not)
-			if k, ok := r.known(st, i, false); ok && k.Suffixed && i-pieceStart >= 2 && endsInSuffix(text[pieceStart:i]) {
+			// inside a piece (授予吉林省延边…, 和江山市): a known name with a
+			// suffix that ends where a name may end
+			if k, ok := r.known(st, i, false); ok && k.Suffixed && r.endsName(st, i+k.Len) {
 				flush(i)
 				continue
 			}
@@ -384,11 +386,20 @@ func (r *reader) tokens(st *scanText) []token {
 		if c == '|' || c == '\t' {
 			cell++
 		}
+		if strings.ContainsRune("([【〔", c) {
+			paren = true
+		}
 		sep = true
 		i++
 	}
 	flush(len(text))
 	return toks
+}
+
+// endsName reports whether a name may end at text[end]: at the end, before
+// a character that is not Chinese, a boundary, or another known name.
+func (r *reader) endsName(st *scanText, end int) bool {
+	return end == len(st.text) || !isHan(st.text[end]) || st.cut[end] || r.startsName(st, end)
 }
 
 // endsInSuffix reports whether rs ends in a one-character administrative
@@ -408,8 +419,7 @@ func (r *reader) known(st *scanText, i int, open bool) (Known, bool) {
 		if kn.Suffixed {
 			return kn, true
 		}
-		end := i + kn.Len
-		if open && (end == len(st.text) || !isHan(st.text[end]) || st.cut[end] || r.startsName(st, end)) {
+		if open && r.endsName(st, i+kn.Len) {
 			return kn, true
 		}
 	}
@@ -507,11 +517,16 @@ func (r *reader) row(st *scanText, toks []token) {
 			units++
 		}
 	}
-	// a municipality named as a unit among other units: 河北省承德市、上海市、江苏省南通市
-	if units > 0 && len(provs) > 1 {
+	// a municipality named as a unit among other units (河北省承德市、上海市、
+	// 江苏省南通市), or in the units' cell after its province's (| 上海 | 上海* |)
+	if len(provs) > 1 {
 		kept := provs[:0]
+		seen := map[string]bool{}
 		for _, k := range provs {
-			if isMunicipality(toks[k].known.Province) && standsAlone(toks, k) {
+			code := toks[k].known.Province
+			again := seen[code] && toks[k].cell > 0
+			seen[code] = true
+			if isMunicipality(code) && (again || units > 0 && standsAlone(toks, k)) {
 				toks[k].kind = tokUnit
 				toks[k].known.Provinces = []string{toks[k].known.Province}
 				units++
@@ -572,31 +587,22 @@ func (r *reader) row(st *scanText, toks []token) {
 		return
 	}
 	prose := isProse(st)
+	damaged := isDamaged(st, toks)
 	for k, t := range toks {
 		if t.kind != tokUnit && t.kind != tokPiece && t.kind != tokDamaged {
 			continue
 		}
-		if prose && t.kind != tokUnit && !(t.kind == tokPiece && endsInSuffix(st.text[t.a:t.b])) {
-			continue // the words of a sentence
+		if t.kind == tokPiece && damaged {
+			t.kind = tokDamaged // 四川?。撼啥际小: the rest of the row is mojibake
 		}
-		sc, from := ctx, FromHeading
-		before, after := -1, -1
-		for _, p := range provs {
-			if p < k {
-				before = p
-			} else if after < 0 {
-				after = p
-			}
+		if t.kind == tokPiece && !endsInSuffix(st.text[t.a:t.b]) && !(t.cell > 0 && t.b-t.a <= maxBareName || lineOf(toks, t)) {
+			continue // a word, not a name: names end in a suffix or fill a cell or line
 		}
-		switch {
-		case before >= 0:
-			sc, from = scopes[before], FromRow
-		case after >= 0 && (len(provs) == 1 || !toks[after].sep):
-			sc, from = scopes[after], FromRow
-		case sc == nil:
-			from = ""
+		if prose && t.kind == tokPiece && !endsInSuffix(st.text[t.a:t.b]) {
+			continue
 		}
-		joined := k > 0 && t.kind == tokUnit && toks[k-1].kind == tokUnit && !t.sep
+		sc, from := r.provinceOf(toks, provs, scopes, k, ctx)
+		joined := k > 0 && (t.kind == tokUnit || t.kind == tokPiece) && toks[k-1].kind == tokUnit && !t.sep
 		r.add(st, t, sc, from, joined)
 	}
 }
@@ -614,18 +620,18 @@ func (r *reader) name(st *scanText, a, b int) Name {
 
 // add adds one entry of the list under the province scope sc.
 func (r *reader) add(st *scanText, t token, sc *scope, from string, joined bool) {
-	r.total++
-	if sc != nil {
-		sc.read++
-	}
-	if r.region != nil {
-		r.region.read++
+	if !joined { // a unit within the one before it (杭州市西湖区) is one entry
+		r.total++
+		if sc != nil {
+			sc.read++
+		}
+		if r.region != nil {
+			r.region.read++
+		}
 	}
 	nm := r.name(st, t.a, t.b)
 	nm.Joined = joined
-	if t.kind == tokUnit {
-		r.named++
-	}
+	r.named++
 	var prov Name
 	code := ""
 	if sc != nil {
@@ -695,6 +701,78 @@ func (r *reader) finish() {
 			r.n.Counts = append(r.n.Counts, Count{Scope: sc.kind, Name: sc.name.Written, Line: sc.line, Declared: sc.declared, Read: sc.read})
 		}
 	}
+}
+
+// provinceOf returns the province scope of the unit at toks[k] and where it
+// came from. Of the row's provinces it takes the one attached to the unit
+// (白城(吉林省), 延庆区北京市: right after it, in brackets or glued on), else
+// the last one before it (北京市延庆区, 江苏省苏州市、无锡市), else the
+// row's only one (| 延庆区 | 北京市 |); of two, the one where a division of
+// the name lies. A row without a province takes the last province written
+// before it (ctx).
+func (r *reader) provinceOf(toks []token, provs []int, scopes map[int]*scope, k int, ctx *scope) (*scope, string) {
+	before, after := -1, -1
+	for _, p := range provs {
+		if p < k {
+			before = p
+		} else if after < 0 {
+			after = p
+		}
+	}
+	t := toks[k]
+	in := func(p int) bool { return p >= 0 && contains(t.known.Provinces, scopes[p].code) }
+	attached := after == k+1 && (toks[after].paren || !toks[after].sep)
+	switch {
+	case attached && before >= 0 && t.kind == tokUnit && in(before) != in(after):
+		if in(before) {
+			return scopes[before], FromRow
+		}
+		return scopes[after], FromRow
+	case attached:
+		return scopes[after], FromRow
+	case before >= 0:
+		return scopes[before], FromRow
+	case after >= 0 && (len(provs) == 1 || in(after)):
+		return scopes[after], FromRow
+	case ctx == nil:
+		return nil, ""
+	}
+	return ctx, FromHeading
+}
+
+// lineOf reports whether t, short enough for a name, is all the row holds
+// besides numbers and counts.
+func lineOf(toks []token, t token) bool {
+	if t.b-t.a > maxBareName {
+		return false
+	}
+	for _, o := range toks {
+		if o.a != t.a && o.kind != tokNumber && o.kind != tokCount {
+			return false
+		}
+	}
+	return true
+}
+
+// maxBareName is the longest name the reader takes without a suffix (in
+// characters): longer text without one is a sentence.
+const maxBareName = 8
+
+// isDamaged reports a row that mojibake runs through: a question mark or a
+// replacement character right after a Chinese character (湖北?。呵G門市), or
+// a piece with characters no name holds.
+func isDamaged(st *scanText, toks []token) bool {
+	for _, t := range toks {
+		if t.kind == tokDamaged {
+			return true
+		}
+	}
+	for i := 1; i < len(st.text); i++ {
+		if (st.text[i] == '?' || st.text[i] == '\uFFFD') && isHan(st.text[i-1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // isProse reports a line that is a sentence rather than a list: long, with
