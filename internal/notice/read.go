@@ -2,6 +2,7 @@ package notice
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -288,7 +289,7 @@ func splitRow(toks []token) [][]token {
 // structureWord reports a word of a list's frame, never part of a name.
 func structureWord(s string) bool {
 	for _, k := range []string{"名单", "名录", "一览", "序号", "编号", "名称", "省份", "省市", "市县", "县市", "地市", "单位",
-		"合计", "总计", "小计", "共计", "总数", "备注", "附件", "附表", "类别", "类型", "批次", "所在", "来源", "区域", "区划", "试点", "示范",
+		"合计", "总计", "小计", "共计", "总数", "数量", "个数", "数目", "备注", "行政区", "大湾区", "东部地区", "中部地区", "西部地区", "东北地区", "附件", "附表", "类别", "类型", "批次", "所在", "来源", "区域", "区划", "试点", "示范",
 		"通知", "公告", "关于", "以下", "如下", "以上", "其中", "包括", "以及", "排名", "先后", "省区市", "直辖市", "计划单列", "地级", "县级",
 		"自治区、", "国家", "全国", "命名", "确定", "公布", "认定", "评选", "创建"} {
 		if strings.Contains(s, k) {
@@ -553,6 +554,16 @@ func (r *reader) row(st *scanText, toks []token) {
 			break
 		}
 	}
+	// a province whose name was blotted out (*自治区昭苏县): its suffix right
+	// before a unit stands for a province the reader cannot name
+	for k := 0; k+1 < len(toks); k++ {
+		t, next := toks[k], toks[k+1]
+		if text := string(st.text[t.a:t.b]); t.kind == tokWord && (text == "自治区" || text == "省") && next.kind == tokUnit && !next.sep {
+			toks[k].kind, toks[k].known = tokProvince, Known{}
+			provs = append(provs, k)
+		}
+	}
+	sort.Ints(provs)
 	ctx := r.province
 	scopes := map[int]*scope{}
 	for k, t := range toks {
