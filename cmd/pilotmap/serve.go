@@ -10,13 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"pilotmap/internal/dataset"
 	"pilotmap/internal/layer"
 	"pilotmap/internal/server"
 	"pilotmap/web"
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH] [--attribution TEXT] [--approval-number TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE]")
+	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH|URL] [--attribution TEXT] [--approval-number TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (PILOTMAP_ADDR)")
 	db := dbFlag(fs)
 	attribution := fs.String("attribution", server.DefaultAttribution, "sources line shown on the map (PILOTMAP_ATTRIBUTION)")
@@ -47,7 +48,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	defer ds.Close()
 	if ds.Seeded {
-		log.Info("created and seeded the database", "db", *db)
+		log.Info("created and seeded the database", "db", dataset.Describe(*db))
 	}
 	start := time.Now()
 	topo, err := layer.NewTopology(ds.Boundaries)
@@ -57,7 +58,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	// The zooms the web map fetches, ready before the first request.
 	topo.Prepare(8)
-	log.Info("layers ready", "duration", time.Since(start).Round(time.Millisecond), "db", *db)
+	log.Info("layers ready", "duration", time.Since(start).Round(time.Millisecond), "db", dataset.Describe(*db))
 
 	h := server.NewRouter(server.Deps{
 		Log:      log,
