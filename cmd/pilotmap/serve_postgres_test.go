@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"pilotmap/geodata"
 	"pilotmap/internal/dataset"
@@ -147,4 +149,92 @@ func get(t *testing.T, url string) answer {
 		t.Fatal(err)
 	}
 	return answer{status: resp.StatusCode, etag: resp.Header.Get("ETag"), body: body}
+}
+
+// TestReplicasInStep: two `serve` replicas over one PostgreSQL database
+// give the same bytes and ETags; an import by the CLI reaches both within
+// 2 s; a replica that loses the database goes on serving its last data,
+// reports not-ready on /readyz, and is ready again once the database is
+// back.
+func TestReplicasInStep(t *testing.T) {
+	dsn := pg.Database(t)
+	if code, _, errs := runCmd(t, nil, "init", "--db", dsn); code != 0 {
+		t.Fatalf("init: %s", errs)
+	}
+	a := startServe(t, nil, "--addr", "127.0.0.1:0", "--db", dsn)
+	b := startServe(t, nil, "--addr", "127.0.0.1:0", "--db", dsn)
+	paths := []string{"/api/v1/stats", "/api/v1/units", "/api/v1/layers/units?zoom=4", "/api/v1/provinces/530000"}
+	same := func(when string) []answer {
+		t.Helper()
+		var out []answer
+		for _, p := range paths {
+			ra, rb := get(t, a+p), get(t, b+p)
+			if ra.status != 200 || ra.etag != rb.etag || !bytes.Equal(ra.body, rb.body) {
+				t.Errorf("%s, %s: replica A %d, ETag %s; replica B %d, ETag %s", when, p, ra.status, ra.etag, rb.status, rb.etag)
+			}
+			out = append(out, ra)
+		}
+		return out
+	}
+	before := same("after init")
+
+	third := filepath.Join(t.TempDir(), "third.txt")
+	if err := os.WriteFile(third, []byte("关于开展创建幸福家庭活动的通知\n第三批试点单位名单(2个)\n1. 云南省:昆明市、大理州\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := runCmd(t, nil, "import", "--db", dsn, third); code != 0 || !strings.Contains(out, "imported 2 units") {
+		t.Fatalf("import: exit %d %q %q", code, out, errs)
+	}
+	imported := time.Now()
+	for _, base := range []string{a, b} {
+		for {
+			r := get(t, base+"/api/v1/stats")
+			if r.etag != before[0].etag && bytes.Contains(r.body, []byte(`"units":110`)) {
+				break
+			}
+			if time.Since(imported) > 2*time.Second {
+				t.Fatalf("%s still serves the data before the import 2 s after it: %.120s", base, r.body)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	t.Logf("the import reached both replicas %v after it", time.Since(imported).Round(time.Millisecond))
+	after := same("after the import")
+
+	// The database goes away: the last data is served, /readyz says no.
+	srv := pg.Server(t)
+	if err := srv.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	restarted := false
+	defer func() {
+		if !restarted {
+			srv.Restart()
+		}
+	}()
+	time.Sleep(1200 * time.Millisecond) // past the version's TTL (1 s)
+	for _, p := range []string{"/api/v1/stats", "/api/v1/layers/units?zoom=4"} {
+		i := slices.Index(paths, p)
+		if r := get(t, b+p); r.status != 200 || r.etag != after[i].etag {
+			t.Errorf("database down, %s: %d, ETag %s; want 200 and the last data's %s", p, r.status, r.etag, after[i].etag)
+		}
+	}
+	if r := get(t, b+"/readyz"); r.status != 503 {
+		t.Errorf("database down, /readyz: %d %s; want 503", r.status, r.body)
+	}
+
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	restarted = true
+	back := time.Now()
+	for get(t, b+"/readyz").status != 200 {
+		if time.Since(back) > 10*time.Second {
+			t.Fatal("/readyz not ready 10 s after the database came back")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if r := get(t, b+"/api/v1/stats"); r.status != 200 || r.etag != after[0].etag {
+		t.Errorf("database back, /api/v1/stats: %d, ETag %s; want %s", r.status, r.etag, after[0].etag)
+	}
 }

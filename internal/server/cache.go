@@ -23,12 +23,16 @@ type versionSource func(ctx context.Context) (string, error)
 
 // versionCache reads the data version at most once per ttl, so that a
 // request costs no database query while an import by another process
-// still shows within ttl. A ttl of 0 reads it on every call.
+// still shows within ttl. A ttl of 0 reads it on every call. When the
+// database does not answer, the last version read is kept (and told to
+// onStale), so the data of that version goes on being served while
+// /readyz reports the database; the read is tried again after ttl.
 type versionCache struct {
-	read versionSource
-	ttl  time.Duration
-	mu   sync.Mutex // serialises reads of the database
-	cur  atomic.Pointer[versionRead]
+	read    versionSource
+	ttl     time.Duration
+	onStale func(err error) // optional
+	mu      sync.Mutex      // serialises reads of the database
+	cur     atomic.Pointer[versionRead]
 }
 
 type versionRead struct {
@@ -51,7 +55,15 @@ func (c *versionCache) get(ctx context.Context) (string, error) {
 	}
 	v, err := c.read(ctx)
 	if err != nil {
-		return "", err
+		last := c.cur.Load()
+		if last == nil || ctx.Err() != nil {
+			return "", err
+		}
+		if c.onStale != nil {
+			c.onStale(err)
+		}
+		c.cur.Store(&versionRead{v: last.v, at: time.Now()})
+		return last.v, nil
 	}
 	c.cur.Store(&versionRead{v: v, at: time.Now()})
 	return v, nil

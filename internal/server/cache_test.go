@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -182,6 +184,46 @@ func TestVersionCacheTTL(t *testing.T) {
 	}
 	if n != 5 {
 		t.Errorf("%d reads without ttl, want 5", n)
+	}
+}
+
+// TestVersionCacheKeepsLastVersion: while the database does not answer,
+// the last version read is served (and reported), read again after the
+// ttl; before any version was read, the error is returned.
+func TestVersionCacheKeepsLastVersion(t *testing.T) {
+	down := errors.New("database down")
+	var fail bool
+	reads, stale := 0, 0
+	c := &versionCache{
+		read: func(context.Context) (string, error) {
+			reads++
+			if fail {
+				return "", down
+			}
+			return fmt.Sprintf("v%d", reads), nil
+		},
+		ttl:     time.Millisecond,
+		onStale: func(err error) { stale++ },
+	}
+	ctx := context.Background()
+	fail = true
+	if _, err := c.get(ctx); !errors.Is(err, down) {
+		t.Errorf("no version read yet: err = %v, want the database's", err)
+	}
+	fail = false
+	first, err := c.get(ctx)
+	if err != nil || first != "v2" {
+		t.Fatalf("get = %q, %v", first, err)
+	}
+	fail = true
+	time.Sleep(2 * time.Millisecond)
+	if v, err := c.get(ctx); err != nil || v != first || stale != 1 {
+		t.Errorf("database down: %q, %v, %d stale reports; want %q, nil, 1", v, err, stale, first)
+	}
+	fail = false
+	time.Sleep(2 * time.Millisecond)
+	if v, err := c.get(ctx); err != nil || v != "v4" {
+		t.Errorf("database back: %q, %v; want v4", v, err)
 	}
 }
 

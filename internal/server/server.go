@@ -102,7 +102,9 @@ func newServer(d Deps) *server {
 	}
 	s.cache = newResponseCache(d.CacheBytes)
 	if d.Data != nil {
-		s.versions = &versionCache{read: d.Data.Version, ttl: d.VersionTTL}
+		s.versions = &versionCache{read: d.Data.Version, ttl: d.VersionTTL, onStale: func(err error) {
+			s.log.Warn("the data version cannot be read; serving the last one", "error", err)
+		}}
 		s.gapCache = dataset.NewGapCache(d.Data)
 	}
 	var err error
