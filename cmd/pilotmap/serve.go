@@ -60,7 +60,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	topo.Prepare(8)
 	log.Info("layers ready", "duration", time.Since(start).Round(time.Millisecond), "db", dataset.Describe(*db))
 
-	h := server.NewRouter(server.Deps{
+	h := server.New(server.Deps{
 		Log:      log,
 		Data:     ds,
 		Topology: topo,
@@ -73,6 +73,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		},
 		VersionTTL: time.Second,
 	})
+	followWrites(ctx, ds.Store, h.Reload, log)
 	if err := server.Serve(ctx, server.Config{Addr: *addr}, h, log, nil); err != nil {
 		fmt.Fprintf(e.stderr, "pilotmap serve: %v\n", err)
 		return 1

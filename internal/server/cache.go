@@ -69,6 +69,15 @@ func (c *versionCache) get(ctx context.Context) (string, error) {
 	return v, nil
 }
 
+// expire makes the next get read the database.
+func (c *versionCache) expire() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r := c.cur.Load(); r != nil {
+		c.cur.Store(&versionRead{v: r.v})
+	}
+}
+
 // cacheKind tells apart the kinds of cached responses.
 type cacheKind uint8
 

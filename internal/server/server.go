@@ -91,6 +91,31 @@ type server struct {
 // NewRouter returns the server's routes wrapped in its middleware.
 func NewRouter(d Deps) http.Handler { return newServer(d).routes() }
 
+// Server is the server's handler with the calls that act on its state from
+// outside a request.
+type Server struct {
+	http.Handler
+	srv *server
+}
+
+// New returns the server's routes wrapped in its middleware.
+func New(d Deps) *Server {
+	s := newServer(d)
+	return &Server{Handler: s.routes(), srv: s}
+}
+
+// Reload reads the data version now, whatever VersionTTL, and builds the
+// snapshot of a new version: called when the store tells of a write by
+// another process (store.VersionWatcher), so the next request sees it.
+func (s *Server) Reload(ctx context.Context) error {
+	if s.srv.versions == nil {
+		return errors.New("reload: the data is not loaded")
+	}
+	s.srv.versions.expire()
+	_, err := s.srv.snapshot(ctx)
+	return err
+}
+
 // newServer sets up the shared state of the handlers.
 func newServer(d Deps) *server {
 	s := &server{log: d.Log, data: d.Data, topo: d.Topology, frontend: d.Frontend, ids: newRequestIDs()}
