@@ -4,8 +4,10 @@
 // status history of every pilot unit, and province designations such as the
 // full-promotion provinces.
 //
-// The rest of pilotmap depends on the Store interface only; *SQLite is the
-// implementation. Its rules:
+// The rest of pilotmap depends on the Store interface only. *SQLite is one
+// implementation, pgstore.Store (PostgreSQL) the other; both follow the
+// rules written once in rules.go and pass the contract suite of
+// internal/store/storetest. The SQLite store's rules:
 //
 //   - Every write is one transaction (BEGIN IMMEDIATE): all of it or none.
 //   - Every write transaction that changes something increments the data
