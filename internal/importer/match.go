@@ -109,7 +109,7 @@ type lexicon struct {
 func (x *lexicon) NamesAt(text []rune, i int, out []notice.Known) []notice.Known {
 	x.buf = x.g.NamesAt(text, i, x.buf[:0])
 	for _, s := range x.buf {
-		out = append(out, notice.Known{Len: s.Len, Province: s.Province, Provinces: s.Provinces, Suffixed: s.Suffixed})
+		out = append(out, notice.Known{Len: s.Len, Province: s.Province, Provinces: s.Provinces, Codes: s.Codes, Suffixed: s.Suffixed})
 	}
 	return out
 }
@@ -242,7 +242,11 @@ func (m *matcher) joinParent(prov gazetteer.Division, last int, parentName, u no
 	}
 	mt, _, ok := m.g.MatchUnit(prov.Code, parentName.Text+u.Text)
 	if !ok || mt.Division.Code == parent.Code || mt.Division.ParentCode != parent.Code {
-		return false
+		// the two together are no name; the unit alone may still lie within
+		mt, _, ok = m.g.MatchUnit(prov.Code, u.Text)
+		if !ok || mt.Division.ParentCode != parent.Code {
+			return false
+		}
 	}
 	delete(m.seen, parent.Code)
 	if first, dup := m.seen[mt.Division.Code]; dup {

@@ -27,6 +27,11 @@ type Known struct {
 	// Provinces are the codes of the provinces in which a division below
 	// province level has this name.
 	Provinces []string
+	// Codes are the GB/T 2260 codes of the divisions below province level
+	// the name can stand for. Read compares them only to tell a unit written
+	// within another (杭州市西湖区): a county's code begins with the four
+	// digits of its prefecture's.
+	Codes []string
 	// Suffixed reports a name that ends in an administrative suffix (市 区 县
 	// 州 盟 旗 地区 …). A name without one (石家庄, 延边, 北京) is taken only
 	// where it stands on its own: between separators, at the edge of a row or
@@ -156,6 +161,7 @@ type token struct {
 	n     int
 	sep   bool // a separator or a boundary stands between it and the token before
 	paren bool // an opening bracket stands between it and the token before: 白城(吉林省)
+	inner bool // a known name found inside running text (授予吉林省), not standing on its own
 	cell  int  // the table cell it stands in (0 outside tables)
 }
 
@@ -318,7 +324,7 @@ func regionName(s string) string {
 func (r *reader) tokens(st *scanText) []token {
 	text := st.text
 	var toks []token
-	sep, paren := true, false
+	sep, paren, inner := true, false, false
 	cell := 0
 	lastEnd := 0
 	pieceStart := -1
@@ -333,20 +339,16 @@ func (r *reader) tokens(st *scanText) []token {
 	}
 	for i := 0; i < len(text); {
 		c := text[i]
-		if st.cut[i] {
-			flush(i)
-			sep = true
-		}
 		if isHan(c) {
 			if pieceStart < 0 {
-				if k, ok := r.known(st, i, sep || i == 0 || !isHan(text[i-1]) || i == lastEnd); ok {
+				if k, ok := r.known(st, i, sep || st.cut[i] || i == 0 || !isHan(text[i-1]) || i == lastEnd); ok {
 					kind := tokUnit
 					if k.Province != "" {
 						kind = tokProvince
 					}
-					toks = append(toks, token{kind: kind, a: i, b: i + k.Len, known: k, sep: sep || i > lastEnd, paren: paren, cell: cell})
+					toks = append(toks, token{kind: kind, a: i, b: i + k.Len, known: k, sep: sep || i > lastEnd, paren: paren, inner: inner, cell: cell})
 					i += k.Len
-					lastEnd, sep, paren = i, false, false
+					lastEnd, sep, paren, inner = i, false, false, false
 					continue
 				}
 				pieceStart = i
@@ -354,9 +356,13 @@ func (r *reader) tokens(st *scanText) []token {
 				continue
 			}
 			// inside a piece (授予吉林省延边…, 和江山市): a known name with a
-			// suffix that ends where a name may end
-			if k, ok := r.known(st, i, false); ok && k.Suffixed && r.endsName(st, i+k.Len) {
+			// suffix that ends where a name may end, after a word or a
+			// conjunction (not after one character of a name: 东宁县 is not
+			// 东 and 宁县)
+			if k, ok := r.known(st, i, false); ok && k.Suffixed && r.endsName(st, i+k.Len) &&
+				(i-pieceStart >= 2 || strings.ContainsRune("和及与或暨并至", text[pieceStart])) {
 				flush(i)
+				inner = true
 				continue
 			}
 			i++
@@ -403,6 +409,8 @@ func (r *reader) endsName(st *scanText, end int) bool {
 	return end == len(st.text) || !isHan(st.text[end]) || st.cut[end] || r.startsName(st, end)
 }
 
+func isSuffixRune(r rune) bool { return strings.ContainsRune("市区县州盟旗省", r) }
+
 // endsInSuffix reports whether rs ends in a one-character administrative
 // suffix.
 func endsInSuffix(rs []rune) bool {
@@ -420,8 +428,8 @@ func (r *reader) known(st *scanText, i int, open bool) (Known, bool) {
 		if kn.Suffixed {
 			return kn, true
 		}
-		if open && r.endsName(st, i+kn.Len) {
-			return kn, true
+		if end := i + kn.Len; open && r.endsName(st, end) && !(end < len(st.text) && isSuffixRune(st.text[end])) {
+			return kn, true // not 洪江 of 洪江</p>区
 		}
 	}
 	return Known{}, false
@@ -613,7 +621,7 @@ func (r *reader) row(st *scanText, toks []token) {
 			continue
 		}
 		sc, from := r.provinceOf(toks, provs, scopes, k, ctx)
-		joined := k > 0 && (t.kind == tokUnit || t.kind == tokPiece) && toks[k-1].kind == tokUnit && !t.sep
+		joined := k > 0 && toks[k-1].kind == tokUnit && !t.sep && within(toks[k-1], t, st)
 		r.add(st, t, sc, from, joined)
 	}
 }
@@ -655,7 +663,7 @@ func (r *reader) add(st *scanText, t token, sc *scope, from string, joined bool)
 		})
 		return
 	}
-	if t.kind == tokUnit && (from == FromHeading || from == "") && !contains(t.known.Provinces, code) && len(t.known.Provinces) == 1 {
+	if t.kind == tokUnit && !t.inner && !joined && (from == FromHeading || from == "") && !contains(t.known.Provinces, code) && len(t.known.Provinces) == 1 {
 		code, from, prov = t.known.Provinces[0], FromOnly, Name{}
 	}
 	g := r.lastGroup()
@@ -768,6 +776,25 @@ func lineOf(toks []token, t token) bool {
 // maxBareName is the longest name the reader takes without a suffix (in
 // characters): longer text without one is a sentence.
 const maxBareName = 8
+
+// within reports whether t, written right after the unit u, names a unit
+// within it (杭州市西湖区, 大兴安岭地区漠河县): a known county whose code lies
+// under a prefecture u names, or a piece the lexicon does not know that ends
+// in a suffix. The matcher has the last word.
+func within(u, t token, st *scanText) bool {
+	prefecture := false
+	for _, a := range u.known.Codes {
+		if len(a) == 6 && a[4:] == "00" && a[2:4] != "00" {
+			prefecture = true
+			for _, b := range t.known.Codes {
+				if b != a && len(b) == 6 && b[:4] == a[:4] {
+					return true
+				}
+			}
+		}
+	}
+	return t.kind == tokPiece && prefecture && endsInSuffix(st.text[t.a:t.b])
+}
 
 // isDamaged reports a row that mojibake runs through: a question mark or a
 // replacement character right after a Chinese character (湖北?。呵G門市), or
