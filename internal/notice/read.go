@@ -180,6 +180,13 @@ func (r *reader) read(lines []line) {
 		}
 		st := newScanText(l, r.s)
 		toks := r.tokens(st)
+		if n := len(rows); n > 0 && rows[n-1].st.l.num+1 == l.num && !isListHeading(rows[n-1].st.l.simp) {
+			// a line broken inside a name: 黔南\n布依族苗族自治州福泉市
+			if j := r.joinBroken(rows[n-1].st, rows[n-1].toks, st, toks); j != nil {
+				rows[n-1] = prepared{j, r.tokens(j)}
+				continue
+			}
+		}
 		rows = append(rows, prepared{st, toks})
 		if start < 0 && isListHeading(l.simp) {
 			start = len(rows) - 1
@@ -203,6 +210,37 @@ func (r *reader) read(lines []line) {
 		}
 	}
 	r.finish()
+}
+
+// joinBroken returns the two lines as one when the first broke inside a
+// name: it ends in a Chinese character that is no suffix, the next begins
+// with one, and read together a name with a suffix runs across the break
+// (石家\n庄市), or a unit follows the prefecture it lies in (焦作市\n修武县).
+// It returns nil otherwise.
+func (r *reader) joinBroken(a *scanText, at []token, b *scanText, bt []token) *scanText {
+	if len(a.text) == 0 || len(b.text) == 0 || !isHan(a.text[len(a.text)-1]) || !isHan(b.text[0]) || len(at) == 0 || len(bt) == 0 {
+		return nil
+	}
+	last, first := at[len(at)-1], bt[0]
+	if last.b != len(a.text) || first.a != 0 {
+		return nil
+	}
+	j := a.join(b)
+	if last.kind == tokUnit && first.kind == tokUnit && isSuffixRune(a.text[len(a.text)-1]) {
+		if within(last, first, j) {
+			return j
+		}
+		return nil
+	}
+	if isSuffixRune(a.text[len(a.text)-1]) {
+		return nil
+	}
+	for _, t := range r.tokens(j) {
+		if t.a < len(a.text) && t.b > len(a.text) && (t.kind == tokUnit && t.known.Suffixed || t.kind == tokPiece && endsInSuffix(j.text[t.a:t.b])) {
+			return j
+		}
+	}
+	return nil
 }
 
 // tableHeader notes the column roles of a table's header row (序号 | 省份 |
@@ -341,7 +379,7 @@ func (r *reader) tokens(st *scanText) []token {
 		c := text[i]
 		if isHan(c) {
 			if pieceStart < 0 {
-				if k, ok := r.known(st, i, sep || st.cut[i] || i == 0 || !isHan(text[i-1]) || i == lastEnd); ok {
+				if k, ok := r.known(st, i, sep || st.cut[i] == cutSpace || i == 0 || !isHan(text[i-1]) || i == lastEnd); ok {
 					kind := tokUnit
 					if k.Province != "" {
 						kind = tokProvince
@@ -406,7 +444,18 @@ func (r *reader) tokens(st *scanText) []token {
 // endsName reports whether a name may end at text[end]: at the end, before
 // a character that is not Chinese, a boundary, or another known name.
 func (r *reader) endsName(st *scanText, end int) bool {
-	return end == len(st.text) || !isHan(st.text[end]) || st.cut[end] || r.startsName(st, end)
+	return end == len(st.text) || !isHan(st.text[end]) || st.cut[end] == cutSpace || r.startsName(st, end)
+}
+
+// runsOnToSuffix reports whether the Chinese text from end on, across
+// spaces, runs on into a name with a suffix (长 白山管委会池南区): a name
+// without its suffix does not end at such a space.
+func runsOnToSuffix(st *scanText, end int) bool {
+	j := end
+	for j < len(st.text) && isHan(st.text[j]) {
+		j++
+	}
+	return j > end && isSuffixRune(st.text[j-1])
 }
 
 func isSuffixRune(r rune) bool { return strings.ContainsRune("市区县州盟旗省", r) }
@@ -428,8 +477,15 @@ func (r *reader) known(st *scanText, i int, open bool) (Known, bool) {
 		if kn.Suffixed {
 			return kn, true
 		}
-		if end := i + kn.Len; open && r.endsName(st, end) && !(end < len(st.text) && isSuffixRune(st.text[end])) {
-			return kn, true // not 洪江 of 洪江</p>区
+		end := i + kn.Len
+		if end < len(st.text) && isSuffixRune(st.text[end]) {
+			continue // not 洪江 of 洪江</p>区
+		}
+		if end < len(st.text) && st.cut[end] == cutSpace && kn.Province == "" && runsOnToSuffix(st, end) {
+			continue
+		}
+		if open && r.endsName(st, end) {
+			return kn, true
 		}
 	}
 	return Known{}, false
@@ -487,6 +543,16 @@ func (r *reader) piece(st *scanText, a, b int, sep bool, cell int) []token {
 	}
 	t := token{a: a, b: b, sep: sep, cell: cell}
 	s := string(rs)
+	var buf [8]Known
+	for _, k := range r.lex.NamesAt(st.text, a, buf[:0]) {
+		if k.Len == b-a && other == 0 {
+			t.kind, t.known, t.inner = tokUnit, k, true // 东城 before 西城区
+			if k.Province != "" {
+				t.kind = tokProvince
+			}
+			return []token{t}
+		}
+	}
 	switch {
 	case other > 0:
 		t.kind = tokDamaged
