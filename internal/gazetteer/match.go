@@ -167,6 +167,18 @@ func splitSuffix(name string) (core, suffix string) {
 	return name, ""
 }
 
+// SplitSuffix splits a division's name into its stem and its
+// administrative suffix, as the matcher does: 栾城县 → 栾城 + 县, 海东地区 →
+// 海东 + 地区, 开县 → 开县 + "" (a stem has at least two characters).
+func SplitSuffix(name string) (stem, suffix string) { return splitSuffix(name) }
+
+// SuffixChangeAllowed reports whether a division of the level whose name
+// ended in suffix written may have become one of the same stem ending in
+// official: 县 → 区 or 县级市, 县级市 → 区, 地区 or 盟 → 地级市.
+func SuffixChangeAllowed(written, official string, level Level) bool {
+	return suffixChangeAllowed(written, official, level)
+}
+
 // isSuffixRune reports whether r is a one-character administrative suffix.
 func isSuffixRune(r rune) bool { return strings.ContainsRune("市区县州盟旗省", r) }
 
@@ -319,10 +331,8 @@ func (g *Gazetteer) lookup(provinceCode, w, under string) []hit {
 			}
 		}
 	}
-	for i, a := range g.aliases {
-		if a.ProvinceCode != provinceCode {
-			continue
-		}
+	for _, i := range g.aliasesIn[provinceCode] {
+		a := g.aliases[i]
 		d, ok := g.Division(a.Code)
 		if !ok {
 			continue
@@ -471,18 +481,21 @@ func (g *Gazetteer) formReason(d Division, f nameForm) string {
 		case Short:
 			s = fmt.Sprintf("short form %s of %s (aliases.csv)", a.Written, d.Name)
 		case Merged:
-			s = fmt.Sprintf("history: %s%s was merged in %d; its successor is %s %s", a.Written, codeNote(a.OldCode), a.Year, d.Name, d.Code)
+			s = fmt.Sprintf("history: %s%s was merged %s; its successor is %s %s", a.Written, codeNote(a.OldCode), a.Period(), d.Name, d.Code)
 			if c, ok := g.ComparableOf(d.Code); ok && c.Code != d.Code {
 				s += fmt.Sprintf(" in %s", c.Name)
 			}
 		case Recoded:
-			s = fmt.Sprintf("history: %s%s was recoded %s in %d", a.Written, codeNote(a.OldCode), d.Code, a.Year)
+			s = fmt.Sprintf("history: %s%s was recoded %s %s", a.Written, codeNote(a.OldCode), d.Code, a.Period())
 		default:
 			if a.OldCode == "" {
-				s = fmt.Sprintf("history: %s was renamed %s in %d, code %s kept", a.Written, d.Name, a.Year, d.Code)
+				s = fmt.Sprintf("history: %s was renamed %s %s, code %s kept", a.Written, d.Name, a.Period(), d.Code)
 			} else {
-				s = fmt.Sprintf("history: %s (%s) was renamed %s (%s) in %d", a.Written, a.OldCode, d.Name, d.Code, a.Year)
+				s = fmt.Sprintf("history: %s (%s) was renamed %s (%s) %s", a.Written, a.OldCode, d.Name, d.Code, a.Period())
 			}
+		}
+		if a.ListedUntil != 0 {
+			s += " (" + a.Source + ")"
 		}
 		if f.omitted != "" {
 			s = fmt.Sprintf("%s, written without its suffix %s", s, f.omitted)
@@ -573,9 +586,9 @@ func (g *Gazetteer) nearMisses(divs []Division, provinceCode, w string) []nearMi
 		consider(d, divisionForms(d, buf[:0]))
 	}
 	if provinceCode != "" {
-		for i, a := range g.aliases {
-			if d, ok := g.Division(a.Code); ok && a.ProvinceCode == provinceCode {
-				consider(d, aliasForms(a, i, buf[:0]))
+		for _, i := range g.aliasesIn[provinceCode] {
+			if d, ok := g.Division(g.aliases[i].Code); ok {
+				consider(d, aliasForms(g.aliases[i], i, buf[:0]))
 			}
 		}
 	}
