@@ -29,13 +29,15 @@ const (
 	RuleShortForm Rule = "short_form"
 	// RuleAlias: a "short" row of aliases.csv, 博州 → 博尔塔拉蒙古自治州.
 	RuleAlias Rule = "alias"
-	// RuleHistory: a renamed, recoded or merged row of aliases.csv: an old
+	// RuleHistory: a renamed, recoded or merged row of aliases.csv or of
+	// the derived history.csv (栾城县 → 栾城区 130111): an old
 	// name leads to today's unit (海东地区 → 海东市 630200), a merged unit to
 	// its successor (莱芜市 → 莱芜区 370116).
 	RuleHistory Rule = "history"
 	// RuleApproximate: a near miss accepted because it is close and unique:
 	// 巴音郭楞蒙古族自治州 → 巴音郭楞蒙古自治州, 石家庄币 → 石家庄市, or a
-	// suffix that changed since (藁城市 → 藁城区).
+	// suffix that changed since and the history table does not know
+	// (裕华县 → 裕华区; 藁城市 → 藁城区 is a history row).
 	RuleApproximate Rule = "approximate"
 )
 
@@ -98,7 +100,7 @@ const (
 	tierBare                    // the name without its suffix, or a short form without one
 	tierShort                   // a short form with a suffix
 	tierAlias                   // a short row of aliases.csv
-	tierHistory                 // a renamed, recoded or merged row of aliases.csv
+	tierHistory                 // a renamed, recoded or merged row of aliases.csv or history.csv
 )
 
 // nameForm is one way to write a division's name: base followed by suffix.
@@ -110,7 +112,7 @@ type nameForm struct {
 	official     string // the division's official suffix
 	dropped      string // the ethnic part a short form drops
 	omitted      string // the suffix a history row's name is written without
-	alias        int    // the row of aliases.csv, -1 for a form of the official name
+	alias        int    // the row of the alias table (aliases.csv, then history.csv), -1 for a form of the official name
 }
 
 // is reports whether w reads exactly as the form, without building it.
@@ -333,6 +335,9 @@ func (g *Gazetteer) lookup(provinceCode, w, under string) []hit {
 	}
 	for _, i := range g.aliasesIn[provinceCode] {
 		a := g.aliases[i]
+		if !strings.HasPrefix(a.Written, head) {
+			continue // every form of a row starts with its first two characters too
+		}
 		d, ok := g.Division(a.Code)
 		if !ok {
 			continue
@@ -714,8 +719,10 @@ func (g *Gazetteer) elsewhere(provinceCode, w string) []hit {
 // MatchUnit matches a unit as written within the province the list puts it
 // in (provinceCode, e.g. "130000"). Rules are tried in order: the official
 // name; the name without its suffix; the generic short forms of autonomous
-// divisions; the short rows of aliases.csv; its history rows (an old name
-// leads to today's unit, a merged unit to its successor); and last an
+// divisions; the short rows of aliases.csv; the history rows of aliases.csv
+// and history.csv (an old name leads to today's unit, a merged unit to its
+// successor; a changed suffix found there is taken before, and so never
+// lost to, approximate matching); and last an
 // approximate match. A name that fits nothing as written is also read as
 // qualified by its province or parent (石家庄市桥西区, 河北省正定县).
 //
