@@ -96,7 +96,7 @@ func TestSeedDivisionsRejectsBadInputAtomically(t *testing.T) {
 			smallAliases(), "only provinces have none"},
 		{"alias to unknown code last", smallDivisions(),
 			append(smallAliases(), gazetteer.Alias{Written: "某地区", ProvinceCode: "130000", Code: "139999", Kind: gazetteer.Renamed, Source: "test"}),
-			`alias row 3 ("某地区"): unknown division code "139999"`},
+			`alias row 4 ("某地区"): unknown division code "139999"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
