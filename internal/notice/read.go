@@ -733,6 +733,10 @@ func (r *reader) add(st *scanText, t token, sc *scope, from string, joined bool)
 		code, from, prov = t.known.Provinces[0], FromOnly, Name{}
 	}
 	g := r.lastGroup()
+	if joined && g != nil {
+		g.Units = append(g.Units, nm) // with the unit it lies within
+		return
+	}
 	if g == nil || g.ProvinceCode != code || g.ProvinceFrom != from || g.Province.Line != prov.Line || g.Province.Text != prov.Text {
 		g = &Group{Province: prov, ProvinceName: canonicalProvince(prov.Text), ProvinceCode: code, ProvinceFrom: from}
 		if r.region != nil {

@@ -129,8 +129,8 @@ func newScanText(l *line, z *simplifier) *scanText {
 				for k < len(rs) && unicode.IsSpace(rs[k]) {
 					k++
 				}
-				if k < len(rs) && isHan(rs[k]) {
-					i, c = k-1, cutSpace
+				if k < len(rs) && (isHan(rs[k]) || rs[k] == '(' && pinyinEnd(rs, k) > k) {
+					i, c = k-1, cutSpace // 北 京, and 中衛 (wèi)市
 					continue
 				}
 			}
