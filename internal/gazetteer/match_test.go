@@ -535,3 +535,57 @@ func BenchmarkMatchNotice(b *testing.B) {
 		}
 	}
 }
+
+// units2000 returns 2,000 units as a list writes them: within their
+// province, by official name, names unique in their province.
+func units2000(tb testing.TB, g *gazetteer.Gazetteer) [][2]string {
+	var out [][2]string
+	for _, d := range g.Divisions() {
+		if d.Level == gazetteer.Province || len(g.ByName(d.ProvinceCode(), d.Name)) != 1 {
+			continue
+		}
+		out = append(out, [2]string{d.ProvinceCode(), d.Name})
+		if len(out) == 2000 {
+			return out
+		}
+	}
+	tb.Fatalf("only %d units", len(out))
+	return nil
+}
+
+// BenchmarkMatch2000 matches the 2,000 units of a large list, each within
+// its province (issue 10: reading and matching such a list ≤ 50 ms).
+func BenchmarkMatch2000(b *testing.B) {
+	g := realGazetteer(b)
+	units := units2000(b, g)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, u := range units {
+			if _, _, ok := g.MatchUnit(u[0], u[1]); !ok {
+				b.Fatalf("%s not matched", u[1])
+			}
+		}
+	}
+}
+
+// BenchmarkNamesAt finds the known names in the text of 2,000 units, as the
+// notice reader does at every character.
+func BenchmarkNamesAt(b *testing.B) {
+	g := realGazetteer(b)
+	var text []rune
+	for _, u := range units2000(b, g) {
+		text = append(append(text, []rune(u[1])...), '、')
+	}
+	var buf []gazetteer.Spot
+	b.ReportAllocs()
+	for b.Loop() {
+		found := 0
+		for i := range text {
+			buf = g.NamesAt(text, i, buf[:0])
+			found += len(buf)
+		}
+		if found < 2000 {
+			b.Fatalf("%d names found", found)
+		}
+	}
+}

@@ -13,7 +13,7 @@ import (
 	"pilotmap/internal/store"
 )
 
-func loadGazetteer(t *testing.T) *gazetteer.Gazetteer {
+func loadGazetteer(t testing.TB) *gazetteer.Gazetteer {
 	t.Helper()
 	g, err := gazetteer.Load(geodata.FS())
 	if err != nil {

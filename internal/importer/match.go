@@ -191,9 +191,9 @@ func (m *matcher) group(grp notice.Group) {
 		}
 		parent := last
 		last = -1
-		if d, _, _, ok := g.MatchProvince(u.Text); ok && d.Code == prov.Code {
+		if u.Text == prov.Name || u.Text == strings.TrimSuffix(prov.Name, "市") {
 			res.Unmatched = append(res.Unmatched, Unmatched{Province: prov.Name, ProvinceCode: prov.Code, Written: u.Written, Line: u.Line,
-				Reason: "names the whole of " + d.Name + "; pilot units are recorded by district or county: list its districts, or import with --allow-unmatched", Candidates: []Candidate{}})
+				Reason: "names the whole of " + prov.Name + "; pilot units are recorded by district or county: list its districts, or import with --allow-unmatched", Candidates: []Candidate{}})
 			continue
 		}
 		mt, cands, ok := g.MatchUnit(prov.Code, u.Text)
