@@ -14,6 +14,7 @@ import (
 	"pilotmap/internal/coverage"
 	"pilotmap/internal/dataset"
 	"pilotmap/internal/store"
+	"pilotmap/internal/world"
 )
 
 func openDataset(t *testing.T) *dataset.Dataset {
@@ -48,7 +49,7 @@ func TestUnitsRoundTrip(t *testing.T) {
 	ds := openDataset(t)
 	ctx := context.Background()
 	var buf bytes.Buffer
-	if err := Units(ctx, &buf, ds, Options{}); err != nil {
+	if err := Units(&buf, buildWorld(t, ds), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	recs := readCSV(t, buf.Bytes())
@@ -103,7 +104,7 @@ func TestUnitsRoundTrip(t *testing.T) {
 func TestProvincesRoundTrip(t *testing.T) {
 	ds := openDataset(t)
 	var buf bytes.Buffer
-	if err := Provinces(context.Background(), &buf, ds, Options{Lang: "zh"}); err != nil {
+	if err := Provinces(&buf, buildWorld(t, ds), Options{Lang: "zh"}); err != nil {
 		t.Fatal(err)
 	}
 	recs := readCSV(t, buf.Bytes())
@@ -183,4 +184,14 @@ func TestWriteError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "provinces.csv") || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("err = %v", err)
 	}
+}
+
+// buildWorld builds the world of ds (no topology, no gap analysis).
+func buildWorld(t *testing.T, ds *dataset.Dataset) *world.World {
+	t.Helper()
+	w, err := world.Build(context.Background(), world.Source{Data: ds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
 }

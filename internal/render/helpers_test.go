@@ -11,6 +11,8 @@ import (
 
 	"pilotmap/geodata"
 	"pilotmap/internal/dataset"
+	"pilotmap/internal/layer"
+	"pilotmap/internal/world"
 )
 
 // The map of the default data, built once for all tests (opening the
@@ -42,16 +44,12 @@ func testMap(t testing.TB) Map {
 			return
 		}
 		defer ds.Close()
-		theMap, mapErr = NewMap(ctx, ds, nil)
-		if mapErr != nil {
-			return
-		}
-		rep, err := ds.Gaps(ctx)
+		w, err := testWorld(ctx, ds)
 		if err != nil {
 			mapErr = err
 			return
 		}
-		theMap.Gaps = GapsFromReport(rep)
+		theMap, mapErr = NewMap(w)
 	})
 	if mapErr != nil {
 		t.Fatalf("test map: %v", mapErr)
@@ -86,4 +84,17 @@ func artifactDir(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// testWorld builds the world of ds with its topology and gap analysis.
+func testWorld(ctx context.Context, ds *dataset.Dataset) (*world.World, error) {
+	topo, err := layer.NewTopology(ds.Boundaries)
+	if err != nil {
+		return nil, err
+	}
+	x, err := world.NewGapIndex(ds.Boundaries)
+	if err != nil {
+		return nil, err
+	}
+	return world.Build(ctx, world.Source{Data: ds, Topology: topo, GapIndex: x})
 }

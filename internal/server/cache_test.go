@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -166,29 +167,11 @@ func TestImportAfterStart(t *testing.T) {
 	}
 }
 
-func TestVersionCacheTTL(t *testing.T) {
-	n := 0
-	c := &versionCache{read: func(context.Context) (string, error) { n++; return "v", nil }, ttl: time.Hour}
-	for range 5 {
-		c.get(context.Background())
-	}
-	if n != 1 {
-		t.Errorf("%d reads within the ttl, want 1", n)
-	}
-	c = &versionCache{read: func(context.Context) (string, error) { n++; return "v", nil }}
-	n = 0
-	for range 5 {
-		c.get(context.Background())
-	}
-	if n != 5 {
-		t.Errorf("%d reads without ttl, want 5", n)
-	}
-}
-
-func TestResponseCacheEvictsAndBuildsOnce(t *testing.T) {
-	c := newResponseCache(10_000)
+func TestBodyCacheEvictsAndBuildsOnce(t *testing.T) {
+	var evictions atomic.Int32
+	c := newBodyCache(cacheConfig{budget: 10_000}, cacheObserver{evict: func() { evictions.Add(1) }})
 	builds := 0
-	build := func() (*representation, error) {
+	build := func(context.Context) (*representation, error) {
 		builds++
 		return &representation{body: make([]byte, 3000)}, nil
 	}
@@ -197,8 +180,8 @@ func TestResponseCacheEvictsAndBuildsOnce(t *testing.T) {
 			t.Error("hit on a new key")
 		}
 	}
-	if entries, bytes := c.stats(); bytes > 10_000 || entries != 3 {
-		t.Errorf("%d entries, %d bytes; want 3 within 10000", entries, bytes)
+	if entries, bytes := c.stats(); bytes > 10_000 || entries != 3 || evictions.Load() != 2 {
+		t.Errorf("%d entries, %d bytes, %d evictions; want 3 within 10000, 2 evicted", entries, bytes, evictions.Load())
 	}
 	if _, hit, _ := c.get(context.Background(), cacheKey{layer: "units", zoom: 4}, build); !hit {
 		t.Error("the most recent entry was evicted")
@@ -216,7 +199,7 @@ func TestResponseCacheEvictsAndBuildsOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
-			c.get(context.Background(), cacheKey{layer: "pilots"}, func() (*representation, error) {
+			c.get(context.Background(), cacheKey{layer: "pilots"}, func(context.Context) (*representation, error) {
 				mu.Lock()
 				slow++
 				mu.Unlock()
@@ -233,10 +216,10 @@ func TestResponseCacheEvictsAndBuildsOnce(t *testing.T) {
 
 // TestResponseCacheTrims: what the cache keeps has no spare capacity (a
 // body grown by doubling would otherwise keep up to twice its size).
-func TestResponseCacheTrims(t *testing.T) {
-	c := newResponseCache(1 << 20)
+func TestBodyCacheTrims(t *testing.T) {
+	c := newBodyCache(cacheConfig{budget: 1 << 20}, cacheObserver{})
 	body, gz := make([]byte, 1000, 4000), make([]byte, 100, 1000)
-	rep, _, err := c.get(context.Background(), cacheKey{layer: "units"}, func() (*representation, error) {
+	rep, _, err := c.get(context.Background(), cacheKey{layer: "units"}, func(context.Context) (*representation, error) {
 		return &representation{body: body, gz: gz}, nil
 	})
 	if err != nil {
@@ -270,7 +253,7 @@ func TestLayerBeyondDataZoomShared(t *testing.T) {
 func TestLargeBodyKeptGzipped(t *testing.T) {
 	f := shared(t)
 	s := newServer(Deps{Data: f.ds, Topology: f.topo})
-	h := s.routes()
+	h := s.middleware(s.router())
 	p := "/api/v1/layers/units?zoom=9"
 	first := get(t, h, p) // builds
 	plain := get(t, h, p) // cached
@@ -293,14 +276,12 @@ func TestLargeBodyKeptGzipped(t *testing.T) {
 	if zipped.Header().Get("Content-Encoding") != "gzip" || string(gunzip(t, zipped.body)) != string(first.body) {
 		t.Error("the gzipped body differs")
 	}
-	key := cacheKey{version: s.snap.Load().version, kind: kindLayer, layer: "units", zoom: 9}
-	s.cache.mu.Lock()
-	el, ok := s.cache.items[key]
-	s.cache.mu.Unlock()
+	key := cacheKey{version: s.worlds.Loaded().Version, kind: kindLayer, layer: "units", zoom: 9}
+	rep, ok := s.cache.lru.Peek(key)
 	if !ok {
 		t.Fatal("not cached")
 	}
-	if rep := el.Value.(*cacheItem).rep; rep.body != nil || rep.size() > int64(len(zipped.body))+256 {
+	if rep.body != nil || rep.size() > int64(len(zipped.body))+256 {
 		t.Errorf("cached: %d bytes identity, size %d", len(rep.body), rep.size())
 	}
 }

@@ -216,7 +216,7 @@ func TestRequestIDAndAccessLog(t *testing.T) {
 
 func TestPanicIsA500Problem(t *testing.T) {
 	var buf syncBuffer
-	s := &server{log: slogTo(&buf), ids: newRequestIDs()}
+	s := newServer(Deps{Log: slogTo(&buf)})
 	h := s.middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
 	wantStatus(t, get(t, h, "/x"), 500, "")
 	if !strings.Contains(buf.String(), "boom") {
