@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -283,5 +284,85 @@ func TestLargeBodyKeptGzipped(t *testing.T) {
 	}
 	if rep.body != nil || rep.size() > int64(len(zipped.body))+256 {
 		t.Errorf("cached: %d bytes identity, size %d", len(rep.body), rep.size())
+	}
+}
+
+// A build runs on a context of its own: the request that started it
+// leaving cancels it for no one, and a request still waiting gets it.
+func TestBodyCacheBuildOutlivesFirstCaller(t *testing.T) {
+	c := newBodyCache(cacheConfig{budget: 1 << 20}, cacheObserver{})
+	started, release := make(chan struct{}), make(chan struct{})
+	build := func(ctx context.Context) (*representation, error) {
+		close(started)
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return &representation{body: []byte("built")}, nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() {
+		_, _, err := c.get(ctx, cacheKey{layer: "units"}, build)
+		firstErr <- err
+	}()
+	<-started
+	second := make(chan *representation, 1)
+	go func() {
+		rep, _, _ := c.get(context.Background(), cacheKey{layer: "units"}, build)
+		second <- rep
+	}()
+	cancel()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("first caller: %v, want its own cancellation", err)
+	}
+	close(release)
+	if rep := <-second; rep == nil || string(rep.body) != "built" {
+		t.Fatalf("second caller got %v", rep)
+	}
+	if _, hit, _ := c.get(context.Background(), cacheKey{layer: "units"}, build); !hit {
+		t.Error("the build was not kept")
+	}
+}
+
+// Builds beyond the slots wait, and are refused with errBusy when no slot
+// frees in time; a panicking build is an error and frees its slot.
+func TestBodyCacheAdmission(t *testing.T) {
+	var refused atomic.Int32
+	c := newBodyCache(cacheConfig{budget: 1 << 20, slots: 1, wait: 20 * time.Millisecond}, cacheObserver{refused: func() { refused.Add(1) }})
+	release := make(chan struct{})
+	started := make(chan struct{})
+	go c.get(context.Background(), cacheKey{zoom: 1}, func(context.Context) (*representation, error) {
+		close(started)
+		<-release
+		return &representation{}, nil
+	})
+	<-started
+	_, _, err := c.get(context.Background(), cacheKey{zoom: 2}, func(context.Context) (*representation, error) { return &representation{}, nil })
+	if !errors.Is(err, errBusy) || refused.Load() != 1 {
+		t.Errorf("second build while the slot is taken: %v (%d refused), want errBusy", err, refused.Load())
+	}
+	close(release)
+	_, _, err = c.get(context.Background(), cacheKey{zoom: 3}, func(context.Context) (*representation, error) { panic("boom") })
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("panicking build: %v", err)
+	}
+	if _, _, err := c.get(context.Background(), cacheKey{zoom: 3}, func(context.Context) (*representation, error) { return &representation{}, nil }); err != nil {
+		t.Errorf("after the panic: %v (the slot or the key stayed taken)", err)
+	}
+}
+
+// The server answers a refused build with 503 and Retry-After.
+func TestBusyIs503(t *testing.T) {
+	f := shared(t)
+	s := newServer(Deps{Data: f.ds, Topology: f.topo, BuildSlots: 1, BuildWait: time.Millisecond})
+	h := s.middleware(s.router())
+	s.cache.slots <- struct{}{} // the one slot taken
+	defer func() { <-s.cache.slots }()
+	r := get(t, h, "/api/v1/layers/units?zoom=5")
+	wantStatus(t, r, http.StatusServiceUnavailable, "")
+	if r.Header().Get("Retry-After") != "1" {
+		t.Errorf("Retry-After %q", r.Header().Get("Retry-After"))
 	}
 }
