@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
 
 	"pilotmap/internal/boundary"
 	"pilotmap/internal/gazetteer"
@@ -47,12 +46,6 @@ func Open(ctx context.Context, path string, src Source) (*Dataset, error) {
 		return nil, err
 	}
 	return ds, nil
-}
-
-// Exists reports whether a database file is at path.
-func Exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }
 
 func load(ctx context.Context, st store.Store, src Source) (*Dataset, error) {

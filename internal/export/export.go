@@ -99,20 +99,6 @@ func provinceColumns() []column {
 	}
 }
 
-// UnitsHeader returns the keys of units.csv's columns, in order.
-func UnitsHeader() []string { return keys(unitColumns()) }
-
-// ProvincesHeader returns the keys of provinces.csv's columns, in order.
-func ProvincesHeader() []string { return keys(provinceColumns()) }
-
-func keys(cols []column) []string {
-	out := make([]string, len(cols))
-	for i, c := range cols {
-		out[i] = c.key
-	}
-	return out
-}
-
 // BatchInfo names a batch for units.csv; the key is program and number.
 type BatchInfo struct {
 	Program   string

@@ -53,7 +53,7 @@ func TestUnitsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs := readCSV(t, buf.Bytes())
-	if got, want := strings.Join(recs[0], ","), strings.Join(UnitsHeader(), ","); got != want {
+	if got, want := strings.Join(recs[0], ","), strings.Join(columnKeys(unitColumns()), ","); got != want {
 		t.Fatalf("header %s, want %s", got, want)
 	}
 	rows := recs[1:]
@@ -108,7 +108,7 @@ func TestProvincesRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs := readCSV(t, buf.Bytes())
-	if recs[0][0] != "省级代码" || len(recs[0]) != len(ProvincesHeader()) {
+	if recs[0][0] != "省级代码" || len(recs[0]) != len(provinceColumns()) {
 		t.Fatalf("zh header %v", recs[0])
 	}
 	if len(recs) != 1+31 {
@@ -194,4 +194,13 @@ func buildWorld(t *testing.T, ds *dataset.Dataset) *world.World {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// columnKeys are the snake_case header of a table.
+func columnKeys(cols []column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.key
+	}
+	return out
 }

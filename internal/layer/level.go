@@ -2,7 +2,6 @@ package layer
 
 import (
 	"math"
-	"slices"
 	"strconv"
 	"sync/atomic"
 
@@ -76,14 +75,6 @@ func (c *levelCache) get(z int, build func(int) *level) *level {
 		return l, nil
 	})
 	return v.(*level)
-}
-
-// fineZooms lists the zooms above KeepZoom whose levels are kept, most
-// recently used first.
-func (c *levelCache) fineZooms() []int {
-	zs := c.fine.Keys() // oldest first
-	slices.Reverse(zs)
-	return zs
 }
 
 // levelBuilder simplifies and rounds the arcs for one zoom and assembles

@@ -72,13 +72,14 @@ func renderSVG(t testing.TB, m Map, o Options) []byte {
 	return buf.Bytes()
 }
 
-// artifactDir is /work/main/test-artifacts (the module root's
-// test-artifacts, gitignored).
+// artifactDir is where TestArtifacts writes: $PILOTMAP_ARTIFACTS when set
+// (e.g. the repository's test-artifacts/, gitignored, for a look), else a
+// temporary directory, so a plain test run writes nothing into the tree.
 func artifactDir(t testing.TB) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "test-artifacts"))
-	if err != nil {
-		t.Fatal(err)
+	dir := os.Getenv("PILOTMAP_ARTIFACTS")
+	if dir == "" {
+		return t.TempDir()
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

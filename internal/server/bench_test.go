@@ -18,7 +18,7 @@ import (
 func benchRouter(b *testing.B) http.Handler {
 	f := shared(b)
 	f.topo.Prepare(8)
-	return NewRouter(Deps{Data: f.ds, Topology: f.topo, VersionTTL: time.Second})
+	return New(Deps{Data: f.ds, Topology: f.topo, VersionTTL: time.Second})
 }
 
 // benchGet serves path b.N times and reports the body size.

@@ -152,12 +152,6 @@ func (c *bodyCache) get(ctx context.Context, key cacheKey, build buildFunc) (rep
 	}
 }
 
-// once builds a response that is not kept (its key space is unbounded, or
-// it is sent once), under the same admission as the cached ones.
-func (c *bodyCache) once(ctx context.Context, build buildFunc) (*representation, error) {
-	return c.build(ctx, build)
-}
-
 // build runs build in a slot, with the build timeout; a panic is an error.
 func (c *bodyCache) build(ctx context.Context, build buildFunc) (rep *representation, err error) {
 	t := time.NewTimer(c.cfg.wait)

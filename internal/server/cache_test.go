@@ -100,7 +100,7 @@ func TestImportAfterStart(t *testing.T) {
 	}
 	defer ds.Close()
 	topo := shared(t).topo // the boundaries are the same embedded data
-	h := NewRouter(Deps{Data: ds, Topology: topo, VersionTTL: 50 * time.Millisecond})
+	h := New(Deps{Data: ds, Topology: topo, VersionTTL: 50 * time.Millisecond})
 
 	stats := func() (units int, etag string) {
 		t.Helper()
@@ -190,9 +190,16 @@ func TestBodyCacheEvictsAndBuildsOnce(t *testing.T) {
 	if _, hit, _ := c.get(context.Background(), cacheKey{layer: "units", zoom: 0}, build); hit {
 		t.Error("the oldest entry was kept")
 	}
-	// Keys are structs: parts cannot run into each other.
-	if (cacheKey{version: "a-1", layer: "b"}) == (cacheKey{version: "a", layer: "1-b"}) {
-		t.Error("keys collide")
+	// Keys whose parts would run into each other if joined stay apart as
+	// singleflight keys.
+	for _, pair := range [][2]cacheKey{
+		{{version: "a-1", layer: "b"}, {version: "a", layer: "1-b"}},
+		{{path: `a" "b`}, {path: "a", query: "b"}},
+		{{layer: "units", zoom: 12}, {layer: "units 1", zoom: 2}},
+	} {
+		if pair[0].flightKey() == pair[1].flightKey() {
+			t.Errorf("%+v and %+v share the flight key %s", pair[0], pair[1], pair[0].flightKey())
+		}
 	}
 	// Concurrent requests for a missing key wait for one build.
 	var mu sync.Mutex

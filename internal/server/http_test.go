@@ -58,7 +58,7 @@ func TestCORSPreflight(t *testing.T) {
 // Host never reaches another client through the cache.
 func TestAbsoluteLinks(t *testing.T) {
 	f := shared(t)
-	plain := NewRouter(Deps{Data: f.ds, Topology: f.topo})
+	plain := New(Deps{Data: f.ds, Topology: f.topo})
 	items := "/ogc/collections/provinces/items?limit=2"
 
 	evil := request(t, plain, "GET", "evil.example", items, "Accept-Encoding: gzip")
@@ -83,7 +83,7 @@ func TestAbsoluteLinks(t *testing.T) {
 	if r := request(t, plain, "GET", "internal:8080", "/tiles/units.json", fwd...); !strings.Contains(string(r.body), "http://internal:8080/tiles/units/") {
 		t.Errorf("untrusted X-Forwarded-*: %.300s", r.body)
 	}
-	trusted := NewRouter(Deps{Data: f.ds, Topology: f.topo, TrustProxy: true})
+	trusted := New(Deps{Data: f.ds, Topology: f.topo, TrustProxy: true})
 	if r := request(t, trusted, "GET", "internal:8080", "/tiles/units.json", fwd...); !strings.Contains(string(r.body), "https://public.example/tiles/units/") {
 		t.Errorf("trusted X-Forwarded-*: %.300s", r.body)
 	}
@@ -94,7 +94,7 @@ func TestAbsoluteLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	public := NewRouter(Deps{Data: f.ds, Topology: f.topo, PublicURL: pub, TrustProxy: true})
+	public := New(Deps{Data: f.ds, Topology: f.topo, PublicURL: pub, TrustProxy: true})
 	for _, p := range []string{items, "/ogc/collections/units/items/110101", "/tiles/units.json", "/ogc/collections"} {
 		r := request(t, public, "GET", "evil.example", p, fwd...)
 		if !strings.Contains(string(r.body), "https://maps.example.org/pilotmap/") || strings.Contains(string(r.body), "evil") || strings.Contains(string(r.body), "public.example") {
@@ -185,7 +185,7 @@ func TestWriteTimeoutLogged(t *testing.T) {
 	f := shared(t)
 	var buf syncBuffer
 	log := slogTo(&buf)
-	h := NewRouter(Deps{Data: f.ds, Topology: f.topo, Log: log})
+	h := New(Deps{Data: f.ds, Topology: f.topo, Log: log})
 	ln, err := Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -115,7 +115,7 @@ func TestUnknownParameters(t *testing.T) {
 	// The page's own query is the web map's (?mode=present&layout=a4).
 	wantStatus(t, get(t, h, "/?mode=present&layout=a4"), 200, "")
 	// Without data too.
-	wantStatus(t, get(t, NewRouter(Deps{}), "/healthz?x=1"), 400, "x")
+	wantStatus(t, get(t, New(Deps{}), "/healthz?x=1"), 400, "x")
 }
 
 func TestMalformedQuery(t *testing.T) {

