@@ -1,9 +1,9 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -32,6 +32,15 @@ type metrics struct {
 	worldBuild     prometheus.Histogram
 	worldBuilds    *prometheus.CounterVec
 	dataVersion    *prometheus.GaugeVec
+	routes         sync.Map // route template → *routeMetrics
+}
+
+// routeMetrics are one route's series, resolved once (a label lookup per
+// request costs more than the rest of a cached response's accounting).
+type routeMetrics struct {
+	duration prometheus.Observer
+	bytes    prometheus.Counter
+	codes    sync.Map // status → prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -120,33 +129,33 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-// routeLabel is filled in by the router with the matched route's template,
-// for the middleware's metrics and log.
-type routeLabel struct{ template string }
-
-const routeKey ctxKey = 2
-
-// setRoute records the matched route's template for the middleware.
+// setRoute records the matched route's template in the request's info,
+// for the middleware's metrics.
 func setRoute(r *http.Request) {
-	if l, ok := r.Context().Value(routeKey).(*routeLabel); ok {
+	if info := infoOf(r.Context()); info != nil {
 		if rt := mux.CurrentRoute(r); rt != nil {
 			if t, err := rt.GetPathTemplate(); err == nil {
-				l.template = t
+				info.route = t
 			}
 		}
 	}
 }
 
-// withRouteLabel gives the request a routeLabel; "unmatched" until a
-// route sets it.
-func withRouteLabel(r *http.Request) (*http.Request, *routeLabel) {
-	l := &routeLabel{template: "unmatched"}
-	return r.WithContext(context.WithValue(r.Context(), routeKey, l)), l
-}
-
 // observe records one answered request.
 func (m *metrics) observe(route string, status, bytes int, took time.Duration) {
-	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(route).Observe(took.Seconds())
-	m.bytes.WithLabelValues(route).Add(float64(bytes))
+	v, ok := m.routes.Load(route)
+	if !ok {
+		v, _ = m.routes.LoadOrStore(route, &routeMetrics{
+			duration: m.duration.WithLabelValues(route),
+			bytes:    m.bytes.WithLabelValues(route),
+		})
+	}
+	rm := v.(*routeMetrics)
+	c, ok := rm.codes.Load(status)
+	if !ok {
+		c, _ = rm.codes.LoadOrStore(status, m.requests.WithLabelValues(route, strconv.Itoa(status)))
+	}
+	c.(prometheus.Counter).Inc()
+	rm.duration.Observe(took.Seconds())
+	rm.bytes.Add(float64(bytes))
 }

@@ -23,12 +23,26 @@ const maxURIBytes = 4 << 10
 
 type ctxKey int
 
-const requestIDKey ctxKey = 1
+const requestInfoKey ctxKey = 1
+
+// requestInfo is what the middleware tells the handlers and what the
+// router tells the middleware back, in one context value.
+type requestInfo struct {
+	id    string // X-Request-Id
+	route string // the matched route's template; "unmatched" until set
+}
+
+func infoOf(ctx context.Context) *requestInfo {
+	info, _ := ctx.Value(requestInfoKey).(*requestInfo)
+	return info
+}
 
 // requestID returns the request's id ("" outside a request).
 func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if info := infoOf(ctx); info != nil {
+		return info.id
+	}
+	return ""
 }
 
 // requestIDs makes request ids: a random prefix per server and a counter.
@@ -123,8 +137,8 @@ func (s *server) middleware(next http.Handler) http.Handler {
 			h["Access-Control-Allow-Origin"] = []string{"*"}
 			h["Access-Control-Expose-Headers"] = []string{corsExposed}
 		}
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
-		r, route := withRouteLabel(r)
+		info := &requestInfo{id: id, route: "unmatched"}
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey, info))
 		sw := &statusWriter{ResponseWriter: w}
 		s.metrics.inFlight.Inc()
 		defer func() {
@@ -144,7 +158,7 @@ func (s *server) middleware(next http.Handler) http.Handler {
 				status = http.StatusOK
 			}
 			took := time.Since(start)
-			s.metrics.observe(route.template, status, sw.bytes, took)
+			s.metrics.observe(info.route, status, sw.bytes, took)
 			attrs := []slog.Attr{
 				slog.String("request_id", id),
 				slog.String("method", r.Method),
