@@ -127,6 +127,7 @@ func newServer(d Deps) *server {
 					s.log.Info("world built", "data_version", w.Version, "duration", took.Round(time.Millisecond))
 				}
 			},
+			OnError: func(err error) { s.log.Warn("data version check failed; serving the current world", "error", err) },
 		})
 	}
 	var err error

@@ -39,6 +39,9 @@ type LoaderOptions struct {
 	// OnBuild, when set, is told of every build: the new world, or the
 	// error of a failed one, and how long it took.
 	OnBuild func(w *World, err error, took time.Duration)
+	// OnError, when set, is told of a background check that failed (its
+	// caller was already answered with the current world).
+	OnError func(err error)
 }
 
 // NewLoader returns a loader of src; nothing is read until the first call.
@@ -54,12 +57,29 @@ func NewLoader(src Source, opt LoaderOptions) *Loader {
 	return l
 }
 
-// Current returns the world of the current data version.
+// Current returns the world of the current data version. With a
+// VersionTTL, a caller that finds the check due gets the current world at
+// once while the check (and the build of a new world, if the version
+// moved) runs in the background: no request waits for the database or a
+// build once a first world exists. Without one, every call waits for the
+// check.
 func (l *Loader) Current(ctx context.Context) (*World, error) {
-	if w := l.cur.Load(); w != nil && l.opt.VersionTTL > 0 && time.Since(time.Unix(0, l.checked.Load())) < l.opt.VersionTTL {
-		return w, nil
+	w := l.cur.Load()
+	if w == nil || l.opt.VersionTTL <= 0 {
+		return l.refresh(ctx)
 	}
-	return l.refresh(ctx)
+	if time.Since(time.Unix(0, l.checked.Load())) >= l.opt.VersionTTL {
+		bctx := context.WithoutCancel(ctx)
+		ch := l.flight.DoChan("world", func() (any, error) { return l.check(bctx) })
+		if l.opt.OnError != nil {
+			go func() {
+				if r := <-ch; r.Err != nil {
+					l.opt.OnError(r.Err)
+				}
+			}()
+		}
+	}
+	return w, nil
 }
 
 // Reload checks the data version now, whatever the TTL, and builds the

@@ -195,6 +195,43 @@ func mustJSON(t testing.TB, v any) string {
 	return string(b)
 }
 
+// With a TTL, a due check answers with the current world at once and
+// builds the new one in the background.
+func TestLoaderRefreshesInBackground(t *testing.T) {
+	ctx := context.Background()
+	ds := openDefault(t)
+	l := world.NewLoader(world.Source{Data: ds}, world.LoaderOptions{VersionTTL: 10 * time.Millisecond})
+	w1, err := l.Current(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte("关于开展创建幸福家庭活动的通知\n第三批试点单位名单(1个)\n1. 云南省:昆明市\n")
+	if _, _, err := importer.Import(ctx, ds.Store, ds.Gazetteer, raw, importer.Options{Filename: "third.txt"}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if w, err := l.Current(ctx); err != nil || w != w1 {
+		t.Fatalf("the call that finds the check due: err %v, same world %v; want the current world at once", err, w == w1)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		w, err := l.Current(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Version != w1.Version {
+			if len(w.Units) != len(w1.Units)+1 {
+				t.Errorf("new world: %d units, want %d", len(w.Units), len(w1.Units)+1)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the new world never came")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // A build that panics is an error for its callers, leaves no world
 // behind, and is tried again by the next call.
 func TestLoaderPanicIsRetried(t *testing.T) {
