@@ -6,6 +6,8 @@
 #   - /api/v1/stats/provinces
 #   - a cached vector tile (/tiles/units/6/52/24.mvt, around Beijing)
 #   - the cached national units layer (/api/v1/layers/units?zoom=4)
+#   - a cached OGC items page (/ogc/collections/units/items?limit=1000:
+#     all 448 units at full resolution)
 # plus the uncached first request of the tile and the layer, the gzipped
 # sizes of the provinces + units layers at z=4, and the server's peak RSS
 # (VmHWM). Installs wrk and nginx (Debian packages) when missing.
@@ -79,6 +81,7 @@ curl -sf "$BASE/readyz" >/dev/null || { echo "load: server not ready" >&2; cat "
 STATS=/api/v1/stats/provinces
 TILE=/tiles/units/6/52/24.mvt
 LAYER="/api/v1/layers/units?zoom=4"
+OGC="/ogc/collections/units/items?limit=1000"
 
 # First (uncached) requests: time to build, once the data is loaded (the
 # first API request reads the pilot units and computes the statistics).
@@ -94,8 +97,9 @@ save() { curl -sf -H 'Accept-Encoding: gzip' -D "$WORK/www/$2.headers" -o "$WORK
 save "$STATS" stats
 save "$TILE" tile
 save "$LAYER" layer
+save "$OGC" ogc
 save "/api/v1/layers/provinces?zoom=4" provinces4
-for f in stats tile layer provinces4; do
+for f in stats tile layer ogc provinces4; do
 	grep -qi '^content-encoding: gzip' "$WORK/www/$f.headers" || echo "load: note: $f is not gzipped by the server" >&2
 done
 chmod 755 "$WORK"
@@ -123,6 +127,7 @@ http {
 		location = /stats { default_type application/json; add_header Content-Encoding gzip; add_header Vary Accept-Encoding; }
 		location = /tile  { default_type application/vnd.mapbox-vector-tile; add_header Content-Encoding gzip; add_header Vary Accept-Encoding; }
 		location = /layer { default_type application/geo+json; add_header Content-Encoding gzip; add_header Vary Accept-Encoding; }
+		location = /ogc   { default_type application/geo+json; add_header Content-Encoding gzip; add_header Vary Accept-Encoding; }
 	}
 }
 EOF
@@ -150,11 +155,12 @@ run() {
 
 echo "load: wrk ${DURATION}s, $CONNS connections, $THREADS threads" >&2
 declare -A R
-for name in stats tile layer; do
+for name in stats tile layer ogc; do
 	case $name in
 	stats) path=$STATS ;;
 	tile) path=$TILE ;;
 	layer) path=$LAYER ;;
+	ogc) path=$OGC ;;
 	esac
 	echo "load: $name: pilotmap $path" >&2
 	R[$name.pm]=$(run "$BASE$path")
@@ -163,7 +169,7 @@ for name in stats tile layer; do
 done
 
 # The mix, with the clients that never read.
-MIX_ROUTES=("$LAYER" "$TILE" /api/v1/stats "/ogc/collections/units/items?limit=1000")
+MIX_ROUTES=("$LAYER" "$TILE" /api/v1/stats "$OGC")
 STALL_PATH="/ogc/collections/units/items?limit=10000"
 declare -A M
 if [ "$MIX_SECONDS" -gt 0 ]; then
@@ -215,13 +221,14 @@ cpu=$(awk -F: '/^model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuinf
 	echo
 	echo "| endpoint | bytes (gzip) | pilotmap req/s | pilotmap p99 | nginx req/s (same bytes) | nginx p99 | pilotmap/nginx |"
 	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-	for name in stats tile layer; do
+	for name in stats tile layer ogc; do
 		read -r prps pp99 <<<"${R[$name.pm]}"
 		read -r nrps np99 <<<"${R[$name.ng]}"
 		case $name in
 		stats) label="\`$STATS\`" ;;
 		tile) label="cached tile \`$TILE\`" ;;
 		layer) label="cached national units layer \`$LAYER\`" ;;
+		ogc) label="cached OGC page \`$OGC\` (its links added per request)" ;;
 		esac
 		ratio=$(awk -v a="$prps" -v b="$nrps" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "-" }')
 		echo "| $label | $(stat -c %s "$WORK/www/$name") | $prps | ${pp99} ms | $nrps | ${np99} ms | $ratio |"
