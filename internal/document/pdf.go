@@ -1,0 +1,245 @@
+package document
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/klippa-app/go-pdfium"
+	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
+	"github.com/klippa-app/go-pdfium/requests"
+	"github.com/klippa-app/go-pdfium/webassembly"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+)
+
+// pdfMemoryPages bounds the memory of the PDF engine: 16,384 WebAssembly
+// pages of 64 KiB, 1 GiB.
+const pdfMemoryPages = 16384
+
+// pdfEngine is PDFium, the PDF engine of Chromium, compiled to WebAssembly
+// and run by wazero: no cgo and no shared library. It sees no file system:
+// documents are passed as bytes.
+type pdfEngine struct {
+	pool pdfium.Pool
+}
+
+func startPDF() (*pdfEngine, error) {
+	pool, err := webassembly.Init(webassembly.Config{
+		MinIdle: 1, MaxIdle: 1, MaxTotal: 1,
+		FSConfig: wazero.NewFSConfig(), // no directory mounted
+		// The bundled module needs the exception-handling feature.
+		RuntimeConfig: wazero.NewRuntimeConfig().
+			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
+			WithMemoryLimitPages(pdfMemoryPages),
+		Stdout: io.Discard, Stderr: io.Discard,
+		Context: context.Background(),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("document: start the PDF engine: %w", err)
+	}
+	return &pdfEngine{pool: pool}, nil
+}
+
+func (e *pdfEngine) close() error { return e.pool.Close() }
+
+// convertPDF extracts the text layer of every page, pages separated by a
+// form feed on a line of its own, lines wrapped at the right margin joined
+// (see reflow). A PDF without any text is refused with
+// ErrNoTextLayer; pages without text among pages with text are noted.
+func (c *Converter) convertPDF(data []byte) (*Document, error) {
+	c.pdfOnce.Do(func() { c.pdf, c.pdfErr = startPDF() })
+	if c.pdfErr != nil {
+		return nil, c.pdfErr
+	}
+	inst, err := c.pdf.pool.GetInstance(time.Minute)
+	if err != nil {
+		return nil, fmt.Errorf("document: the PDF engine: %w", err)
+	}
+	defer inst.Close()
+	doc, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
+	switch {
+	case errors.Is(err, pdfiumerrors.ErrPassword):
+		return nil, fmt.Errorf("document: the PDF is protected by a password: save it without one")
+	case err != nil:
+		return nil, fmt.Errorf("document: open pdf: %w", err)
+	}
+	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
+	count, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
+	if err != nil {
+		return nil, fmt.Errorf("document: pdf page count: %w", err)
+	}
+	var pages []pdfPage
+	var empty []string
+	for i := 0; i < count.PageCount; i++ {
+		pg, err := readPDFPage(inst, requests.Page{ByIndex: &requests.PageByIndex{Document: doc.Document, Index: i}})
+		if err != nil {
+			return nil, fmt.Errorf("document: pdf page %d: %w", i+1, err)
+		}
+		if len(pg.lines) == 0 {
+			empty = append(empty, fmt.Sprint(i+1))
+		}
+		pages = append(pages, pg)
+	}
+	text, joined := reflow(pages)
+	d := &Document{Format: PDF, Pages: count.PageCount, Text: text}
+	switch {
+	case count.PageCount == 0 || len(empty) == count.PageCount:
+		return nil, fmt.Errorf("%w (%d pages, none with text)", ErrNoTextLayer, count.PageCount)
+	case len(empty) > 0:
+		d.Notes = append(d.Notes, fmt.Sprintf("PDF pages %s of %d have no text layer (scanned?): nothing on them is read; OCR them first", strings.Join(empty, ", "), count.PageCount))
+	}
+	if joined > 0 {
+		d.Notes = append(d.Notes, fmt.Sprintf("%d PDF lines that end at the right margin were joined with the next line: a paragraph the PDF wraps is one line", joined))
+	}
+	return d, nil
+}
+
+// pdfPage is the text of a page as PDFium reads it, line by line, with
+// where each line starts and ends.
+type pdfPage struct {
+	width float64 // points
+	lines []pdfLine
+}
+
+type pdfLine struct {
+	text        string
+	left, right float64 // of its visible characters, in points from the page's left edge
+	em          float64 // the height of its tallest character
+}
+
+func readPDFPage(inst pdfium.Pdfium, page requests.Page) (pdfPage, error) {
+	w, err := inst.FPDF_GetPageWidthF(&requests.FPDF_GetPageWidthF{Page: page})
+	if err != nil {
+		return pdfPage{}, err
+	}
+	t, err := inst.GetPageTextStructured(&requests.GetPageTextStructured{Page: page, Mode: requests.GetPageTextStructuredModeChars})
+	if err != nil {
+		return pdfPage{}, err
+	}
+	pg := pdfPage{width: float64(w.PageWidth)}
+	var b strings.Builder
+	l := pdfLine{left: math.Inf(1)}
+	end := func() {
+		l.text = strings.TrimRightFunc(b.String(), unicode.IsSpace)
+		if strings.TrimFunc(l.text, unicode.IsSpace) != "" {
+			pg.lines = append(pg.lines, l)
+		}
+		b.Reset()
+		l = pdfLine{left: math.Inf(1)}
+	}
+	for _, c := range t.Chars {
+		switch c.Text {
+		case "\n":
+			end()
+			continue
+		case "\r":
+			continue
+		}
+		b.WriteString(c.Text)
+		p := c.PointPosition
+		if strings.TrimFunc(c.Text, unicode.IsSpace) != "" && p.Right > p.Left {
+			l.left, l.right = math.Min(l.left, p.Left), math.Max(l.right, p.Right)
+			l.em = math.Max(l.em, math.Abs(p.Top-p.Bottom))
+		}
+	}
+	end()
+	return pg, nil
+}
+
+// reflow joins the lines of each page into text. A PDF has no paragraphs,
+// only lines where the layout wrapped them. A line is taken for a
+// paragraph going on, and joined with the next line of its page, when it
+// reaches the right margin: it ends within 2.5 of its character height of
+// the rightmost end of the lines set in its size (character heights within
+// 15%; a line breaks up to two characters early where the next may not
+// start a line, as 、 may not), and within 3 of the page's right edge less
+// the left margin of those lines (margins are about as wide on both sides),
+// and not with a mark that ends a sentence (。：；！？). The next line must be
+// set in the same size and not start with a list number. It returns the text
+// and how many lines it joined.
+func reflow(pages []pdfPage) ([]byte, int) {
+	type extent struct{ left, right float64 }
+	sizes := map[int]extent{} // by character height in half points
+	for _, pg := range pages {
+		for _, l := range pg.lines {
+			k := int(l.em * 2)
+			e, ok := sizes[k]
+			if !ok {
+				e = extent{left: math.Inf(1)}
+			}
+			sizes[k] = extent{math.Min(e.left, l.left), math.Max(e.right, l.right)}
+		}
+	}
+	same := func(a, b float64) bool { return math.Abs(a-b) <= 0.15*math.Max(a, b) }
+	wraps := func(width float64, l pdfLine) bool {
+		e := extent{left: math.Inf(1)}
+		for k, x := range sizes {
+			if same(float64(k)/2, l.em) {
+				e = extent{math.Min(e.left, x.left), math.Max(e.right, x.right)}
+			}
+		}
+		return l.em > 0 && l.right >= e.right-2.5*l.em && l.right >= width-e.left-3*l.em &&
+			!strings.ContainsRune("。！？!?；;：:", lastRune(l.text))
+	}
+	var b strings.Builder
+	joined := 0
+	for i, pg := range pages {
+		if i > 0 {
+			b.WriteString("\f\n")
+		}
+		for k, l := range pg.lines {
+			b.WriteString(l.text)
+			if k+1 < len(pg.lines) {
+				next := pg.lines[k+1]
+				if same(l.em, next.em) && !startsList(next.text) && wraps(pg.width, l) {
+					if isASCIIAlnum(lastRune(l.text)) && isASCIIAlnum(firstRune(next.text)) {
+						b.WriteByte(' ')
+					}
+					joined++
+					continue
+				}
+			}
+			b.WriteByte('\n')
+		}
+	}
+	return []byte(b.String()), joined
+}
+
+// startsList reports a line that starts with a list number: 1. 1、 (1) （一） 一、 ①.
+func startsList(s string) bool {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	rs := []rune(s)
+	if len(rs) < 2 {
+		return false
+	}
+	if rs[0] == '(' || rs[0] == '（' || rs[0] >= '①' && rs[0] <= '⑳' {
+		return true
+	}
+	i := 0
+	for i < len(rs) && (unicode.IsDigit(rs[i]) || strings.ContainsRune("一二三四五六七八九十", rs[i])) {
+		i++
+	}
+	return i > 0 && i < len(rs) && strings.ContainsRune(".、．,，)）:：", rs[i])
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(s, unicode.IsSpace))
+	return r
+}
+
+func isASCIIAlnum(r rune) bool {
+	return r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}

@@ -1,0 +1,193 @@
+package document
+
+import (
+	"strings"
+	"unicode"
+)
+
+// flow collects the text of a document, or of a table cell, as blocks: lines
+// and tables in document order.
+type flow struct {
+	blocks []block
+	cur    strings.Builder // the line being written
+}
+
+// block is a line of text or a table.
+type block struct {
+	line  string
+	table *table
+}
+
+// table is a table as written: rows of cells, a cell spanning columns or
+// rows as its markup says.
+type table struct {
+	caption []string
+	rows    []row
+}
+
+type row struct {
+	cells  []cell
+	header bool // a header row: in <thead>, all <th>, or Word's repeated header row
+}
+
+type cell struct {
+	content          flow
+	colspan, rowspan int  // at least 1
+	continued        bool // a Word cell that continues the vertical merge of the cell above
+}
+
+// write appends text to the current line.
+func (f *flow) write(s string) { f.cur.WriteString(s) }
+
+// endLine ends the current line, no-break spaces made spaces and the line
+// trimmed; an empty or blank line is left out.
+func (f *flow) endLine() {
+	s := strings.ReplaceAll(f.cur.String(), "\u00a0", " ")
+	s = strings.TrimFunc(s, unicode.IsSpace)
+	f.cur.Reset()
+	if s != "" {
+		f.blocks = append(f.blocks, block{line: s})
+	}
+}
+
+// addTable ends the current line and appends t.
+func (f *flow) addTable(t *table) {
+	f.endLine()
+	f.blocks = append(f.blocks, block{table: t})
+}
+
+// lines renders the flow: its lines, and each table as rows "| a | b |", or
+// as the lines of its cells when it is a layout table (one column, or
+// cells holding tables).
+func (f *flow) lines(out []string) []string {
+	f.endLine()
+	for _, b := range f.blocks {
+		if b.table == nil {
+			out = append(out, b.line)
+			continue
+		}
+		out = b.table.lines(out)
+	}
+	return out
+}
+
+func (t *table) lines(out []string) []string {
+	out = append(out, t.caption...)
+	grid, width := t.grid()
+	if width <= 1 || t.nested() {
+		for _, r := range t.rows {
+			for i := range r.cells {
+				out = r.cells[i].content.lines(out)
+			}
+		}
+		return out
+	}
+	header := 0 // header rows at the top get a markdown separator row after them
+	for header < len(t.rows) && t.rows[header].header {
+		header++
+	}
+	for k, cells := range grid {
+		if k == header && header > 0 && header < len(grid) {
+			out = append(out, "|"+strings.Repeat(" --- |", width))
+		}
+		if strings.Join(cells, "") == "" {
+			continue
+		}
+		out = append(out, "| "+strings.Join(cells, " | ")+" |")
+	}
+	return out
+}
+
+// nested reports a table with a table in one of its cells.
+func (t *table) nested() bool {
+	for _, r := range t.rows {
+		for _, c := range r.cells {
+			for _, b := range c.content.blocks {
+				if b.table != nil {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// maxSpan bounds the columns a cell may span, so a hostile colspan cannot
+// multiply the output; maxRepeat bounds the text a row span repeats.
+const (
+	maxSpan   = 100
+	maxRepeat = 200
+)
+
+// grid lays the cells out on rows and columns as spans place them. A cell
+// that spans rows (rowspan, or a Word cell that a vertical merge continues)
+// applies to each of them: its text is repeated down its column, so every
+// row keeps its province. A cell that spans columns is one heading over
+// them: its text is in the first, the others are empty. It returns the rows
+// of cell texts and the number of columns. A cell's lines are joined with
+// two spaces, which the notice parser reads as a separator between names,
+// and '|' in a cell is escaped.
+func (t *table) grid() ([][]string, int) {
+	slots := make([]map[int]string, len(t.rows)) // the text at each taken column
+	for k := range slots {
+		slots[k] = map[int]string{}
+	}
+	for k, r := range t.rows {
+		col := 0
+		for i := range r.cells {
+			c := &r.cells[i]
+			for {
+				if _, taken := slots[k][col]; !taken {
+					break
+				}
+				col++
+			}
+			text := c.text()
+			if c.continued && k > 0 {
+				text = slots[k-1][col]
+			}
+			cs, rs := min(max(c.colspan, 1), maxSpan), min(max(c.rowspan, 1), len(t.rows)-k)
+			for dr := 0; dr < rs; dr++ {
+				for dc := 0; dc < cs; dc++ {
+					v := ""
+					if dc == 0 && (dr == 0 || len(text) <= maxRepeat) {
+						v = text
+					}
+					slots[k+dr][col+dc] = v
+				}
+			}
+			col += cs
+		}
+	}
+	width := 0
+	for _, s := range slots {
+		for c := range s {
+			width = max(width, c+1)
+		}
+	}
+	grid := make([][]string, len(t.rows))
+	for k, s := range slots {
+		grid[k] = make([]string, width)
+		for c, v := range s {
+			grid[k][c] = v
+		}
+	}
+	return grid, width
+}
+
+// text is the cell's content on one line.
+func (c *cell) text() string {
+	lines := c.content.lines(nil)
+	s := strings.Join(lines, "  ")
+	return strings.ReplaceAll(s, "|", `\|`)
+}
+
+// joinLines joins lines into text, one line each.
+func joinLines(lines []string) []byte {
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return []byte(b.String())
+}
