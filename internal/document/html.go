@@ -43,7 +43,7 @@ func decodeHTML(data []byte, contentType string) (text, enc string, err error) {
 	case certain:
 	case e == encoding.Nop || name == "windows-1252":
 		if utf8.Valid(data) {
-			return string(data), "utf-8 (detected)", nil
+			return strings.TrimPrefix(string(data), "\ufeff"), "utf-8 (detected)", nil
 		}
 		e, name, how = simplifiedchinese.GB18030, "gb18030", "detected: not UTF-8, no other charset declared"
 	}
@@ -51,7 +51,7 @@ func decodeHTML(data []byte, contentType string) (text, enc string, err error) {
 	if err != nil {
 		return "", "", fmt.Errorf("document: decode html as %s: %w", name, err)
 	}
-	return string(b), name + " (" + how + ")", nil
+	return strings.TrimPrefix(string(b), "\ufeff"), name + " (" + how + ")", nil
 }
 
 // skipped elements hold no text a reader sees.
