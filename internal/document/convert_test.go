@@ -91,7 +91,7 @@ func TestHTMLTables(t *testing.T) {
 		"| 东部 | 河北省 | 3 | 石家庄市、唐山市 |",
 		"| 东部 | 河北省 | 3 | 邯郸市  （新增） |",
 		`|  | 北京市 | 1 | 东城区 \| 西城区 |`,
-		"右栏", // the outer table holds a table: a layout table, its cells are lines
+		"右栏",                 // the outer table holds a table: a layout table, its cells are lines
 		"一栏的表", "1. 北京市:东城区", // a table of one column: lines
 	}, "\n") + "\n"
 	if string(doc.Text) != want {
