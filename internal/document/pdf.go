@@ -113,6 +113,7 @@ type pdfLine struct {
 	text        string
 	left, right float64 // of its visible characters, in points from the page's left edge
 	em          float64 // the height of its tallest character
+	gap         float64 // the widest space between two of its visible characters
 }
 
 func readPDFPage(inst pdfium.Pdfium, page requests.Page) (pdfPage, error) {
@@ -146,6 +147,9 @@ func readPDFPage(inst pdfium.Pdfium, page requests.Page) (pdfPage, error) {
 		b.WriteString(c.Text)
 		p := c.PointPosition
 		if strings.TrimFunc(c.Text, unicode.IsSpace) != "" && p.Right > p.Left {
+			if l.right > 0 {
+				l.gap = math.Max(l.gap, p.Left-l.right)
+			}
 			l.left, l.right = math.Min(l.left, p.Left), math.Max(l.right, p.Right)
 			l.em = math.Max(l.em, math.Abs(p.Top-p.Bottom))
 		}
@@ -162,8 +166,9 @@ func readPDFPage(inst pdfium.Pdfium, page requests.Page) (pdfPage, error) {
 // 15%; a line breaks up to two characters early where the next may not
 // start a line, as 、 may not), and within 3 of the page's right edge less
 // the left margin of those lines (margins are about as wide on both sides),
-// and not with a mark that ends a sentence (。：；！？). The next line must be
-// set in the same size and not start with a list number. It returns the text
+// and not with a mark that ends a sentence (。：；！？). A line with a gap
+// wider than two characters is a table's row, not a paragraph. The next
+// line must be set in the same size and not start with a list number. It returns the text
 // and how many lines it joined.
 func reflow(pages []pdfPage) ([]byte, int) {
 	type extent struct{ left, right float64 }
@@ -186,7 +191,7 @@ func reflow(pages []pdfPage) ([]byte, int) {
 				e = extent{math.Min(e.left, x.left), math.Max(e.right, x.right)}
 			}
 		}
-		return l.em > 0 && l.right >= e.right-2.5*l.em && l.right >= width-e.left-3*l.em &&
+		return l.em > 0 && l.gap < 2*l.em && l.right >= e.right-2.5*l.em && l.right >= width-e.left-3*l.em &&
 			!strings.ContainsRune("。！？!?；;：:", lastRune(l.text))
 	}
 	var b strings.Builder
@@ -213,7 +218,8 @@ func reflow(pages []pdfPage) ([]byte, int) {
 	return []byte(b.String()), joined
 }
 
-// startsList reports a line that starts with a list number: 1. 1、 (1) （一） 一、 ①.
+// startsList reports a line that starts with a list number: 1. 1、 (1) （一）
+// 一、 ①, or a number and a space, as a table's numbered row does.
 func startsList(s string) bool {
 	s = strings.TrimLeftFunc(s, unicode.IsSpace)
 	rs := []rune(s)
@@ -227,7 +233,7 @@ func startsList(s string) bool {
 	for i < len(rs) && (unicode.IsDigit(rs[i]) || strings.ContainsRune("一二三四五六七八九十", rs[i])) {
 		i++
 	}
-	return i > 0 && i < len(rs) && strings.ContainsRune(".、．,，)）:：", rs[i])
+	return i > 0 && i < len(rs) && strings.ContainsRune(".、．,，)）:： ", rs[i])
 }
 
 func lastRune(s string) rune {
