@@ -18,7 +18,7 @@ func TestReflow(t *testing.T) {
 		body("这是一段话的最后一行,它正好写到了右边的边距为止。", 40, 560), // a sentence ends: no join
 		body("下一段。", 64, 110),
 		body("11. 浙江省:杭州市、湖州市、温州市、衢州市、绍兴市、台州市、嘉兴市、金华", 40, 559),
-		body("12. 安徽省:合肥市", 40, 150), // a list number: no join
+		body("12. 安徽省:合肥市", 40, 150),                                    // a list number: no join
 		{text: "11 浙江省 杭州市、湖州市", left: 40, right: 558, em: 12, gap: 60}, // a table row: no join
 		body("嘉兴市", 120, 160),
 		body("This English sentence runs to the margin and", 40, 557),
