@@ -58,7 +58,7 @@ func (f *flow) addTable(t *table) {
 
 // lines renders the flow: its lines, and each table as rows "| a | b |", or
 // as the lines of its cells when it is a layout table (one column, or
-// cells holding tables).
+// cells holding tables) or too large for a grid (see grid).
 func (f *flow) lines(out []string) []string {
 	f.endLine()
 	for _, b := range f.blocks {
@@ -73,8 +73,12 @@ func (f *flow) lines(out []string) []string {
 
 func (t *table) lines(out []string) []string {
 	out = append(out, t.caption...)
-	grid, width := t.grid()
-	if width <= 1 || t.nested() {
+	var grid [][]string
+	width, ok := 0, false
+	if !t.nested() {
+		grid, width, ok = t.grid()
+	}
+	if !ok || width <= 1 {
 		for _, r := range t.rows {
 			for i := range r.cells {
 				out = r.cells[i].content.lines(out)
@@ -112,11 +116,17 @@ func (t *table) nested() bool {
 	return false
 }
 
-// maxSpan bounds the columns a cell may span, so a hostile colspan cannot
-// multiply the output; maxRepeat bounds the text a row span repeats.
+// Bounds on a table's grid, so that spans cannot multiply the input: a cell
+// spans at most maxSpan columns; a table of more than maxColumns columns or
+// maxCells grid positions, or whose row spans would repeat more than
+// maxRepeated bytes, is read as lines instead; a row span repeats a text of
+// at most maxRepeat bytes (a longer one is in its first row only).
 const (
-	maxSpan   = 100
-	maxRepeat = 200
+	maxSpan     = 100
+	maxColumns  = 64
+	maxCells    = 1 << 20
+	maxRepeated = 4 << 20
+	maxRepeat   = 200
 )
 
 // grid lays the cells out on rows and columns as spans place them. A cell
@@ -124,14 +134,16 @@ const (
 // applies to each of them: its text is repeated down its column, so every
 // row keeps its province. A cell that spans columns is one heading over
 // them: its text is in the first, the others are empty. It returns the rows
-// of cell texts and the number of columns. A cell's lines are joined with
-// two spaces, which the notice parser reads as a separator between names,
-// and '|' in a cell is escaped.
-func (t *table) grid() ([][]string, int) {
+// of cell texts and the number of columns, and false when the table is over
+// the bounds above. A cell's lines are joined with two spaces, which the
+// notice parser reads as a separator between names, and '|' in a cell is
+// escaped.
+func (t *table) grid() ([][]string, int, bool) {
 	slots := make([]map[int]string, len(t.rows)) // the text at each taken column
 	for k := range slots {
 		slots[k] = map[int]string{}
 	}
+	cells, repeated := 0, 0
 	for k, r := range t.rows {
 		col := 0
 		for i := range r.cells {
@@ -147,6 +159,10 @@ func (t *table) grid() ([][]string, int) {
 				text = slots[k-1][col]
 			}
 			cs, rs := min(max(c.colspan, 1), maxSpan), min(max(c.rowspan, 1), len(t.rows)-k)
+			if col+cs > maxColumns || cells+cs*rs > maxCells {
+				return nil, 0, false
+			}
+			cells += cs * rs
 			for dr := 0; dr < rs; dr++ {
 				for dc := 0; dc < cs; dc++ {
 					v := ""
@@ -154,6 +170,11 @@ func (t *table) grid() ([][]string, int) {
 						v = text
 					}
 					slots[k+dr][col+dc] = v
+				}
+			}
+			if len(text) <= maxRepeat {
+				if repeated += len(text) * (rs - 1); repeated > maxRepeated {
+					return nil, 0, false
 				}
 			}
 			col += cs
@@ -172,7 +193,7 @@ func (t *table) grid() ([][]string, int) {
 			grid[k][c] = v
 		}
 	}
-	return grid, width
+	return grid, width, true
 }
 
 // text is the cell's content on one line.
