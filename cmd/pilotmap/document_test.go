@@ -62,6 +62,9 @@ func TestMatchReadsEveryFormat(t *testing.T) {
 			t.Fatal(err)
 		}
 		files["notice.pdf"] = pdf
+		if files["notice-table.pdf"], err = documenttest.PrintPDF(context.Background(), files["notice-table.htm"], true); err != nil {
+			t.Fatal(err)
+		}
 	} else if os.Getenv("PILOTMAP_REQUIRE_BROWSER") == "1" {
 		t.Fatalf("PILOTMAP_REQUIRE_BROWSER=1 but %s is missing", documenttest.Chromium)
 	} else {

@@ -26,7 +26,8 @@ func noticeText(t *testing.T) string {
 }
 
 // summary is what a notice lists, without line numbers (which differ
-// between formats).
+// between formats) and with a province's groups that follow one another
+// as one (a table that a page break cuts is two tables).
 type summary struct {
 	DocNumber, Title                          string
 	Pilot                                     []string
@@ -37,12 +38,19 @@ type summary struct {
 func summarize(n *notice.Notice) summary {
 	s := summary{DocNumber: n.DocNumber, Title: n.Title, Pilot: n.PilotProvinceNames,
 		DeclaredUnits: n.DeclaredUnits, DeclaredPilot: n.DeclaredPilotProvinces, Batch: n.Batch, Unit: n.UnitCount()}
+	// a province's units in one group, also where a page break cut its table
+	var last string
 	for _, g := range n.Groups {
 		var units []string
 		for _, u := range g.Units {
 			units = append(units, u.Text)
 		}
+		if len(s.Groups) > 0 && g.ProvinceName == last {
+			s.Groups[len(s.Groups)-1] += " " + strings.Join(units, " ")
+			continue
+		}
 		s.Groups = append(s.Groups, g.ProvinceName+": "+strings.Join(units, " "))
+		last = g.ProvinceName
 	}
 	return s
 }
@@ -146,24 +154,41 @@ func requireBrowser(t *testing.T) {
 	}
 }
 
+// The notice printed to PDF by Chromium, with its header and footer, reads
+// as the .txt does: as paragraphs, and as a table whose cell borders give
+// its rows and cells back, also with row spans cut by page breaks.
 func TestPDFPrintedByChromiumGivesTheNotice(t *testing.T) {
 	requireBrowser(t)
-	pdf, err := documenttest.PrintPDF(context.Background(), documenttest.HTML(documenttest.Lines(noticeText(t)), documenttest.Paragraphs), true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lines := documenttest.Lines(noticeText(t))
 	c := document.New()
 	defer c.Close()
-	doc := sameNotice(t, c, pdf, "notice.pdf", document.PDF)
-	if doc.Pages < 2 {
-		t.Errorf("%d pages: the test wants a notice over several pages", doc.Pages)
-	}
-	// the province list wraps at the right margin; joined, it is one line again
-	if !strings.Contains(string(doc.Text), "北京市、河北省、内蒙古自治区、吉林省、江苏省、浙江省、福建省、河南省、湖北省、广东省、贵州省、甘肃省\n") {
-		t.Errorf("the province list is not one line:\n%s", doc.Text)
-	}
-	if len(doc.Notes) != 1 || !strings.Contains(doc.Notes[0], "joined") {
-		t.Errorf("notes %q, want one saying how many wrapped lines were joined", doc.Notes)
+	for _, tc := range []struct {
+		name  string
+		table documenttest.Table
+		line  string // a line the text must hold
+	}{
+		// the province list wraps at the right margin; joined, it is one line again
+		{"paragraphs", documenttest.Paragraphs, "北京市、河北省、内蒙古自治区、吉林省、江苏省、浙江省、福建省、河南省、湖北省、广东省、贵州省、甘肃省"},
+		// 新疆维吾尔自治区 wraps inside its cell
+		{"province-units table", documenttest.ProvinceUnits, "| 30 | 新疆维吾尔自治区 | 乌鲁木齐市、伊犁哈萨克自治州、克拉玛依市、哈密地区、巴音郭楞蒙古族自治州 |"},
+		{"rowspan table", documenttest.RowSpans, "| 10 | 江苏省 | 盐城市 |"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pdf, err := documenttest.PrintPDF(context.Background(), documenttest.HTML(lines, tc.table), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc := sameNotice(t, c, pdf, "notice.pdf", document.PDF)
+			if doc.Pages < 2 {
+				t.Errorf("%d pages: the test wants a notice over several pages", doc.Pages)
+			}
+			if !strings.Contains(string(doc.Text), "\n"+tc.line+"\n") {
+				t.Errorf("no line %q in\n%s", tc.line, doc.Text)
+			}
+			if len(doc.Notes) != 1 || !strings.Contains(doc.Notes[0], "joined") {
+				t.Errorf("notes %q, want one saying how many wrapped lines were joined", doc.Notes)
+			}
+		})
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/klippa-app/go-pdfium"
+	"github.com/klippa-app/go-pdfium/enums"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 	"github.com/klippa-app/go-pdfium/requests"
 	"github.com/klippa-app/go-pdfium/webassembly"
@@ -88,6 +89,7 @@ func (c *Converter) convertPDF(data []byte) (*Document, error) {
 		}
 		pages = append(pages, pg)
 	}
+	continueTables(pages)
 	text, joined := reflow(pages)
 	d := &Document{Format: PDF, Pages: count.PageCount, Text: text}
 	switch {
@@ -114,6 +116,7 @@ type pdfLine struct {
 	left, right float64 // of its visible characters, in points from the page's left edge
 	em          float64 // the height of its tallest character
 	gap         float64 // the widest space between two of its visible characters
+	table       *pdfTable // when not nil, the line is this table
 }
 
 func readPDFPage(inst pdfium.Pdfium, page requests.Page) (pdfPage, error) {
@@ -121,6 +124,11 @@ func readPDFPage(inst pdfium.Pdfium, page requests.Page) (pdfPage, error) {
 	if err != nil {
 		return pdfPage{}, err
 	}
+	rules, err := pageRules(inst, page)
+	if err != nil {
+		return pdfPage{}, err
+	}
+	tables := findTables(rules)
 	t, err := inst.GetPageTextStructured(&requests.GetPageTextStructured{Page: page, Mode: requests.GetPageTextStructuredModeChars})
 	if err != nil {
 		return pdfPage{}, err
@@ -136,16 +144,26 @@ func readPDFPage(inst pdfium.Pdfium, page requests.Page) (pdfPage, error) {
 		b.Reset()
 		l = pdfLine{left: math.Inf(1)}
 	}
+	placed := map[*pdfTable]int{} // a table's place among the lines
+	line := 0
 	for _, c := range t.Chars {
 		switch c.Text {
 		case "\n":
 			end()
+			line++
 			continue
 		case "\r":
 			continue
 		}
-		b.WriteString(c.Text)
 		p := c.PointPosition
+		if intable(tables, c.Text, p.Left, p.Bottom, p.Right, p.Top, line, func(t *pdfTable) {
+			end()
+			placed[t] = len(pg.lines)
+			pg.lines = append(pg.lines, pdfLine{})
+		}) {
+			continue
+		}
+		b.WriteString(c.Text)
 		if strings.TrimFunc(c.Text, unicode.IsSpace) != "" && p.Right > p.Left {
 			if l.right > 0 {
 				l.gap = math.Max(l.gap, p.Left-l.right)
@@ -155,7 +173,63 @@ func readPDFPage(inst pdfium.Pdfium, page requests.Page) (pdfPage, error) {
 		}
 	}
 	end()
+	for t, i := range placed {
+		pg.lines[i].table = t
+	}
 	return pg, nil
+}
+
+// intable writes a character to the table whose cell holds it and reports
+// whether one did; the first character of a table calls first, so the
+// table takes its place in the page's flow.
+func intable(tables []*pdfTable, ch string, left, bottom, right, top float64, line int, first func(*pdfTable)) bool {
+	if right <= left && strings.TrimFunc(ch, unicode.IsSpace) == "" {
+		return false // a space with no place on the page
+	}
+	x, y := (left+right)/2, (bottom+top)/2
+	for _, t := range tables {
+		if !t.extent.contains(x, y) {
+			continue
+		}
+		if !t.used {
+			t.used = true
+			first(t)
+		}
+		return t.add(ch, x, y, line)
+	}
+	return false
+}
+
+// pageRules returns the bounds of the page's path objects: borders, rules
+// and drawings.
+func pageRules(inst pdfium.Pdfium, page requests.Page) ([]box, error) {
+	n, err := inst.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: page})
+	if err != nil {
+		return nil, err
+	}
+	var rules []box
+	for i := 0; i < n.Count; i++ {
+		o, err := inst.FPDFPage_GetObject(&requests.FPDFPage_GetObject{Page: page, Index: i})
+		if err != nil {
+			return nil, err
+		}
+		ty, err := inst.FPDFPageObj_GetType(&requests.FPDFPageObj_GetType{PageObject: o.PageObject})
+		if err != nil {
+			return nil, err
+		}
+		if ty.Type != enums.FPDF_PAGEOBJ_PATH {
+			continue
+		}
+		bd, err := inst.FPDFPageObj_GetBounds(&requests.FPDFPageObj_GetBounds{PageObject: o.PageObject})
+		if err != nil {
+			return nil, err
+		}
+		rules = append(rules, box{float64(bd.Left), float64(bd.Bottom), float64(bd.Right), float64(bd.Top)})
+		if len(rules) > 4*maxRules {
+			return nil, nil // a drawing, not tables
+		}
+	}
+	return rules, nil
 }
 
 // reflow joins the lines of each page into text. A PDF has no paragraphs,
@@ -175,6 +249,9 @@ func reflow(pages []pdfPage) ([]byte, int) {
 	sizes := map[int]extent{} // by character height in half points
 	for _, pg := range pages {
 		for _, l := range pg.lines {
+			if l.table != nil {
+				continue
+			}
 			k := int(l.em * 2)
 			e, ok := sizes[k]
 			if !ok {
@@ -201,6 +278,12 @@ func reflow(pages []pdfPage) ([]byte, int) {
 			b.WriteString("\f\n")
 		}
 		for k, l := range pg.lines {
+			if l.table != nil {
+				for _, row := range l.table.table().lines(nil) {
+					b.WriteString(row + "\n")
+				}
+				continue
+			}
 			b.WriteString(l.text)
 			if k+1 < len(pg.lines) {
 				next := pg.lines[k+1]
@@ -248,4 +331,40 @@ func firstRune(s string) rune {
 
 func isASCIIAlnum(r rune) bool {
 	return r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// continueTables carries a table that a page break cut over to the next
+// page: when a page's last table and the next page's first table have the
+// same columns, with no more than page furniture (three lines: a running
+// header or footer, a page number) between them, the empty cells at the top
+// of the second (below a repeated header row) are the spans the break cut,
+// and take the text of the first table's last row.
+func continueTables(pages []pdfPage) {
+	for i := 1; i < len(pages); i++ {
+		a, after := lastTable(pages[i-1])
+		b, before := firstTable(pages[i])
+		if a == nil || b == nil || after > 3 || before > 3 || a.cols != b.cols ||
+			math.Abs(a.extent.left-b.extent.left) > 3 || math.Abs(a.extent.right-b.extent.right) > 3 {
+			continue
+		}
+		b.carry(a)
+	}
+}
+
+func lastTable(pg pdfPage) (*pdfTable, int) {
+	for k := len(pg.lines) - 1; k >= 0; k-- {
+		if pg.lines[k].table != nil {
+			return pg.lines[k].table, len(pg.lines) - 1 - k
+		}
+	}
+	return nil, 0
+}
+
+func firstTable(pg pdfPage) (*pdfTable, int) {
+	for k, l := range pg.lines {
+		if l.table != nil {
+			return l.table, k
+		}
+	}
+	return nil, 0
 }

@@ -74,9 +74,10 @@ func (f *flow) lines(out []string) []string {
 func (t *table) lines(out []string) []string {
 	out = append(out, t.caption...)
 	var grid [][]string
+	var own []bool
 	width, ok := 0, false
 	if !t.nested() {
-		grid, width, ok = t.grid()
+		grid, own, width, ok = t.grid()
 	}
 	if !ok || width <= 1 {
 		for _, r := range t.rows {
@@ -94,7 +95,7 @@ func (t *table) lines(out []string) []string {
 		if k == header && header > 0 && header < len(grid) {
 			out = append(out, "|"+strings.Repeat(" --- |", width))
 		}
-		if strings.Join(cells, "") == "" {
+		if !own[k] { // nothing but what spans from above: no row of its own
 			continue
 		}
 		out = append(out, "| "+strings.Join(cells, " | ")+" |")
@@ -134,16 +135,19 @@ const (
 // applies to each of them: its text is repeated down its column, so every
 // row keeps its province. A cell that spans columns is one heading over
 // them: its text is in the first, the others are empty. It returns the rows
-// of cell texts and the number of columns, and false when the table is over
-// the bounds above. A cell's lines are joined with two spaces, which the
+// of cell texts, whether each row has text of its own (a row that has only
+// what spans into it from above, as where a page break cuts a span, is no
+// row to repeat it in), the number of columns, and false when the table is
+// over the bounds above. A cell's lines are joined with two spaces, which the
 // notice parser reads as a separator between names, and '|' in a cell is
 // escaped.
-func (t *table) grid() ([][]string, int, bool) {
+func (t *table) grid() ([][]string, []bool, int, bool) {
 	slots := make([]map[int]string, len(t.rows)) // the text at each taken column
 	for k := range slots {
 		slots[k] = map[int]string{}
 	}
 	cells, repeated := 0, 0
+	own := make([]bool, len(t.rows))
 	for k, r := range t.rows {
 		col := 0
 		for i := range r.cells {
@@ -155,12 +159,13 @@ func (t *table) grid() ([][]string, int, bool) {
 				col++
 			}
 			text := c.text()
+			own[k] = own[k] || text != ""
 			if c.continued && k > 0 {
 				text = slots[k-1][col]
 			}
 			cs, rs := min(max(c.colspan, 1), maxSpan), min(max(c.rowspan, 1), len(t.rows)-k)
 			if col+cs > maxColumns || cells+cs*rs > maxCells {
-				return nil, 0, false
+				return nil, nil, 0, false
 			}
 			cells += cs * rs
 			for dr := 0; dr < rs; dr++ {
@@ -174,7 +179,7 @@ func (t *table) grid() ([][]string, int, bool) {
 			}
 			if len(text) <= maxRepeat {
 				if repeated += len(text) * (rs - 1); repeated > maxRepeated {
-					return nil, 0, false
+					return nil, nil, 0, false
 				}
 			}
 			col += cs
@@ -193,7 +198,7 @@ func (t *table) grid() ([][]string, int, bool) {
 			grid[k][c] = v
 		}
 	}
-	return grid, width, true
+	return grid, own, width, true
 }
 
 // text is the cell's content on one line.
