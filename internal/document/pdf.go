@@ -113,9 +113,9 @@ type pdfPage struct {
 
 type pdfLine struct {
 	text        string
-	left, right float64 // of its visible characters, in points from the page's left edge
-	em          float64 // the height of its tallest character
-	gap         float64 // the widest space between two of its visible characters
+	left, right float64   // of its visible characters, in points from the page's left edge
+	em          float64   // the height of its tallest character
+	gap         float64   // the widest space between two of its visible characters
 	table       *pdfTable // when not nil, the line is this table
 }
 

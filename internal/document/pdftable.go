@@ -45,18 +45,18 @@ func (b box) contains(x, y float64) bool {
 
 // pdfTable is a table found on a page: its extent and its cells.
 type pdfTable struct {
-	extent box
+	extent     box
 	cells      []pdfCell
 	rows, cols int
 	used       bool // its text has been placed in the page's flow
 }
 
 type pdfCell struct {
-	extent       box
+	extent           box
 	row, col         int
 	rowspan, colspan int
-	text         strings.Builder
-	lastLine     int // the page line of the last character written, -1 before any
+	text             strings.Builder
+	lastLine         int // the page line of the last character written, -1 before any
 }
 
 // findTables returns the tables the rules of a page form: groups of rules
