@@ -254,6 +254,10 @@ func TestDetectByContentNotName(t *testing.T) {
 	if doc.Format != document.Text || string(doc.Text) != gbk || len(doc.Notes) != 0 {
 		t.Errorf("format %s text %q notes %q", doc.Format, doc.Text, doc.Notes)
 	}
+	// %PDF- in a line of text is no PDF header
+	if doc := convert(t, []byte("说明:文件格式为 %PDF-1.7。\n1. 河北省:唐山市\n"), ""); doc.Format != document.Text {
+		t.Errorf("text quoting %%PDF-: %s", doc.Format)
+	}
 	// a fragment that starts with a tag is a page only when named one
 	if doc := convert(t, []byte("<p>1. 河北省:唐山市</p>"), "list.html"); doc.Format != document.HTML {
 		t.Errorf("fragment named .html: %s", doc.Format)

@@ -11,7 +11,9 @@
 // table becomes markdown-style rows "| cell | cell |": a cell that spans
 // rows (a row span, a vertical merge) is repeated in each, so every row
 // keeps its province; a cell that spans columns fills the first of them.
-// Scripts, styles, the page's head and hidden elements are dropped.
+// Scripts, styles, the page's head and hidden elements are dropped. In a
+// PDF, lines that the layout wrapped at the right margin are joined, and a
+// table drawn with cell borders is read back into rows and cells from them.
 //
 // Input is bounded: more than MaxBytes is refused without being read further,
 // and so is a Word document whose XML inflates past MaxInflated.

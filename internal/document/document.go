@@ -174,7 +174,7 @@ func hintSource(name, contentType string, hint Format) string {
 	return "content type " + contentType
 }
 
-// Detect returns the format of data from its content: %PDF- near the start,
+// Detect returns the format of data from its content: %PDF-n near the start,
 // a zip archive with a Word document, an HTML doctype or tag, else text
 // when the bytes are text. hint, the format a name or content type names
 // (or ""), decides only for a page that starts with a tag but names no
@@ -184,7 +184,7 @@ func hintSource(name, contentType string, hint Format) string {
 func Detect(data []byte, hint Format) (Format, error) {
 	head := data[:min(len(data), 1024)]
 	switch {
-	case bytes.Contains(head, []byte("%PDF-")):
+	case pdfHeader(head):
 		return PDF, nil
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")):
 		return DOCX, nil // convertDOCX says so when the archive holds no Word document
@@ -199,6 +199,17 @@ func Detect(data []byte, hint Format) (Format, error) {
 		return "", err
 	}
 	return Text, nil
+}
+
+// pdfHeader reports the header %PDF-n in the first kilobyte, at the start
+// or after a line end or binary bytes (readers accept junk before it), not
+// in the middle of a line of text.
+func pdfHeader(head []byte) bool {
+	i := bytes.Index(head, []byte("%PDF-"))
+	if i < 0 || i+5 >= len(head) || head[i+5] < '0' || head[i+5] > '9' {
+		return false
+	}
+	return i == 0 || head[i-1] == '\n' || head[i-1] == '\r' || head[i-1] < 0x20 || head[i-1] >= 0x80
 }
 
 // looksHTML reports a page: after a byte-order mark and spaces, a doctype,

@@ -206,4 +206,17 @@ func TestPDFWithoutTextLayerIsRefused(t *testing.T) {
 	if !errors.Is(err, document.ErrNoTextLayer) || !strings.Contains(err.Error(), "OCR it first") {
 		t.Fatalf("err %v, want ErrNoTextLayer", err)
 	}
+	// a page of text, then a page of nothing but a drawing: read, and the
+	// page without text is named
+	page = []byte(`<!DOCTYPE html><html><body><p>1. 河北省:唐山市</p><div style="break-before: page"><svg width="400" height="300"><rect width="300" height="200"/></svg></div></body></html>`)
+	if pdf, err = documenttest.PrintPDF(context.Background(), page, false); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := c.Convert(pdf, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Pages != 2 || string(doc.Text) != "1. 河北省:唐山市\n\f\n" || len(doc.Notes) != 1 || !strings.Contains(doc.Notes[0], "PDF pages without a text layer (scanned?): 2 of 2") {
+		t.Errorf("%d pages, text %q, notes %q", doc.Pages, doc.Text, doc.Notes)
+	}
 }

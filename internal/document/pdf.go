@@ -96,7 +96,7 @@ func (c *Converter) convertPDF(data []byte) (*Document, error) {
 	case count.PageCount == 0 || len(empty) == count.PageCount:
 		return nil, fmt.Errorf("%w (%d pages, none with text)", ErrNoTextLayer, count.PageCount)
 	case len(empty) > 0:
-		d.Notes = append(d.Notes, fmt.Sprintf("PDF pages %s of %d have no text layer (scanned?): nothing on them is read; OCR them first", strings.Join(empty, ", "), count.PageCount))
+		d.Notes = append(d.Notes, fmt.Sprintf("PDF pages without a text layer (scanned?): %s of %d; nothing on them is read; OCR them first", strings.Join(empty, ", "), count.PageCount))
 	}
 	if joined > 0 {
 		d.Notes = append(d.Notes, fmt.Sprintf("%d PDF lines that end at the right margin were joined with the next line: a paragraph the PDF wraps is one line", joined))

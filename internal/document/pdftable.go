@@ -190,7 +190,8 @@ func gridTable(rules []box) *pdfTable {
 }
 
 // add writes a character whose centre is (x, y), on page line line, to the
-// cell that holds it, and reports whether one did. Characters of one cell on
+// cell that holds it, and reports whether one did (a character on a border
+// is in no cell, and stays on its line). Characters of one cell on
 // successive lines are a text the cell wrapped: joined as the PDF's wrapped
 // lines are, with a space only between two Latin letters or digits.
 func (t *pdfTable) add(ch string, x, y float64, line int) bool {
@@ -211,7 +212,7 @@ func (t *pdfTable) add(ch string, x, y float64, line int) bool {
 		c.lastLine = line
 		return true
 	}
-	return true // on a border: part of the table, no cell's text
+	return false // on a border, in no cell: left to the line it is on
 }
 
 // table returns the table in the document model, each cell with its spans.
