@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	xunicode "golang.org/x/text/encoding/unicode"
 
 	"pilotmap/internal/document"
 	"pilotmap/internal/document/documenttest"
@@ -253,6 +254,11 @@ func TestDetectByContentNotName(t *testing.T) {
 	doc = convert(t, []byte(gbk), "notice.txt")
 	if doc.Format != document.Text || string(doc.Text) != gbk || len(doc.Notes) != 0 {
 		t.Errorf("format %s text %q notes %q", doc.Format, doc.Text, doc.Notes)
+	}
+	// a page saved as UTF-16 is a page
+	u16, _ := xunicode.UTF16(xunicode.LittleEndian, xunicode.UseBOM).NewEncoder().String("<html><body><p>1. 河北省:唐山市</p>")
+	if doc := convert(t, []byte(u16), ""); doc.Format != document.HTML || string(doc.Text) != "1. 河北省:唐山市\n" || doc.Encoding != "utf-16le (declared)" {
+		t.Errorf("UTF-16 page: %s %q %q", doc.Format, doc.Text, doc.Encoding)
 	}
 	// %PDF- in a line of text is no PDF header
 	if doc := convert(t, []byte("说明:文件格式为 %PDF-1.7。\n1. 河北省:唐山市\n"), ""); doc.Format != document.Text {

@@ -10,6 +10,8 @@ import (
 	"path"
 	"strings"
 	"sync"
+
+	xunicode "golang.org/x/text/encoding/unicode"
 )
 
 // MaxBytes is the largest input read: 20 MiB. A notice's text is a few
@@ -192,7 +194,7 @@ func Detect(data []byte, hint Format) (Format, error) {
 		return "", fmt.Errorf("%w: an old binary Word .doc (or another OLE2 file): save it as .docx, PDF or text", ErrUnknownFormat)
 	case bytes.HasPrefix(data, []byte(`{\rtf`)):
 		return "", fmt.Errorf("%w: RTF: save it as .docx, PDF or text", ErrUnknownFormat)
-	case looksHTML(head, hint):
+	case looksHTML(utf16Head(head), hint):
 		return HTML, nil
 	}
 	if err := binary(data); err != nil {
@@ -227,6 +229,25 @@ func looksHTML(head []byte, hint Format) bool {
 		return bytes.Contains(s, []byte("<html"))
 	}
 	return hint == HTML && bytes.HasPrefix(s, []byte("<"))
+}
+
+// utf16Head returns the start of UTF-16 text (with its byte-order mark) as
+// UTF-8, so that a page saved as UTF-16 is told by its tags; other data as
+// it is.
+func utf16Head(head []byte) []byte {
+	order := xunicode.LittleEndian
+	switch {
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		order = xunicode.BigEndian
+	default:
+		return head
+	}
+	b, err := xunicode.UTF16(order, xunicode.ExpectBOM).NewDecoder().Bytes(head[:len(head)&^1])
+	if err != nil {
+		return head
+	}
+	return b
 }
 
 // binary returns an error for data that is not text: NUL bytes (unless a
