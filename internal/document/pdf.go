@@ -29,38 +29,95 @@ const pdfMemoryPages = 16384
 // and run by wazero: no cgo and no shared library. It sees no file system:
 // documents are passed as bytes.
 type pdfEngine struct {
-	pool pdfium.Pool
+	pool   pdfium.Pool
+	cancel context.CancelFunc // stops the engine's calls
 }
 
 func startPDF() (*pdfEngine, error) {
+	ctx, cancel := context.WithCancel(context.Background())
 	pool, err := webassembly.Init(webassembly.Config{
 		MinIdle: 1, MaxIdle: 1, MaxTotal: 1,
 		FSConfig: wazero.NewFSConfig(), // no directory mounted
-		// The bundled module needs the exception-handling feature.
+		// The bundled module needs the exception-handling feature; a call
+		// stops when the engine's context is cancelled.
 		RuntimeConfig: wazero.NewRuntimeConfig().
 			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-			WithMemoryLimitPages(pdfMemoryPages),
+			WithMemoryLimitPages(pdfMemoryPages).
+			WithCloseOnContextDone(true),
 		Stdout: io.Discard, Stderr: io.Discard,
-		Context: context.Background(),
+		Context: ctx,
 	})
 	if err != nil {
+		cancel()
 		return nil, fmt.Errorf("document: start the PDF engine: %w", err)
 	}
-	return &pdfEngine{pool: pool}, nil
+	return &pdfEngine{pool: pool, cancel: cancel}, nil
 }
 
-func (e *pdfEngine) close() error { return e.pool.Close() }
+func (e *pdfEngine) close() error {
+	e.cancel()
+	return e.pool.Close()
+}
 
-// convertPDF extracts the text layer of every page, pages separated by a
+// engine returns the PDF engine, started on first use (or after a PDF that
+// took too long stopped the last one).
+func (c *Converter) engine() (*pdfEngine, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pdf == nil {
+		e, err := startPDF()
+		if err != nil {
+			return nil, err
+		}
+		c.pdf = e
+	}
+	return c.pdf, nil
+}
+
+// convertPDF reads a PDF (see readPDF) within PDFTimeout. A PDF that takes
+// longer is refused with ErrTimeout, and the engine is stopped (a PDF being
+// read at the same time fails too) and started anew for the next PDF.
+func (c *Converter) convertPDF(data []byte) (*Document, error) {
+	e, err := c.engine()
+	if err != nil {
+		return nil, err
+	}
+	type result struct {
+		doc *Document
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		d, err := e.readPDF(data)
+		done <- result{d, err}
+	}()
+	limit := c.pdfTimeout
+	if limit == 0 {
+		limit = PDFTimeout
+	}
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r.doc, r.err
+	case <-timer.C:
+		c.mu.Lock()
+		if c.pdf == e {
+			c.pdf = nil
+		}
+		c.mu.Unlock()
+		e.cancel()
+		go func() { <-done; e.pool.Close() }()
+		return nil, fmt.Errorf("%w: reading the PDF took more than %s", ErrTimeout, limit)
+	}
+}
+
+// readPDF extracts the text layer of every page, pages separated by a
 // form feed on a line of its own, lines wrapped at the right margin joined
 // (see reflow). A PDF without any text is refused with
 // ErrNoTextLayer; pages without text among pages with text are noted.
-func (c *Converter) convertPDF(data []byte) (*Document, error) {
-	c.pdfOnce.Do(func() { c.pdf, c.pdfErr = startPDF() })
-	if c.pdfErr != nil {
-		return nil, c.pdfErr
-	}
-	inst, err := c.pdf.pool.GetInstance(time.Minute)
+func (e *pdfEngine) readPDF(data []byte) (*Document, error) {
+	inst, err := e.pool.GetInstance(time.Minute)
 	if err != nil {
 		return nil, fmt.Errorf("document: the PDF engine: %w", err)
 	}

@@ -315,3 +315,37 @@ func PrintPDF(ctx context.Context, page []byte, headers bool) ([]byte, error) {
 	}
 	return os.ReadFile(out)
 }
+
+// TextPDF writes a one-page PDF, by hand, whose text layer holds lines
+// (ASCII, set in the standard Helvetica font): a PDF that needs no browser
+// to make.
+func TextPDF(lines []string) []byte {
+	var content strings.Builder
+	content.WriteString("BT /F1 12 Tf 40 760 Td 14 TL\n")
+	for _, l := range lines {
+		r := strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`)
+		fmt.Fprintf(&content, "(%s) Tj T*\n", r.Replace(l))
+	}
+	content.WriteString("ET\n")
+	objects := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", content.Len(), content.String()),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objects))
+	for i, o := range objects {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
+	return b.Bytes()
+}
