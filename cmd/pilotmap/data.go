@@ -7,6 +7,8 @@ import (
 
 	"pilotmap/geodata"
 	"pilotmap/internal/dataset"
+	"pilotmap/internal/layer"
+	"pilotmap/internal/world"
 )
 
 // dbFlag adds the --db flag every data command shares.
@@ -27,4 +29,33 @@ func openDataset(ctx context.Context, e *env, cmd, dsn string) (*dataset.Dataset
 		return nil, false
 	}
 	return ds, true
+}
+
+// worldParts are the parts of a world a command needs beyond the data.
+type worldParts struct {
+	topology, gaps bool
+}
+
+// buildWorld builds the world of the dataset's current data version.
+func buildWorld(ctx context.Context, e *env, cmd string, ds *dataset.Dataset, parts worldParts) (*world.World, bool) {
+	src := world.Source{Data: ds}
+	var err error
+	if parts.topology {
+		if src.Topology, err = layer.NewTopology(ds.Boundaries); err != nil {
+			fmt.Fprintf(e.stderr, "pilotmap %s: %v\n", cmd, err)
+			return nil, false
+		}
+	}
+	if parts.gaps {
+		if src.GapIndex, err = world.NewGapIndex(ds.Boundaries); err != nil {
+			fmt.Fprintf(e.stderr, "pilotmap %s: %v\n", cmd, err)
+			return nil, false
+		}
+	}
+	w, err := world.Build(ctx, src)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pilotmap %s: %v\n", cmd, err)
+		return nil, false
+	}
+	return w, true
 }

@@ -43,16 +43,15 @@ func runExport(ctx context.Context, e *env, args []string) int {
 		return 1
 	}
 	defer ds.Close()
-	pilots, err := ds.Pilots(ctx)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "pilotmap export: %v\n", err)
+	w, ok := buildWorld(ctx, e, "export", ds, worldParts{})
+	if !ok {
 		return 1
 	}
 	// A comparable unit is a pilot when it holds an active pilot unit,
 	// itself or one below it (河北省 正定县 makes 石家庄市 one), as on the
 	// server's layers.
-	holdsPilot := coverage.Covered(pilots)
-	set := ds.Boundaries
+	holdsPilot := coverage.Covered(w.ActivePilots())
+	set := w.Boundaries
 	var l *boundary.Layer
 	var extend func(boundary.Feature, geojson.Properties)
 	switch *name {
@@ -91,12 +90,16 @@ func runExportCSV(ctx context.Context, e *env, name, lang, db string) int {
 		return 1
 	}
 	defer ds.Close()
+	w, ok := buildWorld(ctx, e, "export", ds, worldParts{})
+	if !ok {
+		return 1
+	}
 	opt := export.Options{Lang: lang}
 	var err error
 	if name == "units" {
-		err = export.Units(ctx, e.stdout, ds, opt)
+		err = export.Units(e.stdout, w, opt)
 	} else {
-		err = export.Provinces(ctx, e.stdout, ds, opt)
+		err = export.Provinces(e.stdout, w, opt)
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "pilotmap export: %v\n", err)

@@ -30,11 +30,11 @@ func runGaps(ctx context.Context, e *env, args []string) int {
 		return 1
 	}
 	defer ds.Close()
-	rep, err := ds.Gaps(ctx)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "pilotmap gaps: %v\n", err)
+	w, ok := buildWorld(ctx, e, "gaps", ds, worldParts{gaps: true})
+	if !ok {
 		return 1
 	}
+	rep := *w.Gaps
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)

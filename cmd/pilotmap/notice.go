@@ -5,23 +5,32 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"pilotmap/geodata"
 	"pilotmap/internal/dataset"
+	"pilotmap/internal/document"
 	"pilotmap/internal/gazetteer"
 	"pilotmap/internal/importer"
 )
 
-// readNotice reads FILE ("-" for stdin).
-func readNotice(path string) ([]byte, error) {
-	if path == "-" {
-		return io.ReadAll(os.Stdin)
+// readNotice reads FILE ("-" for stdin) as text, HTML, DOCX or PDF (see
+// readDocument) and returns its text; how a document other than plain text
+// was read, and what its conversion noted, go to stderr as notes.
+func readNotice(e *env, path string) ([]byte, error) {
+	doc, err := readDocument(path)
+	if err != nil {
+		return nil, err
 	}
-	return os.ReadFile(path)
+	if doc.Format != document.Text {
+		fmt.Fprintf(e.stderr, "note: %s\n", describe(path, doc))
+	}
+	for _, n := range doc.Notes {
+		fmt.Fprintf(e.stderr, "note: %s: %s\n", path, n)
+	}
+	return doc.Text, nil
 }
 
 func runMatch(ctx context.Context, e *env, args []string) int {
@@ -34,7 +43,7 @@ func runMatch(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "pilotmap match: give exactly one notice FILE")
 		return 2
 	}
-	raw, err := readNotice(fs.Arg(0))
+	raw, err := readNotice(e, fs.Arg(0))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "pilotmap match: %v\n", err)
 		return 2
@@ -147,7 +156,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "pilotmap import: --batch must be a positive number, got %d\n", *batch)
 		return 2
 	}
-	raw, err := readNotice(fs.Arg(0))
+	raw, err := readNotice(e, fs.Arg(0))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "pilotmap import: %v\n", err)
 		return 2

@@ -70,18 +70,15 @@ func runRender(ctx context.Context, e *env, args []string) int {
 		return 1
 	}
 	defer ds.Close()
-	m, err := render.NewMap(ctx, ds, nil)
+	// The gap index takes half a second: only the gaps view needs it.
+	w, ok := buildWorld(ctx, e, "render", ds, worldParts{topology: true, gaps: opt.View == render.ViewGaps})
+	if !ok {
+		return 1
+	}
+	m, err := render.NewMap(w)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "pilotmap render: %v\n", err)
 		return 1
-	}
-	if opt.View == render.ViewGaps {
-		rep, err := ds.Gaps(ctx)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "pilotmap render: %v\n", err)
-			return 1
-		}
-		m.Gaps = render.GapsFromReport(rep)
 	}
 	if *out == "-" {
 		if err := render.SVG(e.stdout, m, opt); err != nil {

@@ -13,17 +13,20 @@ import (
 	"pilotmap/internal/dataset"
 	"pilotmap/internal/layer"
 	"pilotmap/internal/server"
+	"pilotmap/internal/world"
 	"pilotmap/web"
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH|URL] [--attribution TEXT] [--approval-number TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE]")
+	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH|URL] [--public-url URL] [--trust-proxy] [--attribution TEXT] [--approval-number TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (PILOTMAP_ADDR)")
 	db := dbFlag(fs)
 	attribution := fs.String("attribution", server.DefaultAttribution, "sources line shown on the map (PILOTMAP_ATTRIBUTION)")
 	approval := fs.String("approval-number", "", "map approval number (审图号) of this deployment, shown on the map (PILOTMAP_APPROVAL_NUMBER)")
 	tilesURL := fs.String("tiles-url", "", "optional raster base layer, an {z}/{x}/{y} URL template; none by default, so the map works offline (PILOTMAP_TILES_URL)")
 	tilesAttribution := fs.String("tiles-attribution", "", "attribution of the base layer (PILOTMAP_TILES_ATTRIBUTION)")
+	publicURL := fs.String("public-url", "", "where absolute links (OGC API, TileJSON) point, e.g. https://maps.example.org/pilotmap; none: the host of each request (PILOTMAP_PUBLIC_URL)")
+	trustProxy := fs.Bool("trust-proxy", false, "read X-Forwarded-Proto/-Host and Forwarded for links (only behind a proxy that sets them) (PILOTMAP_TRUST_PROXY)")
 	memLimit := defaultMemoryLimit
 	fs.Var(&memLimit, "memory-limit", "soft limit of the Go runtime's memory, e.g. 160MiB or 1GiB; 0: none; when not given and GOMEMLIMIT is set, that one (PILOTMAP_MEMORY_LIMIT)")
 	if code, ok := parseFlags(e, fs, args); !ok {
@@ -32,6 +35,14 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if fs.NArg() != 0 {
 		fmt.Fprintf(e.stderr, "pilotmap serve: unexpected arguments %q\n", fs.Args())
 		return 2
+	}
+	public := ""
+	if *publicURL != "" {
+		var err error
+		if public, err = server.ParsePublicURL(*publicURL); err != nil {
+			fmt.Fprintf(e.stderr, "pilotmap serve: --public-url: %v\n", err)
+			return 2
+		}
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	given := e.getenv("PILOTMAP_MEMORY_LIMIT") != ""
@@ -42,6 +53,14 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		log.Info("memory limit", "limit", memLimit.String())
 	}
 
+	// The port first: a busy one fails before the database is created or
+	// the layers built.
+	ln, err := server.Listen(*addr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pilotmap serve: %v\n", err)
+		return 1
+	}
+	defer ln.Close()
 	ds, ok := openDataset(ctx, e, "serve", *db)
 	if !ok {
 		return 1
@@ -58,13 +77,21 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	// The zooms the web map fetches, ready before the first request.
 	topo.Prepare(8)
+	index, err := world.NewGapIndex(ds.Boundaries)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pilotmap serve: %v\n", err)
+		return 1
+	}
 	log.Info("layers ready", "duration", time.Since(start).Round(time.Millisecond), "db", dataset.Describe(*db))
 
 	h := server.New(server.Deps{
-		Log:      log,
-		Data:     ds,
-		Topology: topo,
-		Web:      web.Dist(),
+		Log:        log,
+		Data:       ds,
+		Topology:   topo,
+		GapIndex:   index,
+		PublicURL:  public,
+		TrustProxy: *trustProxy,
+		Web:        web.Dist(),
 		Frontend: server.FrontendConfig{
 			Attribution:      *attribution,
 			ApprovalNumber:   *approval,
@@ -73,8 +100,11 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		},
 		VersionTTL: time.Second,
 	})
+	if err := h.Warm(ctx); err != nil {
+		log.Warn("the first world build failed; retried by the first request", "error", err)
+	}
 	followWrites(ctx, ds.Store, h.Reload, log)
-	if err := server.Serve(ctx, server.Config{Addr: *addr}, h, log, nil); err != nil {
+	if err := server.ServeListener(ctx, server.Config{Addr: *addr}, ln, h, log, nil); err != nil {
 		fmt.Fprintf(e.stderr, "pilotmap serve: %v\n", err)
 		return 1
 	}

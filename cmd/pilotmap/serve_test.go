@@ -4,10 +4,15 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"io/fs"
+	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -103,5 +108,30 @@ func TestServeBadInvocation(t *testing.T) {
 		if code, _, errs := runCmd(t, nil, tc.args...); code != tc.code {
 			t.Errorf("%v: exit %d, want %d (%s)", tc.args, code, tc.code, errs)
 		}
+	}
+}
+
+// serve binds its port first: a busy port fails at once, before the
+// database is created and seeded or the layers built.
+func TestServeBusyPortFailsFirst(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	db := filepath.Join(t.TempDir(), "pm.db")
+	code, _, errs := runCmd(t, nil, "serve", "--addr", ln.Addr().String(), "--db", db)
+	if code != 1 || !strings.Contains(errs, "listen on "+ln.Addr().String()) {
+		t.Errorf("exit %d, stderr %q; want 1 and the listen error", code, errs)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the database was created before the port was bound: %v", err)
+	}
+}
+
+func TestServeBadPublicURL(t *testing.T) {
+	code, _, errs := runCmd(t, nil, "serve", "--public-url", "maps.example.org", "--db", filepath.Join(t.TempDir(), "pm.db"))
+	if code != 2 || !strings.Contains(errs, "--public-url") {
+		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 }

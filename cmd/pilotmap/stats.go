@@ -19,11 +19,11 @@ func runStats(ctx context.Context, e *env, args []string) int {
 		return 1
 	}
 	defer ds.Close()
-	st, err := ds.Stats(ctx)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "pilotmap stats: %v\n", err)
+	w, ok := buildWorld(ctx, e, "stats", ds, worldParts{})
+	if !ok {
 		return 1
 	}
+	st := w.Stats
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)

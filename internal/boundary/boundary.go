@@ -5,7 +5,6 @@ package boundary
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"math"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 )
 
@@ -36,40 +34,6 @@ type Layer struct {
 	Features []Feature
 	byCode   map[string]int
 	bound    orb.Bound
-}
-
-// ParseLayer parses an uncompressed GeoJSON FeatureCollection.
-func ParseLayer(name string, data []byte) (*Layer, error) {
-	var fc geojson.FeatureCollection
-	if err := json.Unmarshal(data, &fc); err != nil {
-		return nil, fmt.Errorf("layer %s: %w", name, err)
-	}
-	feats := make([]Feature, 0, len(fc.Features))
-	for i, gf := range fc.Features {
-		f := Feature{
-			Code:         gf.Properties.MustString("code", ""),
-			Name:         gf.Properties.MustString("name", ""),
-			Level:        gf.Properties.MustString("level", ""),
-			ProvinceCode: gf.Properties.MustString("province_code", ""),
-			ParentCode:   gf.Properties.MustString("parent_code", ""),
-			Source:       gf.Properties.MustString("source", ""),
-		}
-		switch g := gf.Geometry.(type) {
-		case orb.Polygon:
-			f.Geometry = orb.MultiPolygon{g}
-		case orb.MultiPolygon:
-			f.Geometry = g
-		default:
-			return nil, fmt.Errorf("layer %s: feature %d (%s) has geometry %T, want (Multi)Polygon", name, i, f.Code, gf.Geometry)
-		}
-		if f.Code == "" {
-			return nil, fmt.Errorf("layer %s: feature %d has no code", name, i)
-		}
-		f.AreaKM2 = AreaKM2(f.Geometry)
-		f.Label = LabelPoint(f.Geometry)
-		feats = append(feats, f)
-	}
-	return NewLayer(name, feats)
 }
 
 // NewLayer indexes features; codes must be unique.

@@ -2,7 +2,8 @@
 // named by a DSN, a SQLite file or a PostgreSQL database (created and
 // seeded with the embedded default data when new), the
 // gazetteer and the boundaries it holds, and the data version that drives
-// caching. Commands and the server share it.
+// caching. Commands and the server read it through a world
+// (internal/world), the data as of one data version.
 package dataset
 
 import (
@@ -11,7 +12,6 @@ import (
 	"io/fs"
 
 	"pilotmap/internal/boundary"
-	"pilotmap/internal/coverage"
 	"pilotmap/internal/gazetteer"
 	"pilotmap/internal/importer"
 	"pilotmap/internal/store"
@@ -129,19 +129,6 @@ func (d *Dataset) Version(ctx context.Context) (string, error) {
 	return fmt.Sprintf("%s-%d", d.BoundaryVersion, v), nil
 }
 
-// Pilots returns the active pilot units as coverage sees them.
-func (d *Dataset) Pilots(ctx context.Context) ([]coverage.Pilot, error) {
-	units, err := d.Store.PilotUnits(ctx, store.UnitFilter{Status: store.StatusActive})
-	if err != nil {
-		return nil, fmt.Errorf("pilot units: %w", err)
-	}
-	out := make([]coverage.Pilot, len(units))
-	for i, u := range units {
-		out[i] = coverage.Pilot{Code: u.Code, ComparableCode: u.ComparableCode, ProvinceCode: u.ProvinceCode}
-	}
-	return out, nil
-}
-
 // PilotProvinces returns the codes of the full-promotion pilot provinces.
 func (d *Dataset) PilotProvinces(ctx context.Context) ([]string, error) {
 	ds, err := d.Store.Designations(ctx)
@@ -157,17 +144,4 @@ func (d *Dataset) PilotProvinces(ctx context.Context) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// Stats computes the coverage statistics of the stored data.
-func (d *Dataset) Stats(ctx context.Context) (coverage.Stats, error) {
-	pilots, err := d.Pilots(ctx)
-	if err != nil {
-		return coverage.Stats{}, err
-	}
-	pp, err := d.PilotProvinces(ctx)
-	if err != nil {
-		return coverage.Stats{}, err
-	}
-	return coverage.Compute(coverage.Input{Gazetteer: d.Gazetteer, Units: d.Boundaries.Units, Pilots: pilots, PilotProvinces: pp}), nil
 }

@@ -23,22 +23,21 @@
 // with 4 decimals, confidence with 2, areas in whole km².
 //
 // The package is pure apart from the io.Writer: WriteUnits and
-// WriteProvinces take values; Units and Provinces read them from a
-// *dataset.Dataset first.
+// WriteProvinces take values; Units and Provinces take them from a
+// *world.World (internal/world), the data as of one data version.
 package export
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
 	"pilotmap/internal/coverage"
-	"pilotmap/internal/dataset"
 	"pilotmap/internal/gazetteer"
 	"pilotmap/internal/store"
+	"pilotmap/internal/world"
 )
 
 // BOM is the UTF-8 byte order mark every file starts with.
@@ -98,20 +97,6 @@ func provinceColumns() []column {
 		{key: "area_km2", zh: "面积（平方公里）"},
 		{key: "covered_area_km2", zh: "覆盖面积（平方公里）"},
 	}
-}
-
-// UnitsHeader returns the keys of units.csv's columns, in order.
-func UnitsHeader() []string { return keys(unitColumns()) }
-
-// ProvincesHeader returns the keys of provinces.csv's columns, in order.
-func ProvincesHeader() []string { return keys(provinceColumns()) }
-
-func keys(cols []column) []string {
-	out := make([]string, len(cols))
-	for i, c := range cols {
-		out[i] = c.key
-	}
-	return out
 }
 
 // BatchInfo names a batch for units.csv; the key is program and number.
@@ -199,31 +184,19 @@ func WriteProvinces(w io.Writer, provinces []coverage.Province, opt Options) err
 	return t.flush("provinces.csv")
 }
 
-// Units writes units.csv of every pilot unit stored in ds (active and
+// Units writes units.csv of every pilot unit of the world (active and
 // revoked: the status column tells them apart).
-func Units(ctx context.Context, w io.Writer, ds *dataset.Dataset, opt Options) error {
-	units, err := ds.Store.PilotUnits(ctx, store.UnitFilter{})
-	if err != nil {
-		return fmt.Errorf("export units.csv: %w", err)
-	}
-	bs, err := ds.Store.Batches(ctx)
-	if err != nil {
-		return fmt.Errorf("export units.csv: %w", err)
-	}
-	in := UnitsInput{Units: units, Names: divisionNames(ds.Gazetteer)}
-	for _, b := range bs {
+func Units(w io.Writer, wd *world.World, opt Options) error {
+	in := UnitsInput{Units: wd.Units, Names: divisionNames(wd.Gazetteer)}
+	for _, b := range wd.Batches {
 		in.Batches = append(in.Batches, BatchInfo{Program: b.Program, Number: b.Number, Name: b.Name, DocNumber: b.DocNumber})
 	}
 	return WriteUnits(w, in, opt)
 }
 
-// Provinces writes provinces.csv of the coverage figures of ds.
-func Provinces(ctx context.Context, w io.Writer, ds *dataset.Dataset, opt Options) error {
-	st, err := ds.Stats(ctx)
-	if err != nil {
-		return fmt.Errorf("export provinces.csv: %w", err)
-	}
-	return WriteProvinces(w, st.Provinces, opt)
+// Provinces writes provinces.csv of the coverage figures of the world.
+func Provinces(w io.Writer, wd *world.World, opt Options) error {
+	return WriteProvinces(w, wd.Stats.Provinces, opt)
 }
 
 func divisionNames(g *gazetteer.Gazetteer) func(string) string {

@@ -14,6 +14,7 @@ import (
 	"pilotmap/internal/coverage"
 	"pilotmap/internal/dataset"
 	"pilotmap/internal/store"
+	"pilotmap/internal/world"
 )
 
 func openDataset(t *testing.T) *dataset.Dataset {
@@ -48,11 +49,11 @@ func TestUnitsRoundTrip(t *testing.T) {
 	ds := openDataset(t)
 	ctx := context.Background()
 	var buf bytes.Buffer
-	if err := Units(ctx, &buf, ds, Options{}); err != nil {
+	if err := Units(&buf, buildWorld(t, ds), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	recs := readCSV(t, buf.Bytes())
-	if got, want := strings.Join(recs[0], ","), strings.Join(UnitsHeader(), ","); got != want {
+	if got, want := strings.Join(recs[0], ","), strings.Join(columnKeys(unitColumns()), ","); got != want {
 		t.Fatalf("header %s, want %s", got, want)
 	}
 	rows := recs[1:]
@@ -103,11 +104,11 @@ func TestUnitsRoundTrip(t *testing.T) {
 func TestProvincesRoundTrip(t *testing.T) {
 	ds := openDataset(t)
 	var buf bytes.Buffer
-	if err := Provinces(context.Background(), &buf, ds, Options{Lang: "zh"}); err != nil {
+	if err := Provinces(&buf, buildWorld(t, ds), Options{Lang: "zh"}); err != nil {
 		t.Fatal(err)
 	}
 	recs := readCSV(t, buf.Bytes())
-	if recs[0][0] != "省级代码" || len(recs[0]) != len(ProvincesHeader()) {
+	if recs[0][0] != "省级代码" || len(recs[0]) != len(provinceColumns()) {
 		t.Fatalf("zh header %v", recs[0])
 	}
 	if len(recs) != 1+31 {
@@ -183,4 +184,23 @@ func TestWriteError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "provinces.csv") || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("err = %v", err)
 	}
+}
+
+// buildWorld builds the world of ds (no topology, no gap analysis).
+func buildWorld(t *testing.T, ds *dataset.Dataset) *world.World {
+	t.Helper()
+	w, err := world.Build(context.Background(), world.Source{Data: ds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// columnKeys are the snake_case header of a table.
+func columnKeys(cols []column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.key
+	}
+	return out
 }

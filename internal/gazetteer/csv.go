@@ -10,10 +10,11 @@ import (
 	"strings"
 )
 
-// The header rows of divisions.csv and aliases.csv.
+// The header rows of divisions.csv, aliases.csv and history.csv.
 const (
 	divisionsHeader = "code,name,level,parent_code"
 	aliasesHeader   = "written,province_code,old_code,code,kind,year,source,note"
+	historyHeader   = "written,province_code,old_code,code,kind,year,listed_until,source"
 )
 
 // ReadDivisionsCSV reads divisions.csv (code,name,level,parent_code).
@@ -77,6 +78,62 @@ func ReadAliasesCSV(r io.Reader) ([]Alias, error) {
 	return out, nil
 }
 
+// ReadHistoryCSV reads history.csv
+// (written,province_code,old_code,code,kind,year,listed_until,source), the
+// table of history derived from the GB/T 2260 code tables by
+// cmd/geodatagen: renamed and recoded rows only, each with the year of the
+// first table that shows the change and the year of the last that lists
+// the old name.
+func ReadHistoryCSV(r io.Reader) ([]Alias, error) {
+	rows, err := readCSV(r, historyHeader)
+	if err != nil {
+		return nil, fmt.Errorf("history.csv: %w", err)
+	}
+	out := make([]Alias, 0, len(rows))
+	for i, row := range rows {
+		a := Alias{Written: row[0], ProvinceCode: row[1], OldCode: row[2], Code: row[3], Kind: AliasKind(row[4]), Source: row[7]}
+		if a.Kind != Renamed && a.Kind != Recoded {
+			return nil, fmt.Errorf("history.csv row %d (%s): kind %q, want %s or %s", i+2, a.Written, a.Kind, Renamed, Recoded)
+		}
+		for _, f := range []struct {
+			text string
+			to   *int
+			what string
+		}{{row[5], &a.Year, "year"}, {row[6], &a.ListedUntil, "listed_until"}} {
+			y, err := strconv.Atoi(f.text)
+			if err != nil {
+				return nil, fmt.Errorf("history.csv row %d (%s): %s %q: %w", i+2, a.Written, f.what, f.text, err)
+			}
+			*f.to = y
+		}
+		if a.ListedUntil > a.Year {
+			return nil, fmt.Errorf("history.csv row %d (%s): listed until %d, after the change in %d", i+2, a.Written, a.ListedUntil, a.Year)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// WriteHistoryCSV writes derived history rows in the format ReadHistoryCSV
+// reads.
+func WriteHistoryCSV(w io.Writer, rows []Alias) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(strings.Split(historyHeader, ",")); err != nil {
+		return fmt.Errorf("write history.csv: %w", err)
+	}
+	for _, a := range rows {
+		rec := []string{a.Written, a.ProvinceCode, a.OldCode, a.Code, string(a.Kind), strconv.Itoa(a.Year), strconv.Itoa(a.ListedUntil), a.Source}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("write history.csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write history.csv: %w", err)
+	}
+	return nil
+}
+
 func readCSV(r io.Reader, header string) ([][]string, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = strings.Count(header, ",") + 1
@@ -104,26 +161,36 @@ func readCSV(r io.Reader, header string) ([][]string, error) {
 	}
 }
 
-// Load reads divisions.csv and aliases.csv from fsys (the embedded geodata
-// or a deployment's own folder) and indexes them.
+// Load reads divisions.csv, aliases.csv and history.csv from fsys (the
+// embedded geodata or a deployment's own folder) and indexes them. The
+// rows of history.csv follow the curated rows of aliases.csv, so a curated
+// row is the one ByOldCode returns for an old code both carry.
 func Load(fsys fs.FS) (*Gazetteer, error) {
-	df, err := fsys.Open("divisions.csv")
+	divs, err := readFile(fsys, "divisions.csv", ReadDivisionsCSV)
+	if err != nil {
+		return nil, err
+	}
+	aliases, err := readFile(fsys, "aliases.csv", ReadAliasesCSV)
+	if err != nil {
+		return nil, err
+	}
+	history, err := readFile(fsys, "history.csv", ReadHistoryCSV)
+	if err != nil {
+		return nil, err
+	}
+	return New(divs, append(aliases, history...))
+}
+
+// readFile opens one file of fsys and reads it with read.
+func readFile[T any](fsys fs.FS, name string, read func(io.Reader) ([]T, error)) ([]T, error) {
+	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("gazetteer: %w", err)
 	}
-	defer df.Close()
-	divs, err := ReadDivisionsCSV(df)
+	defer f.Close()
+	out, err := read(f)
 	if err != nil {
 		return nil, fmt.Errorf("gazetteer: %w", err)
 	}
-	af, err := fsys.Open("aliases.csv")
-	if err != nil {
-		return nil, fmt.Errorf("gazetteer: %w", err)
-	}
-	defer af.Close()
-	aliases, err := ReadAliasesCSV(af)
-	if err != nil {
-		return nil, fmt.Errorf("gazetteer: %w", err)
-	}
-	return New(divs, aliases)
+	return out, nil
 }

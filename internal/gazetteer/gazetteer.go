@@ -77,9 +77,23 @@ type Alias struct {
 	OldCode      string // the code the name had, "" for a pure short form
 	Code         string // today's code
 	Kind         AliasKind
-	Year         int    // year of the change, 0 for a short form
-	Source       string // where the fact comes from
-	Note         string
+	Year         int // year of the change, 0 for a short form
+	// ListedUntil is, for a row derived from code tables (history.csv),
+	// the year of the last table that still lists the old name: the change
+	// happened after that table and by Year. 0 for a curated row, whose
+	// Year is the year of the change itself.
+	ListedUntil int
+	Source      string // where the fact comes from
+	Note        string
+}
+
+// Period says when the change happened: "in 2019" for a curated row,
+// "between 2014 and 2015" for a row derived from two code tables.
+func (a Alias) Period() string {
+	if a.ListedUntil != 0 && a.ListedUntil != a.Year {
+		return fmt.Sprintf("between %d and %d", a.ListedUntil, a.Year)
+	}
+	return fmt.Sprintf("in %d", a.Year)
 }
 
 // Gazetteer is an immutable index of divisions and aliases. Build it with New.
@@ -89,12 +103,17 @@ type Gazetteer struct {
 	children  map[string][]int
 	aliases   []Alias
 	byOldCode map[string]int
+	// aliasesIn holds the rows of aliases per province code, in table order.
+	aliasesIn map[string][]int
 	lex       lexicon
 }
 
 // New indexes divisions and aliases and checks their consistency: unique
 // codes, known levels, parents that exist, aliases that point at existing
-// divisions within their province.
+// divisions within their province. Several rows may carry the same old
+// code: a unit renamed more than once, or a code the tables gave to two
+// divisions one after the other; ByOldCode then returns the curated row
+// (ListedUntil 0) if any, else the row of the latest change.
 func New(divisions []Division, aliases []Alias) (*Gazetteer, error) {
 	g := &Gazetteer{
 		divisions: append([]Division(nil), divisions...),
@@ -102,6 +121,7 @@ func New(divisions []Division, aliases []Alias) (*Gazetteer, error) {
 		children:  make(map[string][]int),
 		aliases:   append([]Alias(nil), aliases...),
 		byOldCode: make(map[string]int),
+		aliasesIn: make(map[string][]int),
 	}
 	sort.Slice(g.divisions, func(i, j int) bool { return g.divisions[i].Code < g.divisions[j].Code })
 	for i, d := range g.divisions {
@@ -140,11 +160,12 @@ func New(divisions []Division, aliases []Alias) (*Gazetteer, error) {
 			return nil, fmt.Errorf("gazetteer: alias row %d needs a written name and a source", i+1)
 		}
 		if a.OldCode != "" {
-			if prev, dup := g.byOldCode[a.OldCode]; dup {
-				return nil, fmt.Errorf("gazetteer: old code %s appears in alias rows %d and %d", a.OldCode, prev+1, i+1)
+			prev, dup := g.byOldCode[a.OldCode]
+			if p := g.aliases[prev]; !dup || (p.ListedUntil != 0 && (a.ListedUntil == 0 || a.Year > p.Year)) {
+				g.byOldCode[a.OldCode] = i
 			}
-			g.byOldCode[a.OldCode] = i
 		}
+		g.aliasesIn[a.ProvinceCode] = append(g.aliasesIn[a.ProvinceCode], i)
 	}
 	g.buildLexicon()
 	return g, nil

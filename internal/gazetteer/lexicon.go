@@ -94,8 +94,8 @@ func (g *Gazetteer) buildLexicon() {
 
 func newSpot(form string, ts []lexTerm) *Spot {
 	s := &Spot{Len: utf8.RuneCountInString(form), Bare: true}
-	_, suf := splitSuffix(form)
-	s.Suffixed = suf != ""
+	last, _ := utf8.DecodeLastRuneInString(form)
+	s.Suffixed = isSuffixRune(last) // also 易县, 矿区: a name of one character and its suffix
 	provs := map[string]bool{}
 	codes := map[string]bool{}
 	for _, t := range ts {

@@ -29,13 +29,15 @@ const (
 	RuleShortForm Rule = "short_form"
 	// RuleAlias: a "short" row of aliases.csv, 博州 → 博尔塔拉蒙古自治州.
 	RuleAlias Rule = "alias"
-	// RuleHistory: a renamed, recoded or merged row of aliases.csv: an old
+	// RuleHistory: a renamed, recoded or merged row of aliases.csv or of
+	// the derived history.csv (栾城县 → 栾城区 130111): an old
 	// name leads to today's unit (海东地区 → 海东市 630200), a merged unit to
 	// its successor (莱芜市 → 莱芜区 370116).
 	RuleHistory Rule = "history"
 	// RuleApproximate: a near miss accepted because it is close and unique:
 	// 巴音郭楞蒙古族自治州 → 巴音郭楞蒙古自治州, 石家庄币 → 石家庄市, or a
-	// suffix that changed since (藁城市 → 藁城区).
+	// suffix that changed since and the history table does not know
+	// (裕华县 → 裕华区; 藁城市 → 藁城区 is a history row).
 	RuleApproximate Rule = "approximate"
 )
 
@@ -98,7 +100,7 @@ const (
 	tierBare                    // the name without its suffix, or a short form without one
 	tierShort                   // a short form with a suffix
 	tierAlias                   // a short row of aliases.csv
-	tierHistory                 // a renamed, recoded or merged row of aliases.csv
+	tierHistory                 // a renamed, recoded or merged row of aliases.csv or history.csv
 )
 
 // nameForm is one way to write a division's name: base followed by suffix.
@@ -110,7 +112,7 @@ type nameForm struct {
 	official     string // the division's official suffix
 	dropped      string // the ethnic part a short form drops
 	omitted      string // the suffix a history row's name is written without
-	alias        int    // the row of aliases.csv, -1 for a form of the official name
+	alias        int    // the row of the alias table (aliases.csv, then history.csv), -1 for a form of the official name
 }
 
 // is reports whether w reads exactly as the form, without building it.
@@ -165,6 +167,18 @@ func splitSuffix(name string) (core, suffix string) {
 		return c, s
 	}
 	return name, ""
+}
+
+// SplitSuffix splits a division's name into its stem and its
+// administrative suffix, as the matcher does: 栾城县 → 栾城 + 县, 海东地区 →
+// 海东 + 地区, 开县 → 开县 + "" (a stem has at least two characters).
+func SplitSuffix(name string) (stem, suffix string) { return splitSuffix(name) }
+
+// SuffixChangeAllowed reports whether a division of the level whose name
+// ended in suffix written may have become one of the same stem ending in
+// official: 县 → 区 or 县级市, 县级市 → 区, 地区 or 盟 → 地级市.
+func SuffixChangeAllowed(written, official string, level Level) bool {
+	return suffixChangeAllowed(written, official, level)
 }
 
 // isSuffixRune reports whether r is a one-character administrative suffix.
@@ -319,9 +333,10 @@ func (g *Gazetteer) lookup(provinceCode, w, under string) []hit {
 			}
 		}
 	}
-	for i, a := range g.aliases {
-		if a.ProvinceCode != provinceCode {
-			continue
+	for _, i := range g.aliasesIn[provinceCode] {
+		a := g.aliases[i]
+		if !strings.HasPrefix(a.Written, head) {
+			continue // every form of a row starts with its first two characters too
 		}
 		d, ok := g.Division(a.Code)
 		if !ok {
@@ -471,18 +486,21 @@ func (g *Gazetteer) formReason(d Division, f nameForm) string {
 		case Short:
 			s = fmt.Sprintf("short form %s of %s (aliases.csv)", a.Written, d.Name)
 		case Merged:
-			s = fmt.Sprintf("history: %s%s was merged in %d; its successor is %s %s", a.Written, codeNote(a.OldCode), a.Year, d.Name, d.Code)
+			s = fmt.Sprintf("history: %s%s was merged %s; its successor is %s %s", a.Written, codeNote(a.OldCode), a.Period(), d.Name, d.Code)
 			if c, ok := g.ComparableOf(d.Code); ok && c.Code != d.Code {
 				s += fmt.Sprintf(" in %s", c.Name)
 			}
 		case Recoded:
-			s = fmt.Sprintf("history: %s%s was recoded %s in %d", a.Written, codeNote(a.OldCode), d.Code, a.Year)
+			s = fmt.Sprintf("history: %s%s was recoded %s %s", a.Written, codeNote(a.OldCode), d.Code, a.Period())
 		default:
 			if a.OldCode == "" {
-				s = fmt.Sprintf("history: %s was renamed %s in %d, code %s kept", a.Written, d.Name, a.Year, d.Code)
+				s = fmt.Sprintf("history: %s was renamed %s %s, code %s kept", a.Written, d.Name, a.Period(), d.Code)
 			} else {
-				s = fmt.Sprintf("history: %s (%s) was renamed %s (%s) in %d", a.Written, a.OldCode, d.Name, d.Code, a.Year)
+				s = fmt.Sprintf("history: %s (%s) was renamed %s (%s) %s", a.Written, a.OldCode, d.Name, d.Code, a.Period())
 			}
+		}
+		if a.ListedUntil != 0 {
+			s += " (" + a.Source + ")"
 		}
 		if f.omitted != "" {
 			s = fmt.Sprintf("%s, written without its suffix %s", s, f.omitted)
@@ -573,9 +591,9 @@ func (g *Gazetteer) nearMisses(divs []Division, provinceCode, w string) []nearMi
 		consider(d, divisionForms(d, buf[:0]))
 	}
 	if provinceCode != "" {
-		for i, a := range g.aliases {
-			if d, ok := g.Division(a.Code); ok && a.ProvinceCode == provinceCode {
-				consider(d, aliasForms(a, i, buf[:0]))
+		for _, i := range g.aliasesIn[provinceCode] {
+			if d, ok := g.Division(g.aliases[i].Code); ok {
+				consider(d, aliasForms(g.aliases[i], i, buf[:0]))
 			}
 		}
 	}
@@ -701,8 +719,10 @@ func (g *Gazetteer) elsewhere(provinceCode, w string) []hit {
 // MatchUnit matches a unit as written within the province the list puts it
 // in (provinceCode, e.g. "130000"). Rules are tried in order: the official
 // name; the name without its suffix; the generic short forms of autonomous
-// divisions; the short rows of aliases.csv; its history rows (an old name
-// leads to today's unit, a merged unit to its successor); and last an
+// divisions; the short rows of aliases.csv; the history rows of aliases.csv
+// and history.csv (an old name leads to today's unit, a merged unit to its
+// successor; a changed suffix found there is taken before, and so never
+// lost to, approximate matching); and last an
 // approximate match. A name that fits nothing as written is also read as
 // qualified by its province or parent (石家庄市桥西区, 河北省正定县).
 //

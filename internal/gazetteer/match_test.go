@@ -254,7 +254,9 @@ func TestMatchUnit(t *testing.T) {
 		{name: "approximate 族", province: "650000", written: "巴音郭楞蒙古族自治州", code: "652800", comparable: "652800", rule: gazetteer.RuleApproximate, maxConf: 0.8, reasonHas: []string{"族", "巴音郭楞蒙古自治州"}},
 		{name: "approximate damaged suffix", province: "130000", written: "石家庄币", code: "130100", comparable: "130100", rule: gazetteer.RuleApproximate, maxConf: 0.75, reasonHas: []string{"币", "市"}},
 		{name: "approximate long name", province: "230000", written: "齐齐哈休市", code: "230200", comparable: "230200", rule: gazetteer.RuleApproximate, maxConf: 0.6, reasonHas: []string{"休", "尔"}},
-		{name: "approximate changed suffix", province: "130000", written: "藁城市", code: "130109", comparable: "130100", rule: gazetteer.RuleApproximate, maxConf: 0.7, reasonHas: []string{"藁城区"}},
+		{name: "approximate changed suffix", province: "130000", written: "裕华县", code: "130108", comparable: "130100", rule: gazetteer.RuleApproximate, maxConf: 0.7, reasonHas: []string{"裕华区"}},
+		{name: "changed suffix next to a one-character-off name", province: "130000", written: "长安县", candidates: []string{"130102", "130424"}, reasonHas: []string{"长安区", "成安县"}},
+		{name: "history: 藁城市 became 藁城区", province: "130000", written: "藁城市", code: "130109", comparable: "130100", rule: gazetteer.RuleHistory, reasonHas: []string{"130182", "藁城区", "between 2013 and 2014"}},
 		{name: "OCR damage in a two-character name", province: "130000", written: "邯単市", candidates: []string{"130400"}, reasonHas: []string{"単", "郸"}},
 		{name: "changed suffix that fits elsewhere", province: "110000", written: "朝阳市", candidates: []string{"211300", "110105"}, reasonHas: []string{"辽宁省"}},
 		{name: "other province", province: "130000", written: "杭州市", candidates: []string{"330100"}, reasonHas: []string{"in 浙江省, not 河北省"}},
@@ -530,6 +532,60 @@ func BenchmarkMatchNotice(b *testing.B) {
 			if _, _, ok := g.MatchUnit(u.province, u.written); !ok {
 				b.Fatalf("%s not matched", u.written)
 			}
+		}
+	}
+}
+
+// units2000 returns 2,000 units as a list writes them: within their
+// province, by official name, names unique in their province.
+func units2000(tb testing.TB, g *gazetteer.Gazetteer) [][2]string {
+	var out [][2]string
+	for _, d := range g.Divisions() {
+		if d.Level == gazetteer.Province || len(g.ByName(d.ProvinceCode(), d.Name)) != 1 {
+			continue
+		}
+		out = append(out, [2]string{d.ProvinceCode(), d.Name})
+		if len(out) == 2000 {
+			return out
+		}
+	}
+	tb.Fatalf("only %d units", len(out))
+	return nil
+}
+
+// BenchmarkMatch2000 matches the 2,000 units of a large list, each within
+// its province (issue 10: reading and matching such a list ≤ 50 ms).
+func BenchmarkMatch2000(b *testing.B) {
+	g := realGazetteer(b)
+	units := units2000(b, g)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, u := range units {
+			if _, _, ok := g.MatchUnit(u[0], u[1]); !ok {
+				b.Fatalf("%s not matched", u[1])
+			}
+		}
+	}
+}
+
+// BenchmarkNamesAt finds the known names in the text of 2,000 units, as the
+// notice reader does at every character.
+func BenchmarkNamesAt(b *testing.B) {
+	g := realGazetteer(b)
+	var text []rune
+	for _, u := range units2000(b, g) {
+		text = append(append(text, []rune(u[1])...), '、')
+	}
+	var buf []gazetteer.Spot
+	b.ReportAllocs()
+	for b.Loop() {
+		found := 0
+		for i := range text {
+			buf = g.NamesAt(text, i, buf[:0])
+			found += len(buf)
+		}
+		if found < 2000 {
+			b.Fatalf("%d names found", found)
 		}
 	}
 }

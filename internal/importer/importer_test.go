@@ -13,7 +13,7 @@ import (
 	"pilotmap/internal/store"
 )
 
-func loadGazetteer(t *testing.T) *gazetteer.Gazetteer {
+func loadGazetteer(t testing.TB) *gazetteer.Gazetteer {
 	t.Helper()
 	g, err := gazetteer.Load(geodata.FS())
 	if err != nil {
@@ -145,5 +145,25 @@ func TestImportRefusesUnmatchedAndIsIdempotent(t *testing.T) {
 	units, _ := st.PilotUnits(ctx, store.UnitFilter{BatchNumber: 3})
 	if len(units) != 1 || units[0].Code != "130600" {
 		t.Errorf("batch 3 = %+v, want 保定市 130600", units)
+	}
+}
+
+// An import whose list has an unreadable part stores nothing unless told
+// to, and then stores only what was read.
+func TestImportRefusesUnreadable(t *testing.T) {
+	ctx := context.Background()
+	st, g := seeded(t)
+	before, _ := st.DataVersion(ctx)
+	bad := []byte("关于开展创建幸福家庭活动的通知\n第三批试点单位名单\n1. 黑龙江省:大庆市\n2. 黑龍江?。汗枮I市\n")
+	res, _, err := Import(ctx, st, g, bad, Options{})
+	if !errors.Is(err, ErrUnreadable) || res == nil || len(res.Unreadable) != 1 || res.Unreadable[0].Line != 4 {
+		t.Fatalf("err = %v, result %+v; want ErrUnreadable with the text on line 4", err, res)
+	}
+	if after, _ := st.DataVersion(ctx); after != before {
+		t.Error("a refused import changed the data")
+	}
+	_, ir, err := Import(ctx, st, g, bad, Options{AllowUnmatched: true})
+	if err != nil || !ir.Created || ir.Units != 1 {
+		t.Fatalf("allow unmatched: %+v %v", ir, err)
 	}
 }

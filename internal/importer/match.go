@@ -109,7 +109,7 @@ type lexicon struct {
 func (x *lexicon) NamesAt(text []rune, i int, out []notice.Known) []notice.Known {
 	x.buf = x.g.NamesAt(text, i, x.buf[:0])
 	for _, s := range x.buf {
-		out = append(out, notice.Known{Len: s.Len, Province: s.Province, Provinces: s.Provinces, Suffixed: s.Suffixed})
+		out = append(out, notice.Known{Len: s.Len, Province: s.Province, Provinces: s.Provinces, Codes: s.Codes, Suffixed: s.Suffixed})
 	}
 	return out
 }
@@ -191,9 +191,9 @@ func (m *matcher) group(grp notice.Group) {
 		}
 		parent := last
 		last = -1
-		if d, _, _, ok := g.MatchProvince(u.Text); ok && d.Code == prov.Code {
+		if u.Text == prov.Name || u.Text == strings.TrimSuffix(prov.Name, "市") {
 			res.Unmatched = append(res.Unmatched, Unmatched{Province: prov.Name, ProvinceCode: prov.Code, Written: u.Written, Line: u.Line,
-				Reason: "names the whole of " + d.Name + "; pilot units are recorded by district or county: list its districts, or import with --allow-unmatched", Candidates: []Candidate{}})
+				Reason: "names the whole of " + prov.Name + "; pilot units are recorded by district or county: list its districts, or import with --allow-unmatched", Candidates: []Candidate{}})
 			continue
 		}
 		mt, cands, ok := g.MatchUnit(prov.Code, u.Text)
@@ -242,7 +242,11 @@ func (m *matcher) joinParent(prov gazetteer.Division, last int, parentName, u no
 	}
 	mt, _, ok := m.g.MatchUnit(prov.Code, parentName.Text+u.Text)
 	if !ok || mt.Division.Code == parent.Code || mt.Division.ParentCode != parent.Code {
-		return false
+		// the two together are no name; the unit alone may still lie within
+		mt, _, ok = m.g.MatchUnit(prov.Code, u.Text)
+		if !ok || mt.Division.ParentCode != parent.Code {
+			return false
+		}
 	}
 	delete(m.seen, parent.Code)
 	if first, dup := m.seen[mt.Division.Code]; dup {

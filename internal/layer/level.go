@@ -2,11 +2,13 @@ package layer
 
 import (
 	"math"
-	"slices"
-	"sync"
+	"strconv"
+	"sync/atomic"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+	"golang.org/x/sync/singleflight"
 
 	"pilotmap/internal/boundary"
 )
@@ -28,55 +30,51 @@ const maxDecimals = 6
 // building it on first use (see KeepZoom).
 func (t *Topology) levelFor(zoom int) *level {
 	z := min(max(zoom, 0), DataZoom)
-	var s *levelSlot
+	return t.levels.get(z, t.buildLevel)
+}
+
+// levelCache keeps the built levels: zooms 0..KeepZoom for good, the
+// FineLevels most recently used of the zooms above in an LRU. A level is
+// built once however many goroutines ask at once (singleflight); a build
+// that panics panics in the goroutines that asked and leaves nothing
+// behind, so the next request builds it again. A level evicted while used
+// still serves whoever holds it.
+type levelCache struct {
+	kept   [KeepZoom + 1]atomic.Pointer[level]
+	fine   *lru.Cache[int, *level]
+	flight singleflight.Group
+}
+
+func newLevelCache() *levelCache {
+	fine, _ := lru.New[int, *level](FineLevels) // FineLevels > 0: no error
+	return &levelCache{fine: fine}
+}
+
+func (c *levelCache) lookup(z int) *level {
 	if z <= KeepZoom {
-		s = &t.levels[z]
-	} else {
-		s = t.fine.slot(z)
+		return c.kept[z].Load()
 	}
-	s.once.Do(func() { s.lvl = t.buildLevel(z) })
-	return s.lvl
+	l, _ := c.fine.Get(z)
+	return l
 }
 
-// fineLevels holds the slots of the FineLevels most recently used zooms
-// above KeepZoom. A slot evicted while its level is being built or used
-// still serves whoever holds it; the next request for its zoom builds the
-// level again in a new slot.
-type fineLevels struct {
-	mu    sync.Mutex
-	slots []*levelSlot // most recently used first
-}
-
-// slot returns the slot of zoom z, most recently used from now on.
-func (f *fineLevels) slot(z int) *levelSlot {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for i, s := range f.slots {
-		if s.zoom == z {
-			copy(f.slots[1:i+1], f.slots[:i])
-			f.slots[0] = s
-			return s
+func (c *levelCache) get(z int, build func(int) *level) *level {
+	if l := c.lookup(z); l != nil {
+		return l
+	}
+	v, _, _ := c.flight.Do(strconv.Itoa(z), func() (any, error) {
+		if l := c.lookup(z); l != nil {
+			return l, nil
 		}
-	}
-	s := &levelSlot{zoom: z}
-	f.slots = slices.Insert(f.slots, 0, s)
-	if len(f.slots) > FineLevels {
-		clear(f.slots[FineLevels:]) // let the evicted levels go
-		f.slots = f.slots[:FineLevels]
-	}
-	return s
-}
-
-// zooms lists the zooms above KeepZoom whose slots are kept, most
-// recently used first.
-func (f *fineLevels) zooms() []int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	zs := make([]int, len(f.slots))
-	for i, s := range f.slots {
-		zs[i] = s.zoom
-	}
-	return zs
+		l := build(z)
+		if z <= KeepZoom {
+			c.kept[z].Store(l)
+		} else {
+			c.fine.Add(z, l)
+		}
+		return l, nil
+	})
+	return v.(*level)
 }
 
 // levelBuilder simplifies and rounds the arcs for one zoom and assembles

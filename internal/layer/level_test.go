@@ -35,7 +35,7 @@ func TestLevelsKept(t *testing.T) {
 	for z := DataZoom; len(want) < FineLevels; z-- {
 		want = append(want, z)
 	}
-	if got := topo.fine.zooms(); !slices.Equal(got, want) {
+	if got := fineZooms(topo.levels); !slices.Equal(got, want) {
 		t.Errorf("fine levels kept %v, want %v", got, want)
 	}
 	for z := DataZoom + 1; z <= MaxZoom; z++ {
@@ -53,7 +53,7 @@ func TestLevelsKept(t *testing.T) {
 	if s, _ := topo.Shape(Units, "110101", KeepZoom+1); !reflect.DeepEqual(s.Geometry, held.Geometry) {
 		t.Error("a shape of an evicted level changed")
 	}
-	if got := topo.fine.zooms(); len(got) != FineLevels || got[0] != KeepZoom+1 {
+	if got := fineZooms(topo.levels); len(got) != FineLevels || got[0] != KeepZoom+1 {
 		t.Errorf("fine levels kept %v after using zoom %d", got, KeepZoom+1)
 	}
 }
@@ -72,7 +72,35 @@ func TestConcurrentFineLevels(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if n := len(topo.fine.zooms()); n > FineLevels {
+	if n := len(fineZooms(topo.levels)); n > FineLevels {
 		t.Errorf("%d fine levels kept", n)
 	}
+}
+
+// A level build that panics leaves nothing behind: the next request
+// builds the zoom again (a sync.Once would keep it nil for good).
+func TestLevelBuildPanicIsRetried(t *testing.T) {
+	c := newLevelCache()
+	for _, z := range []int{3, KeepZoom + 1} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("zoom %d: the panic did not reach the caller", z)
+				}
+			}()
+			c.get(z, func(int) *level { panic("boom") })
+		}()
+		want := &level{zoom: z}
+		if got := c.get(z, func(int) *level { return want }); got != want {
+			t.Errorf("zoom %d after a panic: %v, want the rebuilt level", z, got)
+		}
+	}
+}
+
+// fineZooms lists the zooms above KeepZoom whose levels are kept, most
+// recently used first.
+func fineZooms(c *levelCache) []int {
+	zs := c.fine.Keys() // oldest first
+	slices.Reverse(zs)
+	return zs
 }

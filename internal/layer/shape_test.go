@@ -190,16 +190,29 @@ func TestQueries(t *testing.T) {
 }
 
 // TestConcurrentLevels builds zooms from many goroutines (run with -race).
+// TestConcurrentLevels asks for four zooms from 16 goroutines at once:
+// each zoom's level is built once, every goroutine gets that one, with all
+// the units (run with -race).
 func TestConcurrentLevels(t *testing.T) {
 	topo := testTopology(t)
 	var wg sync.WaitGroup
-	for i := range 16 {
+	got := make([]*level, 16)
+	counts := make([]int, 16)
+	for i := range got {
 		wg.Go(func() {
-			topo.Features(Units, i%4, orb.Bound{})
+			counts[i] = len(topo.Features(Units, i%4, orb.Bound{}))
+			got[i] = topo.levelFor(i % 4)
 		})
 	}
 	wg.Wait()
-	topo.Prepare(3)
+	for i := range got {
+		if got[i] != got[i%4] || got[i] == nil {
+			t.Errorf("goroutine %d got another level of zoom %d", i, i%4)
+		}
+		if want := len(topo.Features(Units, i%4, orb.Bound{})); counts[i] != want || want == 0 {
+			t.Errorf("goroutine %d: %d units at zoom %d, want %d", i, counts[i], i%4, want)
+		}
+	}
 }
 
 func TestTopologyStats(t *testing.T) {

@@ -3,7 +3,6 @@ package layer
 import (
 	"fmt"
 	"math"
-	"sync"
 	"time"
 
 	"github.com/paulmach/orb/planar"
@@ -58,8 +57,7 @@ type Topology struct {
 	layers []topoLayer
 	verts  []gridPt    // vertex → grid point
 	arcs   []arc       // shared borders, junction to junction
-	levels []levelSlot // zoom 0..KeepZoom
-	fine   fineLevels  // zoom KeepZoom+1..DataZoom
+	levels *levelCache // the geometry per zoom
 	stats  TopologyStats
 }
 
@@ -72,12 +70,6 @@ type TopologyStats struct {
 	Inserted      int           // vertices inserted into a neighbour's edge
 	DroppedRings  int           // rings that degenerated while snapping
 	BuildDuration time.Duration // time NewTopology took
-}
-
-type levelSlot struct {
-	zoom int
-	once sync.Once
-	lvl  *level
 }
 
 // gridPt is a point on the 1/1024° grid.
@@ -138,7 +130,7 @@ func NewTopology(set *boundary.Set) (*Topology, error) {
 	if set == nil {
 		return nil, fmt.Errorf("topology: no boundary set")
 	}
-	t := &Topology{levels: make([]levelSlot, KeepZoom+1)}
+	t := &Topology{levels: newLevelCache()}
 	src := []struct {
 		name string
 		l    *boundary.Layer

@@ -18,6 +18,7 @@ type simplifier struct {
 	tried  bool
 	err    error
 	runes  map[rune]rune // single characters converted so far
+	gb     map[rune]bool // whether a character is in GB2312
 }
 
 // newSimplifier returns a simplifier for text. Text whose ideographs are all
@@ -51,7 +52,7 @@ func allGB2312(text string) bool {
 // no conversion, s holds no CJK ideograph, or the converter failed (the
 // error is kept in err).
 func (z *simplifier) simplify(s string) string {
-	if !z.needed || !hasIdeograph(s) {
+	if !z.needed || !hasIdeograph(s) || z.simplified(s) {
 		return s
 	}
 	if !z.tried {
@@ -71,6 +72,28 @@ func (z *simplifier) simplify(s string) string {
 	return out
 }
 
+// simplified reports whether every ideograph of s is in GB2312 (so s needs
+// no conversion), remembering the answer for each character.
+func (z *simplifier) simplified(s string) bool {
+	if z.gb == nil {
+		z.gb = map[rune]bool{}
+	}
+	for _, r := range s {
+		if r < 0x3400 {
+			continue
+		}
+		in, ok := z.gb[r]
+		if !ok {
+			in = allGB2312(string(r))
+			z.gb[r] = in
+		}
+		if !in {
+			return false
+		}
+	}
+	return true
+}
+
 // simplifyRune converts one character on its own (the same character when
 // its conversion is not one character), so that positions in a line stay
 // as they are.
@@ -82,6 +105,8 @@ func (z *simplifier) simplifyRune(r rune) rune {
 		return s
 	}
 	out := r
+	// a character of GB2312, the Simplified set, stays as it is (乾安县: 乾
+	// is no Traditional 干 here)
 	if rs := []rune(z.simplify(string(r))); len(rs) == 1 {
 		out = rs[0]
 	}

@@ -2,7 +2,6 @@ package notice
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"unicode"
 )
@@ -27,6 +26,11 @@ type Known struct {
 	// Provinces are the codes of the provinces in which a division below
 	// province level has this name.
 	Provinces []string
+	// Codes are the GB/T 2260 codes of the divisions below province level
+	// the name can stand for. Read compares them only to tell a unit written
+	// within another (杭州市西湖区): a county's code begins with the four
+	// digits of its prefecture's.
+	Codes []string
 	// Suffixed reports a name that ends in an administrative suffix (市 区 县
 	// 州 盟 旗 地区 …). A name without one (石家庄, 延边, 北京) is taken only
 	// where it stands on its own: between separators, at the edge of a row or
@@ -156,6 +160,7 @@ type token struct {
 	n     int
 	sep   bool // a separator or a boundary stands between it and the token before
 	paren bool // an opening bracket stands between it and the token before: 白城(吉林省)
+	inner bool // a known name found inside running text (授予吉林省), not standing on its own
 	cell  int  // the table cell it stands in (0 outside tables)
 }
 
@@ -174,6 +179,13 @@ func (r *reader) read(lines []line) {
 		}
 		st := newScanText(l, r.s)
 		toks := r.tokens(st)
+		if n := len(rows); n > 0 && rows[n-1].st.l.num+1 == l.num && !isListHeading(rows[n-1].st.l.simp) {
+			// a line broken inside a name: 黔南\n布依族苗族自治州福泉市
+			if j := r.joinBroken(rows[n-1].st, rows[n-1].toks, st, toks); j != nil {
+				rows[n-1] = prepared{j, r.tokens(j)}
+				continue
+			}
+		}
 		rows = append(rows, prepared{st, toks})
 		if start < 0 && isListHeading(l.simp) {
 			start = len(rows) - 1
@@ -197,6 +209,37 @@ func (r *reader) read(lines []line) {
 		}
 	}
 	r.finish()
+}
+
+// joinBroken returns the two lines as one when the first broke inside a
+// name: it ends in a Chinese character that is no suffix, the next begins
+// with one, and read together a name with a suffix runs across the break
+// (石家\n庄市), or a unit follows the prefecture it lies in (焦作市\n修武县).
+// It returns nil otherwise.
+func (r *reader) joinBroken(a *scanText, at []token, b *scanText, bt []token) *scanText {
+	if len(a.text) == 0 || len(b.text) == 0 || !isHan(a.text[len(a.text)-1]) || !isHan(b.text[0]) || len(at) == 0 || len(bt) == 0 {
+		return nil
+	}
+	last, first := at[len(at)-1], bt[0]
+	if last.b != len(a.text) || first.a != 0 {
+		return nil
+	}
+	j := a.join(b)
+	if last.kind == tokUnit && first.kind == tokUnit && isSuffixRune(a.text[len(a.text)-1]) {
+		if within(last, first, j) {
+			return j
+		}
+		return nil
+	}
+	if isSuffixRune(a.text[len(a.text)-1]) {
+		return nil
+	}
+	for _, t := range r.tokens(j) {
+		if t.a < len(a.text) && t.b > len(a.text) && (t.kind == tokUnit && t.known.Suffixed || t.kind == tokPiece && endsInSuffix(j.text[t.a:t.b])) {
+			return j
+		}
+	}
+	return nil
 }
 
 // tableHeader notes the column roles of a table's header row (序号 | 省份 |
@@ -318,7 +361,7 @@ func regionName(s string) string {
 func (r *reader) tokens(st *scanText) []token {
 	text := st.text
 	var toks []token
-	sep, paren := true, false
+	sep, paren, inner := true, false, false
 	cell := 0
 	lastEnd := 0
 	pieceStart := -1
@@ -333,20 +376,16 @@ func (r *reader) tokens(st *scanText) []token {
 	}
 	for i := 0; i < len(text); {
 		c := text[i]
-		if st.cut[i] {
-			flush(i)
-			sep = true
-		}
 		if isHan(c) {
 			if pieceStart < 0 {
-				if k, ok := r.known(st, i, sep || i == 0 || !isHan(text[i-1]) || i == lastEnd); ok {
+				if k, ok := r.known(st, i, sep || st.cut[i] == cutSpace || i == 0 || !isHan(text[i-1]) || i == lastEnd); ok {
 					kind := tokUnit
 					if k.Province != "" {
 						kind = tokProvince
 					}
-					toks = append(toks, token{kind: kind, a: i, b: i + k.Len, known: k, sep: sep || i > lastEnd, paren: paren, cell: cell})
+					toks = append(toks, token{kind: kind, a: i, b: i + k.Len, known: k, sep: sep || i > lastEnd, paren: paren, inner: inner, cell: cell})
 					i += k.Len
-					lastEnd, sep, paren = i, false, false
+					lastEnd, sep, paren, inner = i, false, false, false
 					continue
 				}
 				pieceStart = i
@@ -354,9 +393,13 @@ func (r *reader) tokens(st *scanText) []token {
 				continue
 			}
 			// inside a piece (授予吉林省延边…, 和江山市): a known name with a
-			// suffix that ends where a name may end
-			if k, ok := r.known(st, i, false); ok && k.Suffixed && r.endsName(st, i+k.Len) {
+			// suffix that ends where a name may end, after a word or a
+			// conjunction (not after one character of a name: 东宁县 is not
+			// 东 and 宁县)
+			if k, ok := r.known(st, i, false); ok && k.Suffixed && r.endsName(st, i+k.Len) &&
+				(i-pieceStart >= 2 || strings.ContainsRune("和及与或暨并至", text[pieceStart])) {
 				flush(i)
+				inner = true
 				continue
 			}
 			i++
@@ -400,8 +443,21 @@ func (r *reader) tokens(st *scanText) []token {
 // endsName reports whether a name may end at text[end]: at the end, before
 // a character that is not Chinese, a boundary, or another known name.
 func (r *reader) endsName(st *scanText, end int) bool {
-	return end == len(st.text) || !isHan(st.text[end]) || st.cut[end] || r.startsName(st, end)
+	return end == len(st.text) || !isHan(st.text[end]) || st.cut[end] == cutSpace || r.startsName(st, end)
 }
+
+// runsOnToSuffix reports whether the Chinese text from end on, across
+// spaces, runs on into a name with a suffix (长 白山管委会池南区): a name
+// without its suffix does not end at such a space.
+func runsOnToSuffix(st *scanText, end int) bool {
+	j := end
+	for j < len(st.text) && isHan(st.text[j]) {
+		j++
+	}
+	return j > end && isSuffixRune(st.text[j-1])
+}
+
+func isSuffixRune(r rune) bool { return strings.ContainsRune("市区县州盟旗省", r) }
 
 // endsInSuffix reports whether rs ends in a one-character administrative
 // suffix.
@@ -420,7 +476,14 @@ func (r *reader) known(st *scanText, i int, open bool) (Known, bool) {
 		if kn.Suffixed {
 			return kn, true
 		}
-		if open && r.endsName(st, i+kn.Len) {
+		end := i + kn.Len
+		if end < len(st.text) && isSuffixRune(st.text[end]) {
+			continue // not 洪江 of 洪江</p>区
+		}
+		if end < len(st.text) && st.cut[end] == cutSpace && kn.Province == "" && runsOnToSuffix(st, end) {
+			continue
+		}
+		if open && r.endsName(st, end) {
 			return kn, true
 		}
 	}
@@ -479,6 +542,16 @@ func (r *reader) piece(st *scanText, a, b int, sep bool, cell int) []token {
 	}
 	t := token{a: a, b: b, sep: sep, cell: cell}
 	s := string(rs)
+	var buf [8]Known
+	for _, k := range r.lex.NamesAt(st.text, a, buf[:0]) {
+		if k.Len == b-a && other == 0 {
+			t.kind, t.known, t.inner = tokUnit, k, true // 东城 before 西城区
+			if k.Province != "" {
+				t.kind = tokProvince
+			}
+			return []token{t}
+		}
+	}
 	switch {
 	case other > 0:
 		t.kind = tokDamaged
@@ -504,66 +577,95 @@ func (r *reader) piece(st *scanText, a, b int, sep bool, cell int) []token {
 	return []token{t}
 }
 
+// rowTokens is one row's tokens while the row rules reshape it.
+type rowTokens struct {
+	st    *scanText
+	toks  []token
+	provs []int // indexes of the province tokens
+	units int   // tokens that may be entries of the list
+}
+
+func (rt *rowTokens) count() {
+	rt.provs, rt.units = rt.provs[:0], 0
+	for k, t := range rt.toks {
+		switch t.kind {
+		case tokProvince:
+			rt.provs = append(rt.provs, k)
+		case tokUnit, tokPiece, tokDamaged:
+			rt.units++
+		}
+	}
+}
+
+func (rt *rowTokens) text(t token) string { return string(rt.st.text[t.a:t.b]) }
+
+// rowRules reshape a row's tokens for shapes the tokens alone do not tell,
+// in this order. A new shape of list is one more rule.
+func (r *reader) rowRules() []func(*rowTokens) {
+	return []func(*rowTokens){r.municipalityAsUnit, r.unreadableProvince, r.blottedProvince}
+}
+
+// municipalityAsUnit: a municipality named as a unit among other units
+// (河北省承德市、上海市、江苏省南通市), or in the units' cell after its
+// province's (| 上海 | 上海* |).
+func (r *reader) municipalityAsUnit(rt *rowTokens) {
+	if len(rt.provs) < 2 {
+		return
+	}
+	seen := map[string]bool{}
+	for _, k := range rt.provs {
+		t := &rt.toks[k]
+		code := t.known.Province
+		again := seen[code] && t.cell > 0
+		seen[code] = true
+		if isMunicipality(code) && (again || rt.units > 0 && standsAlone(rt.toks, k)) {
+			t.kind = tokUnit
+			t.known.Provinces = []string{code}
+		}
+	}
+}
+
+// unreadableProvince: a province damaged beyond reading (沏北) in the
+// table's province column, or a province-shaped piece that heads the row's
+// units, is the row's province for the matcher to infer.
+func (r *reader) unreadableProvince(rt *rowTokens) {
+	if len(rt.provs) > 0 || rt.units < 2 {
+		return
+	}
+	for k, t := range rt.toks {
+		if t.kind == tokNumber || t.kind == tokWord || t.kind == tokCount {
+			continue
+		}
+		if t.kind == tokPiece && (r.columns[t.cell] == roleProvince || provinceShaped(rt.text(t))) {
+			rt.toks[k].kind, rt.toks[k].known = tokProvince, Known{}
+		}
+		return
+	}
+}
+
+// blottedProvince: a province whose name was blotted out (*自治区昭苏县):
+// its suffix right before a unit stands for a province the reader cannot
+// name.
+func (r *reader) blottedProvince(rt *rowTokens) {
+	for k := 0; k+1 < len(rt.toks); k++ {
+		t, next := rt.toks[k], rt.toks[k+1]
+		if text := rt.text(t); t.kind == tokWord && (text == "自治区" || text == "省") && next.kind == tokUnit && !next.sep {
+			rt.toks[k].kind, rt.toks[k].known = tokProvince, Known{}
+		}
+	}
+}
+
 // row reads one row: it sets the province and region context and adds the
 // row's units, each with the province it belongs to.
 func (r *reader) row(st *scanText, toks []token) {
 	l := st.l
-	var provs []int
-	units := 0
-	for k, t := range toks {
-		switch t.kind {
-		case tokProvince:
-			provs = append(provs, k)
-		case tokUnit, tokPiece, tokDamaged:
-			units++
-		}
+	rt := &rowTokens{st: st, toks: toks}
+	rt.count()
+	for _, rule := range r.rowRules() {
+		rule(rt)
+		rt.count()
 	}
-	// a municipality named as a unit among other units (河北省承德市、上海市、
-	// 江苏省南通市), or in the units' cell after its province's (| 上海 | 上海* |)
-	if len(provs) > 1 {
-		kept := provs[:0]
-		seen := map[string]bool{}
-		for _, k := range provs {
-			code := toks[k].known.Province
-			again := seen[code] && toks[k].cell > 0
-			seen[code] = true
-			if isMunicipality(code) && (again || units > 0 && standsAlone(toks, k)) {
-				toks[k].kind = tokUnit
-				toks[k].known.Provinces = []string{toks[k].known.Province}
-				units++
-				continue
-			}
-			kept = append(kept, k)
-		}
-		provs = kept
-	}
-	// a province damaged beyond reading (沏北): in the table's province
-	// column, or a province-shaped piece that heads the row's units
-	if len(provs) == 0 && units > 1 {
-		for k, t := range toks {
-			if t.kind == tokNumber || t.kind == tokWord || t.kind == tokCount {
-				continue
-			}
-			text := string(st.text[t.a:t.b])
-			if t.kind == tokPiece && (r.columns[t.cell] == roleProvince || provinceShaped(text)) {
-				toks[k].kind = tokProvince
-				toks[k].known = Known{}
-				provs = append(provs, k)
-				units--
-			}
-			break
-		}
-	}
-	// a province whose name was blotted out (*自治区昭苏县): its suffix right
-	// before a unit stands for a province the reader cannot name
-	for k := 0; k+1 < len(toks); k++ {
-		t, next := toks[k], toks[k+1]
-		if text := string(st.text[t.a:t.b]); t.kind == tokWord && (text == "自治区" || text == "省") && next.kind == tokUnit && !next.sep {
-			toks[k].kind, toks[k].known = tokProvince, Known{}
-			provs = append(provs, k)
-		}
-	}
-	sort.Ints(provs)
+	provs, units := rt.provs, rt.units
 	ctx := r.province
 	scopes := map[int]*scope{}
 	for k, t := range toks {
@@ -613,7 +715,7 @@ func (r *reader) row(st *scanText, toks []token) {
 			continue
 		}
 		sc, from := r.provinceOf(toks, provs, scopes, k, ctx)
-		joined := k > 0 && (t.kind == tokUnit || t.kind == tokPiece) && toks[k-1].kind == tokUnit && !t.sep
+		joined := k > 0 && toks[k-1].kind == tokUnit && !t.sep && within(toks[k-1], t, st)
 		r.add(st, t, sc, from, joined)
 	}
 }
@@ -655,10 +757,14 @@ func (r *reader) add(st *scanText, t token, sc *scope, from string, joined bool)
 		})
 		return
 	}
-	if t.kind == tokUnit && (from == FromHeading || from == "") && !contains(t.known.Provinces, code) && len(t.known.Provinces) == 1 {
+	if t.kind == tokUnit && !t.inner && !joined && (from == FromHeading || from == "") && !contains(t.known.Provinces, code) && len(t.known.Provinces) == 1 {
 		code, from, prov = t.known.Provinces[0], FromOnly, Name{}
 	}
 	g := r.lastGroup()
+	if joined && g != nil {
+		g.Units = append(g.Units, nm) // with the unit it lies within
+		return
+	}
 	if g == nil || g.ProvinceCode != code || g.ProvinceFrom != from || g.Province.Line != prov.Line || g.Province.Text != prov.Text {
 		g = &Group{Province: prov, ProvinceName: canonicalProvince(prov.Text), ProvinceCode: code, ProvinceFrom: from}
 		if r.region != nil {
@@ -768,6 +874,25 @@ func lineOf(toks []token, t token) bool {
 // maxBareName is the longest name the reader takes without a suffix (in
 // characters): longer text without one is a sentence.
 const maxBareName = 8
+
+// within reports whether t, written right after the unit u, names a unit
+// within it (杭州市西湖区, 大兴安岭地区漠河县): a known county whose code lies
+// under a prefecture u names, or a piece the lexicon does not know that ends
+// in a suffix. The matcher has the last word.
+func within(u, t token, st *scanText) bool {
+	prefecture := false
+	for _, a := range u.known.Codes {
+		if len(a) == 6 && a[4:] == "00" && a[2:4] != "00" {
+			prefecture = true
+			for _, b := range t.known.Codes {
+				if b != a && len(b) == 6 && b[:4] == a[:4] {
+					return true
+				}
+			}
+		}
+	}
+	return t.kind == tokPiece && prefecture && endsInSuffix(st.text[t.a:t.b])
+}
 
 // isDamaged reports a row that mojibake runs through: a question mark or a
 // replacement character right after a Chinese character (湖北?。呵G門市), or

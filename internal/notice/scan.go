@@ -11,11 +11,26 @@ import (
 // 北京). Each rune remembers where in the line's norm it came from, so that
 // a name can be given back as written.
 type scanText struct {
-	l    *line
+	l    *line // the (first) line
 	text []rune
-	at   []int  // index in l.norm of each rune of text
-	cut  []bool // something was taken out (or a space removed) right before text[k]
+	src  []srcPos // where in which line each rune of text came from
+	cut  []cut    // what was taken out right before text[k]
 }
+
+// srcPos is a rune's place: the line and the index in its norm.
+type srcPos struct {
+	l *line
+	i int
+}
+
+// cut says what was taken out of a line before a rune.
+type cut uint8
+
+const (
+	cutNone  cut = iota
+	cutSoft      // markup, an entity, inserted pinyin or a URL: nothing for the names
+	cutSpace     // a space between two Chinese characters: 北 京, or 东城区 西城区
+)
 
 // lookAlikes are characters that published pages use in place of the
 // character of a place name: variant or compatibility forms that NFKC and
@@ -68,45 +83,54 @@ func isPinyinRune(r rune) bool {
 func newScanText(l *line, z *simplifier) *scanText {
 	st := &scanText{l: l}
 	rs := l.norm
-	cut := false
+	c := cutNone
+	soft := func() {
+		if c == cutNone {
+			c = cutSoft
+		}
+	}
+	afterHan := func() bool { n := len(st.text); return n > 0 && isHan(st.text[n-1]) }
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		switch {
 		case r == '<':
 			if j := tagEnd(rs, i); j > i {
-				i, cut = j, true
+				i = j
+				soft()
 				continue
 			}
 		case r == '&':
 			if j, rep := entityEnd(rs, i); j > i {
 				i = j
 				if rep == ' ' {
-					cut = true
+					c = cutSpace
 				} else {
-					st.add(rep, i, cut)
-					cut = false
+					st.add(rep, srcPos{l, i}, c)
+					c = cutNone
 				}
 				continue
 			}
-		case r == '(' && i > 0 && isHan(rs[i-1]):
+		case r == '(' && afterHan():
 			if j := pinyinEnd(rs, i); j > i {
-				i, cut = j, true
+				i = j
+				soft()
 				continue
 			}
 		case r == 'h' || r == 'w' || r == 'H' || r == 'W':
 			if j := urlEnd(rs, i); j > i {
-				i, cut = j-1, true
+				i = j - 1
+				soft()
 				continue
 			}
 		case unicode.IsSpace(r):
-			// a space between two Chinese characters is no boundary of its own
-			if n := len(st.text); n > 0 && isHan(st.text[n-1]) && i+1 < len(rs) {
+			// a space between two Chinese characters is no separator of its own
+			if afterHan() && i+1 < len(rs) {
 				k := i
 				for k < len(rs) && unicode.IsSpace(rs[k]) {
 					k++
 				}
-				if k < len(rs) && isHan(rs[k]) {
-					i, cut = k-1, true
+				if k < len(rs) && (isHan(rs[k]) || rs[k] == '(' && pinyinEnd(rs, k) > k) {
+					i, c = k-1, cutSpace // 北 京, and 中衛 (wèi)市
 					continue
 				}
 			}
@@ -114,24 +138,45 @@ func newScanText(l *line, z *simplifier) *scanText {
 		if isHan(r) {
 			r = lookAlike(z.simplifyRune(r))
 		}
-		st.add(r, i, cut)
-		cut = false
+		st.add(r, srcPos{l, i}, c)
+		c = cutNone
 	}
 	return st
 }
 
-func (st *scanText) add(r rune, at int, cut bool) {
+func (st *scanText) add(r rune, at srcPos, c cut) {
 	st.text = append(st.text, r)
-	st.at = append(st.at, at)
-	st.cut = append(st.cut, cut)
+	st.src = append(st.src, at)
+	st.cut = append(st.cut, c)
 }
 
-// written returns the line's text behind text[a:b] as written.
+// join returns the scan text of st followed directly by next (a line
+// broken inside a name).
+func (st *scanText) join(next *scanText) *scanText {
+	j := &scanText{l: st.l}
+	j.text = append(append(j.text, st.text...), next.text...)
+	j.src = append(append(j.src, st.src...), next.src...)
+	j.cut = append(append(j.cut, st.cut...), next.cut...)
+	return j
+}
+
+// written returns the text behind text[a:b] as written (over two lines
+// when a line broke inside it).
 func (st *scanText) written(a, b int) string {
 	if a >= b {
 		return ""
 	}
-	return st.l.written(st.at[a], st.at[b-1]+1)
+	var out strings.Builder
+	for i := a; i < b; {
+		l := st.src[i].l
+		j := i
+		for j < b && st.src[j].l == l {
+			j++
+		}
+		out.WriteString(l.written(st.src[i].i, st.src[j-1].i+1))
+		i = j
+	}
+	return out.String()
 }
 
 // tagEnd returns the index of the '>' that closes an HTML tag starting at

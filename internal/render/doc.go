@@ -27,8 +27,7 @@
 //
 // Usage, e.g. in an HTTP handler:
 //
-//	m, err := render.NewMap(ctx, ds, topo) // once per data version
-//	m.Gaps = render.GapsFromReport(report) // for view=gaps
+//	m, err := render.NewMap(w) // w: the world of a data version (internal/world)
 //	opt, err := render.ParseQuery(r.URL.Query())
 //	opt.Approval = cfg.Approval
 //	err = render.SVG(w, m, opt)

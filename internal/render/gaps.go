@@ -391,8 +391,8 @@ func (r *renderer) clusterNumbers(proj pageProj, obstacles []box) []box {
 	return boxes
 }
 
-// GapsFromReport adapts a gap analysis (internal/gaps, e.g. from
-// dataset.GapCache) for the gaps view: set Map.Gaps to it.
+// GapsFromReport adapts a gap analysis (internal/gaps, e.g. a world's) for
+// the gaps view: NewMap sets Map.Gaps to it.
 func GapsFromReport(rep gaps.Report) *Gaps {
 	g := &Gaps{ProvinceClusters: map[string][]GapCluster{}}
 	for _, u := range rep.UncoveredUnits {

@@ -11,6 +11,8 @@ import (
 
 	"pilotmap/geodata"
 	"pilotmap/internal/dataset"
+	"pilotmap/internal/layer"
+	"pilotmap/internal/world"
 )
 
 // The map of the default data, built once for all tests (opening the
@@ -42,16 +44,12 @@ func testMap(t testing.TB) Map {
 			return
 		}
 		defer ds.Close()
-		theMap, mapErr = NewMap(ctx, ds, nil)
-		if mapErr != nil {
-			return
-		}
-		rep, err := ds.Gaps(ctx)
+		w, err := testWorld(ctx, ds)
 		if err != nil {
 			mapErr = err
 			return
 		}
-		theMap.Gaps = GapsFromReport(rep)
+		theMap, mapErr = NewMap(w)
 	})
 	if mapErr != nil {
 		t.Fatalf("test map: %v", mapErr)
@@ -74,16 +72,30 @@ func renderSVG(t testing.TB, m Map, o Options) []byte {
 	return buf.Bytes()
 }
 
-// artifactDir is /work/main/test-artifacts (the module root's
-// test-artifacts, gitignored).
+// artifactDir is where TestArtifacts writes: $PILOTMAP_ARTIFACTS when set
+// (e.g. the repository's test-artifacts/, gitignored, for a look), else a
+// temporary directory, so a plain test run writes nothing into the tree.
 func artifactDir(t testing.TB) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "test-artifacts"))
-	if err != nil {
-		t.Fatal(err)
+	dir := os.Getenv("PILOTMAP_ARTIFACTS")
+	if dir == "" {
+		return t.TempDir()
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// testWorld builds the world of ds with its topology and gap analysis.
+func testWorld(ctx context.Context, ds *dataset.Dataset) (*world.World, error) {
+	topo, err := layer.NewTopology(ds.Boundaries)
+	if err != nil {
+		return nil, err
+	}
+	x, err := world.NewGapIndex(ds.Boundaries)
+	if err != nil {
+		return nil, err
+	}
+	return world.Build(ctx, world.Source{Data: ds, Topology: topo, GapIndex: x})
 }

@@ -1,15 +1,14 @@
 package render
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
 
 	"pilotmap/internal/coverage"
-	"pilotmap/internal/dataset"
 	"pilotmap/internal/layer"
 	"pilotmap/internal/store"
+	"pilotmap/internal/world"
 )
 
 // Map is what a presentation map shows: the boundaries (through the shared
@@ -65,27 +64,17 @@ type Pilot struct {
 	Batch                                    int
 }
 
-// NewMap reads what the maps show from ds. topo is the topology of
-// ds.Boundaries the caller already holds (the server builds one for its
-// layers); nil builds one (about 0.3 s).
-func NewMap(ctx context.Context, ds *dataset.Dataset, topo *layer.Topology) (Map, error) {
-	if topo == nil {
-		t, err := layer.NewTopology(ds.Boundaries)
-		if err != nil {
-			return Map{}, fmt.Errorf("render map: %w", err)
-		}
-		topo = t
+// NewMap takes what the maps show from a world built with a topology;
+// with the world's gap analysis, Map.Gaps is set too.
+func NewMap(w *world.World) (Map, error) {
+	if w.Topology == nil {
+		return Map{}, fmt.Errorf("render map: the world has no topology")
 	}
-	m := Map{Topology: topo}
-	st, err := ds.Stats(ctx)
-	if err != nil {
-		return Map{}, fmt.Errorf("render map: %w", err)
+	m := Map{Topology: w.Topology, National: w.Stats.National}
+	if w.Gaps != nil {
+		m.Gaps = GapsFromReport(*w.Gaps)
 	}
-	m.National = st.National
-	units, err := ds.Store.PilotUnits(ctx, store.UnitFilter{Status: store.StatusActive})
-	if err != nil {
-		return Map{}, fmt.Errorf("render map: pilot units: %w", err)
-	}
+	units := w.FilterUnits(store.UnitFilter{Status: store.StatusActive})
 	pilot := map[string]bool{}
 	covered := map[string]bool{}
 	for _, u := range units {
@@ -93,12 +82,8 @@ func NewMap(ctx context.Context, ds *dataset.Dataset, topo *layer.Topology) (Map
 		pilot[u.Code] = true
 		covered[u.ComparableCode] = true
 	}
-	batches, err := ds.Store.Batches(ctx)
-	if err != nil {
-		return Map{}, fmt.Errorf("render map: batches: %w", err)
-	}
 	seen := map[string]bool{}
-	for _, b := range batches {
+	for _, b := range w.Batches {
 		if m.Program == "" {
 			m.Program = b.Program
 		}
@@ -107,14 +92,10 @@ func NewMap(ctx context.Context, ds *dataset.Dataset, topo *layer.Topology) (Map
 			m.DocNumbers = append(m.DocNumbers, d)
 		}
 	}
-	stats := map[string]coverage.Province{}
-	for _, p := range st.Provinces {
-		stats[p.Code] = p
-	}
-	g := ds.Gazetteer
+	g := w.Gazetteer
 	for _, d := range g.Provinces() {
 		p := Province{Code: d.Code, Name: d.Name, InProgram: coverage.InProgram(d.Code)}
-		if s, ok := stats[d.Code]; ok {
+		if s, ok := w.ProvinceStats(d.Code); ok {
 			p.PilotProvince, p.Coverage = s.PilotProvince, s.Coverage
 			p.Units, p.ComparableUnits, p.CoveredUnits = s.Units, s.ComparableUnits, s.CoveredUnits
 		}

@@ -9,10 +9,11 @@ import (
 	"pilotmap/internal/coverage"
 	"pilotmap/internal/gazetteer"
 	"pilotmap/internal/store"
+	"pilotmap/internal/world"
 )
 
-// pilotUnitJSON is a PilotUnit of docs/api.md.
-type pilotUnitJSON struct {
+// pilotUnitDoc is a PilotUnit of docs/api.md.
+type pilotUnitDoc struct {
 	ID              int64   `json:"id"`
 	Code            string  `json:"code"`
 	Name            string  `json:"name"`
@@ -32,11 +33,11 @@ type pilotUnitJSON struct {
 	Batch           int     `json:"batch"`
 }
 
-func (s *server) pilotUnitJSON(u store.PilotUnit) pilotUnitJSON {
-	g := s.data.Gazetteer
+func pilotUnitJSON(wd *world.World, u store.PilotUnit) pilotUnitDoc {
+	g := wd.Gazetteer
 	p, _ := g.Division(u.ProvinceCode)
 	c, _ := g.Division(u.ComparableCode)
-	return pilotUnitJSON{
+	return pilotUnitDoc{
 		ID: u.ID, Code: u.Code, Name: u.Name, Level: u.Level,
 		ProvinceCode: u.ProvinceCode, ProvinceName: p.Name,
 		ComparableCode: u.ComparableCode, ComparableName: c.Name,
@@ -47,21 +48,21 @@ func (s *server) pilotUnitJSON(u store.PilotUnit) pilotUnitJSON {
 	}
 }
 
-func (s *server) pilotUnitsJSON(units []store.PilotUnit) []pilotUnitJSON {
-	out := make([]pilotUnitJSON, len(units))
+func pilotUnitsJSON(wd *world.World, units []store.PilotUnit) []pilotUnitDoc {
+	out := make([]pilotUnitDoc, len(units))
 	for i, u := range units {
-		out[i] = s.pilotUnitJSON(u)
+		out[i] = pilotUnitJSON(wd, u)
 	}
 	return out
 }
 
 // GET /api/v1/config
 func (s *server) getConfig(w http.ResponseWriter, r *http.Request) error {
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.cachedJSON(w, r, sn, func() (any, error) {
+	return s.cachedJSON(w, r, wd, func() (any, error) {
 		type notice struct {
 			DocNumber string `json:"doc_number"`
 			Title     string `json:"title"`
@@ -69,7 +70,7 @@ func (s *server) getConfig(w http.ResponseWriter, r *http.Request) error {
 		var n notice
 		// The notice of the latest import.
 		var latest int64 = -1
-		for _, b := range sn.batches {
+		for _, b := range wd.Batches {
 			if b.ImportID > latest {
 				latest, n = b.ImportID, notice{DocNumber: b.DocNumber, Title: b.Title}
 			}
@@ -82,48 +83,48 @@ func (s *server) getConfig(w http.ResponseWriter, r *http.Request) error {
 			TilesAttribution string `json:"tiles_attribution"`
 			DataVersion      string `json:"data_version"`
 			Notice           notice `json:"notice"`
-		}{f.Attribution, f.ApprovalNumber, f.TilesURL, f.TilesAttribution, sn.version, n}, nil
+		}{f.Attribution, f.ApprovalNumber, f.TilesURL, f.TilesAttribution, wd.Version, n}, nil
 	})
 }
 
 // GET /api/v1/stats
 func (s *server) getStats(w http.ResponseWriter, r *http.Request) error {
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.cachedJSON(w, r, sn, func() (any, error) { return sn.stats.National, nil })
+	return s.cachedJSON(w, r, wd, func() (any, error) { return wd.Stats.National, nil })
 }
 
 // GET /api/v1/stats/provinces
 func (s *server) getProvinceStats(w http.ResponseWriter, r *http.Request) error {
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.cachedJSON(w, r, sn, func() (any, error) { return nonNil(sn.stats.Provinces), nil })
+	return s.cachedJSON(w, r, wd, func() (any, error) { return nonNil(wd.Stats.Provinces), nil })
 }
 
 // GET /api/v1/stats/regions
 func (s *server) getRegionStats(w http.ResponseWriter, r *http.Request) error {
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.cachedJSON(w, r, sn, func() (any, error) { return nonNil(sn.stats.Regions), nil })
+	return s.cachedJSON(w, r, wd, func() (any, error) { return nonNil(wd.Stats.Regions), nil })
 }
 
 // GET /api/v1/provinces
 func (s *server) getProvinces(w http.ResponseWriter, r *http.Request) error {
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.cachedJSON(w, r, sn, func() (any, error) {
-		provs := s.data.Gazetteer.Provinces()
+	return s.cachedJSON(w, r, wd, func() (any, error) {
+		provs := wd.Gazetteer.Provinces()
 		out := make([]provinceEntry, len(provs))
 		for i, d := range provs {
-			out[i] = s.provinceEntry(sn, d)
+			out[i] = newProvinceEntry(wd, d)
 		}
 		return out, nil
 	})
@@ -148,36 +149,31 @@ func (s *server) getProvince(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, ok := s.data.Gazetteer.Division(code)
-	if !ok || d.Level != gazetteer.Province {
-		return notFoundParam("code", "%s is not a province-level division", code)
-	}
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.cachedJSON(w, r, sn, func() (any, error) { return s.province(sn, d), nil })
+	d, ok := wd.Gazetteer.Division(code)
+	if !ok || d.Level != gazetteer.Province {
+		return notFoundParam("code", "%s is not a province-level division", code)
+	}
+	return s.cachedJSON(w, r, wd, func() (any, error) { return provinceDoc(wd, d), nil })
 }
 
 // province is the document of /api/v1/provinces/{code}: the province's
 // entry of /api/v1/provinces, its pilot units and its comparable units.
-func (s *server) province(sn *snapshot, d gazetteer.Division) any {
+func provinceDoc(wd *world.World, d gazetteer.Division) any {
 	code := d.Code
-	var units []store.PilotUnit
-	for _, u := range sn.units {
-		if u.ProvinceCode == code {
-			units = append(units, u)
-		}
-	}
+	units := wd.FilterUnits(store.UnitFilter{ProvinceCode: code})
 	var comps []comparableJSON
 	if coverage.InProgram(code) {
-		for _, c := range s.data.Gazetteer.ComparableUnits(code) {
-			ci := sn.comparable[c.Code]
-			cj := comparableJSON{Code: c.Code, Name: c.Name, Level: string(c.Level), Pilot: ci.pilot(), PilotCodes: []string{}}
-			if ci != nil && ci.pilotCodes != nil {
-				cj.PilotCodes = ci.pilotCodes
+		for _, c := range wd.Gazetteer.ComparableUnits(code) {
+			ci := wd.Comparable(c.Code)
+			cj := comparableJSON{Code: c.Code, Name: c.Name, Level: string(c.Level), Pilot: ci.Pilot(), PilotCodes: []string{}}
+			if ci != nil && ci.PilotCodes != nil {
+				cj.PilotCodes = ci.PilotCodes
 			}
-			if f, ok := s.data.Boundaries.Units.Feature(c.Code); ok {
+			if f, ok := wd.Boundaries.Units.Feature(c.Code); ok {
 				cj.AreaKM2 = f.AreaKM2
 				l := [2]float64(f.Label)
 				b := f.Geometry.Bound()
@@ -189,9 +185,9 @@ func (s *server) province(sn *snapshot, d gazetteer.Division) any {
 	// comparable_units stays the entry's count, as on /api/v1/provinces.
 	return struct {
 		provinceEntry
-		PilotUnits         []pilotUnitJSON  `json:"pilot_units"`
+		PilotUnits         []pilotUnitDoc   `json:"pilot_units"`
 		ComparableUnitList []comparableJSON `json:"comparable_unit_list"`
-	}{s.provinceEntry(sn, d), s.pilotUnitsJSON(units), nonNil(comps)}
+	}{newProvinceEntry(wd, d), pilotUnitsJSON(wd, units), nonNil(comps)}
 }
 
 // GET /api/v1/units?province=&batch=&status=&q=
@@ -202,8 +198,12 @@ func (s *server) getUnits(w http.ResponseWriter, r *http.Request) error {
 	if f.ProvinceCode, err = p.provinceCode("province"); err != nil {
 		return err
 	}
+	wd, err := s.world(r.Context())
+	if err != nil {
+		return err
+	}
 	if f.ProvinceCode != "" {
-		if d, ok := s.data.Gazetteer.Division(f.ProvinceCode); !ok || d.Level != gazetteer.Province {
+		if d, ok := wd.Gazetteer.Division(f.ProvinceCode); !ok || d.Level != gazetteer.Province {
 			return badParam("province", "%s is not a province-level division", f.ProvinceCode)
 		}
 	}
@@ -216,17 +216,7 @@ func (s *server) getUnits(w http.ResponseWriter, r *http.Request) error {
 	if f.Query, err = p.text("q", false); err != nil {
 		return err
 	}
-	sn, err := s.snapshot(r.Context())
-	if err != nil {
-		return err
-	}
-	return s.cachedJSON(w, r, sn, func() (any, error) {
-		units, err := s.data.Store.PilotUnits(r.Context(), f)
-		if err != nil {
-			return nil, err
-		}
-		return s.pilotUnitsJSON(units), nil
-	})
+	return s.cachedJSON(w, r, wd, func() (any, error) { return pilotUnitsJSON(wd, wd.FilterUnits(f)), nil })
 }
 
 // GET /api/v1/units/{code}
@@ -235,32 +225,32 @@ func (s *server) getUnit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
-	units := sn.byCode[code]
+	units := wd.PilotUnitsOf(code)
 	if len(units) == 0 {
 		return notFoundParam("code", "%s is not a pilot unit", code)
 	}
-	u := s.pilotUnitJSON(units[0])
-	return s.cachedJSON(w, r, sn, func() (any, error) {
+	u := pilotUnitJSON(wd, units[0])
+	return s.cachedJSON(w, r, wd, func() (any, error) {
 		return struct {
-			Code           string          `json:"code"`
-			Name           string          `json:"name"`
-			Level          string          `json:"level"`
-			ProvinceCode   string          `json:"province_code"`
-			ProvinceName   string          `json:"province_name"`
-			ComparableCode string          `json:"comparable_code"`
-			ComparableName string          `json:"comparable_name"`
-			Pilots         []pilotUnitJSON `json:"pilots"`
-		}{u.Code, u.Name, u.Level, u.ProvinceCode, u.ProvinceName, u.ComparableCode, u.ComparableName, s.pilotUnitsJSON(units)}, nil
+			Code           string         `json:"code"`
+			Name           string         `json:"name"`
+			Level          string         `json:"level"`
+			ProvinceCode   string         `json:"province_code"`
+			ProvinceName   string         `json:"province_name"`
+			ComparableCode string         `json:"comparable_code"`
+			ComparableName string         `json:"comparable_name"`
+			Pilots         []pilotUnitDoc `json:"pilots"`
+		}{u.Code, u.Name, u.Level, u.ProvinceCode, u.ProvinceName, u.ComparableCode, u.ComparableName, pilotUnitsJSON(wd, units)}, nil
 	})
 }
 
 // GET /api/v1/programs
 func (s *server) getPrograms(w http.ResponseWriter, r *http.Request) error {
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
@@ -269,9 +259,9 @@ func (s *server) getPrograms(w http.ResponseWriter, r *http.Request) error {
 		Name      string `json:"name"`
 		CreatedAt string `json:"created_at"`
 	}
-	return s.cachedJSON(w, r, sn, func() (any, error) {
-		out := make([]program, len(sn.programs))
-		for i, p := range sn.programs {
+	return s.cachedJSON(w, r, wd, func() (any, error) {
+		out := make([]program, len(wd.Programs))
+		for i, p := range wd.Programs {
 			out[i] = program{p.ID, p.Name, p.CreatedAt.UTC().Format(time.RFC3339)}
 		}
 		return out, nil
@@ -280,7 +270,7 @@ func (s *server) getPrograms(w http.ResponseWriter, r *http.Request) error {
 
 // GET /api/v1/batches
 func (s *server) getBatches(w http.ResponseWriter, r *http.Request) error {
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
@@ -294,9 +284,9 @@ func (s *server) getBatches(w http.ResponseWriter, r *http.Request) error {
 		Title     string `json:"title"`
 		Units     int    `json:"units"`
 	}
-	return s.cachedJSON(w, r, sn, func() (any, error) {
-		out := make([]batch, len(sn.batches))
-		for i, b := range sn.batches {
+	return s.cachedJSON(w, r, wd, func() (any, error) {
+		out := make([]batch, len(wd.Batches))
+		for i, b := range wd.Batches {
 			out[i] = batch{b.ID, b.ProgramID, b.Program, b.Number, b.Name, b.DocNumber, b.Title, b.Units}
 		}
 		return out, nil
@@ -309,4 +299,31 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// provinceEntry is one element of /api/v1/provinces: the coverage figures
+// of `pilotmap stats` (zero for 台湾, 香港, 澳门) with where to draw it.
+type provinceEntry struct {
+	coverage.Province
+	InProgram bool       `json:"in_program"`
+	Label     [2]float64 `json:"label"`
+	BBox      [4]float64 `json:"bbox"`
+}
+
+// newProvinceEntry returns a province's entry.
+func newProvinceEntry(wd *world.World, d gazetteer.Division) provinceEntry {
+	e := provinceEntry{InProgram: coverage.InProgram(d.Code)}
+	if p, ok := wd.ProvinceStats(d.Code); ok {
+		e.Province = p
+	}
+	e.Code, e.Name, e.Region, e.PilotProvince = d.Code, d.Name, coverage.RegionOf(d.Code), wd.IsPilotProvince(d.Code)
+	if f, ok := wd.Boundaries.Provinces.Feature(d.Code); ok {
+		e.Label = [2]float64(f.Label)
+		b := f.Geometry.Bound()
+		e.BBox = [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+		if e.AreaKM2 == 0 {
+			e.AreaKM2 = f.AreaKM2
+		}
+	}
+	return e
 }

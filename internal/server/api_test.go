@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"pilotmap/internal/coverage"
+	"pilotmap/internal/world"
 )
 
 func TestConfig(t *testing.T) {
@@ -33,10 +34,11 @@ func TestConfig(t *testing.T) {
 
 func TestStatsAreThoseOfTheCLI(t *testing.T) {
 	h := newTestRouter(t)
-	want, err := shared(t).ds.Stats(context.Background())
+	w, err := world.Build(context.Background(), world.Source{Data: shared(t).ds})
 	if err != nil {
 		t.Fatal(err)
 	}
+	want := w.Stats
 	var nat coverage.National
 	r := get(t, h, "/api/v1/stats")
 	wantStatus(t, r, 200, "")

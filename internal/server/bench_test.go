@@ -18,7 +18,7 @@ import (
 func benchRouter(b *testing.B) http.Handler {
 	f := shared(b)
 	f.topo.Prepare(8)
-	return NewRouter(Deps{Data: f.ds, Topology: f.topo, VersionTTL: time.Second})
+	return New(Deps{Data: f.ds, Topology: f.topo, VersionTTL: time.Second})
 }
 
 // benchGet serves path b.N times and reports the body size.
@@ -67,7 +67,7 @@ func BenchmarkLayerUncached(b *testing.B) {
 	f := shared(b)
 	f.topo.Prepare(8)
 	s := newServer(Deps{Data: f.ds, Topology: f.topo})
-	sn, err := s.snapshot(context.Background())
+	wd, err := s.world(context.Background())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func BenchmarkLayerUncached(b *testing.B) {
 				var rep *representation
 				b.ReportAllocs()
 				for b.Loop() {
-					if rep, err = s.buildLayer(sn, name, z, orb.Bound{}); err != nil {
+					if rep, err = s.buildLayer(wd, s.catalog.byName[name], z, orb.Bound{}); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -99,7 +99,7 @@ func BenchmarkTileUncached(b *testing.B) {
 	f := shared(b)
 	f.topo.Prepare(8)
 	s := newServer(Deps{Data: f.ds, Topology: f.topo})
-	sn, err := s.snapshot(context.Background())
+	wd, err := s.world(context.Background())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func BenchmarkTileUncached(b *testing.B) {
 			var rep *representation
 			b.ReportAllocs()
 			for b.Loop() {
-				if rep, err = s.buildTile(sn, "units", t); err != nil {
+				if rep, err = s.buildTile(wd, s.catalog.byName["units"], t); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -126,7 +126,7 @@ func BenchmarkTileUncachedAll(b *testing.B) {
 	f := shared(b)
 	f.topo.Prepare(8)
 	s := newServer(Deps{Data: f.ds, Topology: f.topo})
-	sn, err := s.snapshot(context.Background())
+	wd, err := s.world(context.Background())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func BenchmarkTileUncachedAll(b *testing.B) {
 			for b.Loop() {
 				for i, t := range tilesAt {
 					start := time.Now()
-					if _, err := s.buildTile(sn, "units", t); err != nil {
+					if _, err := s.buildTile(wd, s.catalog.byName["units"], t); err != nil {
 						b.Fatal(err)
 					}
 					d := time.Since(start)

@@ -3,80 +3,21 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
-	"container/list"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
+	"golang.org/x/sync/singleflight"
 )
-
-// versionSource reads the data version (the boundary data plus the
-// store's data version).
-type versionSource func(ctx context.Context) (string, error)
-
-// versionCache reads the data version at most once per ttl, so that a
-// request costs no database query while an import by another process
-// still shows within ttl. A ttl of 0 reads it on every call. When the
-// database does not answer, the last version read is kept (and told to
-// onStale), so the data of that version goes on being served while
-// /readyz reports the database; the read is tried again after ttl.
-type versionCache struct {
-	read    versionSource
-	ttl     time.Duration
-	onStale func(err error) // optional
-	mu      sync.Mutex      // serialises reads of the database
-	cur     atomic.Pointer[versionRead]
-}
-
-type versionRead struct {
-	v  string
-	at time.Time
-}
-
-func (c *versionCache) get(ctx context.Context) (string, error) {
-	if c.ttl > 0 {
-		if r := c.cur.Load(); r != nil && time.Since(r.at) < c.ttl {
-			return r.v, nil
-		}
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ttl > 0 {
-		if r := c.cur.Load(); r != nil && time.Since(r.at) < c.ttl {
-			return r.v, nil
-		}
-	}
-	v, err := c.read(ctx)
-	if err != nil {
-		last := c.cur.Load()
-		if last == nil || ctx.Err() != nil {
-			return "", err
-		}
-		if c.onStale != nil {
-			c.onStale(err)
-		}
-		c.cur.Store(&versionRead{v: last.v, at: time.Now()})
-		return last.v, nil
-	}
-	c.cur.Store(&versionRead{v: v, at: time.Now()})
-	return v, nil
-}
-
-// expire makes the next get read the database.
-func (c *versionCache) expire() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if r := c.cur.Load(); r != nil {
-		c.cur.Store(&versionRead{v: r.v})
-	}
-}
 
 // cacheKind tells apart the kinds of cached responses.
 type cacheKind uint8
@@ -85,6 +26,8 @@ const (
 	kindLayer cacheKind = iota + 1
 	kindTile
 	kindAPI
+	kindOGCItems // the features of an OGC items page (links added per request)
+	kindOGCItem  // one OGC feature (links added per request)
 )
 
 // cacheKey identifies a cached response: a struct, not a joined string,
@@ -97,97 +40,171 @@ type cacheKey struct {
 	tile    maptile.Tile
 	bbox    orb.Bound
 	path    string // kindAPI: the request's path
-	query   string // and its query, as sent
+	query   string // and its canonical query
 }
 
-// responseCache keeps built responses, least recently used evicted first
-// once their bytes exceed maxBytes. Concurrent requests for one missing key
-// wait for a single build.
-type responseCache struct {
-	maxBytes int64
-
-	mu       sync.Mutex
-	bytes    int64
-	lru      *list.List // of *cacheItem, most recent first
-	items    map[cacheKey]*list.Element
-	inflight map[cacheKey]*buildCall
-	hits     atomic.Int64
-	misses   atomic.Int64
+// flightKey is the key as singleflight takes it: every field quoted or a
+// number, so no two keys share a string.
+func (k cacheKey) flightKey() string {
+	b := make([]byte, 0, 96)
+	b = strconv.AppendQuote(b, k.version)
+	b = strconv.AppendUint(append(b, ' '), uint64(k.kind), 10)
+	b = strconv.AppendQuote(append(b, ' '), k.layer)
+	b = strconv.AppendInt(append(b, ' '), int64(k.zoom), 10)
+	b = fmt.Appendf(b, " %d/%d/%d %v ", k.tile.Z, k.tile.X, k.tile.Y, k.bbox)
+	b = strconv.AppendQuote(b, k.path)
+	b = strconv.AppendQuote(append(b, ' '), k.query)
+	return string(b)
 }
 
-type cacheItem struct {
-	key cacheKey
-	rep *representation
+// errBusy is a build refused because the build slots stayed taken: a 503
+// with Retry-After.
+var errBusy = errors.New("too many responses being built")
+
+// buildFunc builds a response on a context of its own (detached from the
+// request that asked first, with the cache's build timeout).
+type buildFunc func(ctx context.Context) (*representation, error)
+
+// cacheConfig sizes the cache; zero values take the defaults.
+type cacheConfig struct {
+	budget       int64         // bytes of bodies kept (default 32 MiB)
+	slots        int           // builds at once (default 2)
+	wait         time.Duration // how long a build waits for a slot (default 2 s)
+	buildTimeout time.Duration // how long one build may take (default 30 s)
 }
 
-type buildCall struct {
-	done chan struct{}
-	rep  *representation
-	err  error
+// bodyCache is the server's one cache of built bodies: layers, tiles, API
+// documents, maps, exports and OGC pages. Each key is built once however
+// many requests ask at once (singleflight), on a context detached from the
+// request that asked first, so a client that leaves cancels it for no one.
+// Bodies are kept in an LRU weighted by their bytes within one budget.
+// Builds take one of a few slots (admission): a build that finds none free
+// within cacheConfig.wait is refused with errBusy, so a burst of expensive
+// requests cannot hold more than slots bodies in the making at once.
+type bodyCache struct {
+	cfg    cacheConfig
+	mu     sync.Mutex // serialises additions and the evictions they cause
+	lru    *lru.Cache[cacheKey, *representation]
+	bytes  atomic.Int64
+	flight singleflight.Group
+	slots  chan struct{}
+	obs    cacheObserver
 }
 
-func newResponseCache(maxBytes int64) *responseCache {
-	return &responseCache{maxBytes: maxBytes, lru: list.New(), items: map[cacheKey]*list.Element{}, inflight: map[cacheKey]*buildCall{}}
+// cacheObserver counts what the cache does (metrics.go); nil methods are
+// not called.
+type cacheObserver struct {
+	hit, miss, evict, refused func()
+	building                  func(delta int)
 }
 
-// get returns the cached response for key, or builds it with build (once,
-// however many requests ask concurrently) and keeps it. hit reports
-// whether it was cached.
-func (c *responseCache) get(ctx context.Context, key cacheKey, build func() (*representation, error)) (rep *representation, hit bool, err error) {
-	for try := 0; ; try++ {
-		rep, hit, err = c.getOnce(ctx, key, build)
-		// A build that failed because the request that ran it went away is
-		// tried again (a few times) by a request still waiting.
-		if err == nil || ctx.Err() != nil || try == 3 || !(errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-			return rep, hit, err
-		}
+// maxEntries bounds the LRU's count; the byte budget binds first.
+const maxEntries = 1 << 16
+
+func newBodyCache(cfg cacheConfig, obs cacheObserver) *bodyCache {
+	cfg.budget = orDefault(cfg.budget, 32<<20)
+	cfg.slots = orDefault(cfg.slots, 2)
+	cfg.wait = orDefault(cfg.wait, 2*time.Second)
+	cfg.buildTimeout = orDefault(cfg.buildTimeout, 30*time.Second)
+	c := &bodyCache{cfg: cfg, slots: make(chan struct{}, cfg.slots), obs: obs}
+	c.lru, _ = lru.NewWithEvict(maxEntries, func(_ cacheKey, rep *representation) { // size > 0: no error
+		c.bytes.Add(-rep.size())
+		call(obs.evict)
+	})
+	return c
+}
+
+func call(f func()) {
+	if f != nil {
+		f()
 	}
 }
 
-func (c *responseCache) getOnce(ctx context.Context, key cacheKey, build func() (*representation, error)) (rep *representation, hit bool, err error) {
-	c.mu.Lock()
-	if el, ok := c.items[key]; ok {
-		c.lru.MoveToFront(el)
-		rep := el.Value.(*cacheItem).rep
-		c.mu.Unlock()
-		c.hits.Add(1)
+// get returns the cached response for key, or builds it (once, however
+// many requests ask concurrently) and keeps it. hit reports whether it was
+// cached.
+func (c *bodyCache) get(ctx context.Context, key cacheKey, build buildFunc) (rep *representation, hit bool, err error) {
+	if rep, ok := c.lru.Get(key); ok {
+		call(c.obs.hit)
 		return rep, true, nil
 	}
-	if call, ok := c.inflight[key]; ok {
-		c.mu.Unlock()
-		select {
-		case <-call.done:
-			return call.rep, false, call.err
-		case <-ctx.Done():
-			return nil, false, ctx.Err()
+	call(c.obs.miss)
+	bctx := context.WithoutCancel(ctx)
+	ch := c.flight.DoChan(key.flightKey(), func() (any, error) {
+		if rep, ok := c.lru.Peek(key); ok { // built while this caller looked
+			return rep, nil
+		}
+		rep, err := c.build(bctx, build)
+		if err != nil {
+			return nil, err
+		}
+		c.add(key, rep)
+		return rep, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, false, r.Err
+		}
+		return r.Val.(*representation), false, nil
+	case <-ctx.Done():
+		return nil, false, ctx.Err()
+	}
+}
+
+// build runs build in a slot, with the build timeout; a panic is an error.
+func (c *bodyCache) build(ctx context.Context, build buildFunc) (rep *representation, err error) {
+	t := time.NewTimer(c.cfg.wait)
+	defer t.Stop()
+	select {
+	case c.slots <- struct{}{}:
+	case <-t.C:
+		call(c.obs.refused)
+		return nil, errBusy
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if c.obs.building != nil {
+		c.obs.building(1)
+		defer c.obs.building(-1)
+	}
+	defer func() { <-c.slots }()
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.buildTimeout)
+	defer cancel()
+	defer func() {
+		if v := recover(); v != nil {
+			rep, err = nil, fmt.Errorf("panic while building a response: %v\n%s", v, debug.Stack())
+		}
+	}()
+	if rep, err = build(ctx); err != nil {
+		return nil, err
+	}
+	rep.compact()
+	return rep, nil
+}
+
+// add keeps rep under key and evicts the least recently used entries
+// beyond the budget. A body larger than the budget is not kept.
+func (c *bodyCache) add(key cacheKey, rep *representation) {
+	size := rep.size()
+	if size > c.cfg.budget {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if found, _ := c.lru.ContainsOrAdd(key, rep); found {
+		return
+	}
+	c.bytes.Add(size)
+	for c.bytes.Load() > c.cfg.budget {
+		if _, _, ok := c.lru.RemoveOldest(); !ok {
+			break
 		}
 	}
-	call := &buildCall{done: make(chan struct{})}
-	c.inflight[key] = call
-	c.mu.Unlock()
-	c.misses.Add(1)
-
-	func() {
-		defer func() {
-			if v := recover(); v != nil {
-				call.err = fmt.Errorf("panic while building a response: %v\n%s", v, debug.Stack())
-			}
-		}()
-		call.rep, call.err = build()
-	}()
-	if call.err == nil {
-		call.rep.compact() // before anyone else sees it, outside the lock
-	}
-
-	c.mu.Lock()
-	delete(c.inflight, key)
-	if call.err == nil {
-		c.add(key, call.rep)
-	}
-	c.mu.Unlock()
-	close(call.done)
-	return call.rep, false, call.err
 }
+
+// stats returns the number of entries and their bytes.
+func (c *bodyCache) stats() (entries int, bytes int64) { return c.lru.Len(), c.bytes.Load() }
 
 // gzOnlyBytes is the size from which a cached body is kept only gzipped:
 // the large layers (units at z=9 4 MB, z=12 12 MB), which browsers and GIS
@@ -197,10 +214,9 @@ const gzOnlyBytes = 1 << 20
 
 // compact readies a representation to be cached: a body of gzOnlyBytes or
 // more is dropped when its gzip form is at most half its size, and the
-// bodies get their exact capacity — they are built by
-// appending, and a buffer grown by doubling may reserve up to twice what
-// it holds (gzip bodies, mostly): memory the cache would keep without
-// counting it.
+// bodies get their exact capacity — they are built by appending, and a
+// buffer grown by doubling may reserve up to twice what it holds (gzip
+// bodies, mostly): memory the cache would keep without counting it.
 func (r *representation) compact() {
 	if len(r.body) >= gzOnlyBytes && r.gz != nil && len(r.gz) <= len(r.body)/2 {
 		r.plainLen, r.body = len(r.body), nil
@@ -214,7 +230,13 @@ func (r *representation) gzOnly() bool { return r.body == nil && r.gz != nil && 
 
 // writeInflated writes the identity body of a gzOnly representation.
 func (r *representation) writeInflated(w io.Writer) error {
-	zr, err := gzip.NewReader(bytes.NewReader(r.gz))
+	var src io.Reader = bytes.NewReader(r.gz)
+	if r.open {
+		// An open gzip stream ends with its members' last block and
+		// trailer, for no tail.
+		src = io.MultiReader(src, bytes.NewReader(gzipTail(r, nil)))
+	}
+	zr, err := gzip.NewReader(src)
 	if err != nil {
 		return err
 	}
@@ -227,29 +249,4 @@ func trimmed(b []byte) []byte {
 		return b
 	}
 	return bytes.Clone(b)
-}
-
-// add stores rep under key and evicts the least recently used entries
-// beyond maxBytes; c.mu is held.
-func (c *responseCache) add(key cacheKey, rep *representation) {
-	size := rep.size()
-	if size > c.maxBytes {
-		return
-	}
-	c.items[key] = c.lru.PushFront(&cacheItem{key: key, rep: rep})
-	c.bytes += size
-	for c.bytes > c.maxBytes {
-		el := c.lru.Back()
-		it := el.Value.(*cacheItem)
-		c.lru.Remove(el)
-		delete(c.items, it.key)
-		c.bytes -= it.rep.size()
-	}
-}
-
-// stats returns the number of entries and their bytes.
-func (c *responseCache) stats() (entries int, bytes int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.items), c.bytes
 }

@@ -3,13 +3,13 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,7 +100,7 @@ func TestImportAfterStart(t *testing.T) {
 	}
 	defer ds.Close()
 	topo := shared(t).topo // the boundaries are the same embedded data
-	h := NewRouter(Deps{Data: ds, Topology: topo, VersionTTL: 50 * time.Millisecond})
+	h := New(Deps{Data: ds, Topology: topo, VersionTTL: 50 * time.Millisecond})
 
 	stats := func() (units int, etag string) {
 		t.Helper()
@@ -168,69 +168,11 @@ func TestImportAfterStart(t *testing.T) {
 	}
 }
 
-func TestVersionCacheTTL(t *testing.T) {
-	n := 0
-	c := &versionCache{read: func(context.Context) (string, error) { n++; return "v", nil }, ttl: time.Hour}
-	for range 5 {
-		c.get(context.Background())
-	}
-	if n != 1 {
-		t.Errorf("%d reads within the ttl, want 1", n)
-	}
-	c = &versionCache{read: func(context.Context) (string, error) { n++; return "v", nil }}
-	n = 0
-	for range 5 {
-		c.get(context.Background())
-	}
-	if n != 5 {
-		t.Errorf("%d reads without ttl, want 5", n)
-	}
-}
-
-// TestVersionCacheKeepsLastVersion: while the database does not answer,
-// the last version read is served (and reported), read again after the
-// ttl; before any version was read, the error is returned.
-func TestVersionCacheKeepsLastVersion(t *testing.T) {
-	down := errors.New("database down")
-	var fail bool
-	reads, stale := 0, 0
-	c := &versionCache{
-		read: func(context.Context) (string, error) {
-			reads++
-			if fail {
-				return "", down
-			}
-			return fmt.Sprintf("v%d", reads), nil
-		},
-		ttl:     time.Millisecond,
-		onStale: func(err error) { stale++ },
-	}
-	ctx := context.Background()
-	fail = true
-	if _, err := c.get(ctx); !errors.Is(err, down) {
-		t.Errorf("no version read yet: err = %v, want the database's", err)
-	}
-	fail = false
-	first, err := c.get(ctx)
-	if err != nil || first != "v2" {
-		t.Fatalf("get = %q, %v", first, err)
-	}
-	fail = true
-	time.Sleep(2 * time.Millisecond)
-	if v, err := c.get(ctx); err != nil || v != first || stale != 1 {
-		t.Errorf("database down: %q, %v, %d stale reports; want %q, nil, 1", v, err, stale, first)
-	}
-	fail = false
-	time.Sleep(2 * time.Millisecond)
-	if v, err := c.get(ctx); err != nil || v != "v4" {
-		t.Errorf("database back: %q, %v; want v4", v, err)
-	}
-}
-
-func TestResponseCacheEvictsAndBuildsOnce(t *testing.T) {
-	c := newResponseCache(10_000)
+func TestBodyCacheEvictsAndBuildsOnce(t *testing.T) {
+	var evictions atomic.Int32
+	c := newBodyCache(cacheConfig{budget: 10_000}, cacheObserver{evict: func() { evictions.Add(1) }})
 	builds := 0
-	build := func() (*representation, error) {
+	build := func(context.Context) (*representation, error) {
 		builds++
 		return &representation{body: make([]byte, 3000)}, nil
 	}
@@ -239,8 +181,8 @@ func TestResponseCacheEvictsAndBuildsOnce(t *testing.T) {
 			t.Error("hit on a new key")
 		}
 	}
-	if entries, bytes := c.stats(); bytes > 10_000 || entries != 3 {
-		t.Errorf("%d entries, %d bytes; want 3 within 10000", entries, bytes)
+	if entries, bytes := c.stats(); bytes > 10_000 || entries != 3 || evictions.Load() != 2 {
+		t.Errorf("%d entries, %d bytes, %d evictions; want 3 within 10000, 2 evicted", entries, bytes, evictions.Load())
 	}
 	if _, hit, _ := c.get(context.Background(), cacheKey{layer: "units", zoom: 4}, build); !hit {
 		t.Error("the most recent entry was evicted")
@@ -248,9 +190,16 @@ func TestResponseCacheEvictsAndBuildsOnce(t *testing.T) {
 	if _, hit, _ := c.get(context.Background(), cacheKey{layer: "units", zoom: 0}, build); hit {
 		t.Error("the oldest entry was kept")
 	}
-	// Keys are structs: parts cannot run into each other.
-	if (cacheKey{version: "a-1", layer: "b"}) == (cacheKey{version: "a", layer: "1-b"}) {
-		t.Error("keys collide")
+	// Keys whose parts would run into each other if joined stay apart as
+	// singleflight keys.
+	for _, pair := range [][2]cacheKey{
+		{{version: "a-1", layer: "b"}, {version: "a", layer: "1-b"}},
+		{{path: `a" "b`}, {path: "a", query: "b"}},
+		{{layer: "units", zoom: 12}, {layer: "units 1", zoom: 2}},
+	} {
+		if pair[0].flightKey() == pair[1].flightKey() {
+			t.Errorf("%+v and %+v share the flight key %s", pair[0], pair[1], pair[0].flightKey())
+		}
 	}
 	// Concurrent requests for a missing key wait for one build.
 	var mu sync.Mutex
@@ -258,7 +207,7 @@ func TestResponseCacheEvictsAndBuildsOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
-			c.get(context.Background(), cacheKey{layer: "pilots"}, func() (*representation, error) {
+			c.get(context.Background(), cacheKey{layer: "pilots"}, func(context.Context) (*representation, error) {
 				mu.Lock()
 				slow++
 				mu.Unlock()
@@ -275,10 +224,10 @@ func TestResponseCacheEvictsAndBuildsOnce(t *testing.T) {
 
 // TestResponseCacheTrims: what the cache keeps has no spare capacity (a
 // body grown by doubling would otherwise keep up to twice its size).
-func TestResponseCacheTrims(t *testing.T) {
-	c := newResponseCache(1 << 20)
+func TestBodyCacheTrims(t *testing.T) {
+	c := newBodyCache(cacheConfig{budget: 1 << 20}, cacheObserver{})
 	body, gz := make([]byte, 1000, 4000), make([]byte, 100, 1000)
-	rep, _, err := c.get(context.Background(), cacheKey{layer: "units"}, func() (*representation, error) {
+	rep, _, err := c.get(context.Background(), cacheKey{layer: "units"}, func(context.Context) (*representation, error) {
 		return &representation{body: body, gz: gz}, nil
 	})
 	if err != nil {
@@ -312,7 +261,7 @@ func TestLayerBeyondDataZoomShared(t *testing.T) {
 func TestLargeBodyKeptGzipped(t *testing.T) {
 	f := shared(t)
 	s := newServer(Deps{Data: f.ds, Topology: f.topo})
-	h := s.routes()
+	h := s.middleware(s.router())
 	p := "/api/v1/layers/units?zoom=9"
 	first := get(t, h, p) // builds
 	plain := get(t, h, p) // cached
@@ -335,14 +284,92 @@ func TestLargeBodyKeptGzipped(t *testing.T) {
 	if zipped.Header().Get("Content-Encoding") != "gzip" || string(gunzip(t, zipped.body)) != string(first.body) {
 		t.Error("the gzipped body differs")
 	}
-	key := cacheKey{version: s.snap.Load().version, kind: kindLayer, layer: "units", zoom: 9}
-	s.cache.mu.Lock()
-	el, ok := s.cache.items[key]
-	s.cache.mu.Unlock()
+	key := cacheKey{version: s.worlds.Loaded().Version, kind: kindLayer, layer: "units", zoom: 9}
+	rep, ok := s.cache.lru.Peek(key)
 	if !ok {
 		t.Fatal("not cached")
 	}
-	if rep := el.Value.(*cacheItem).rep; rep.body != nil || rep.size() > int64(len(zipped.body))+256 {
+	if rep.body != nil || rep.size() > int64(len(zipped.body))+256 {
 		t.Errorf("cached: %d bytes identity, size %d", len(rep.body), rep.size())
+	}
+}
+
+// A build runs on a context of its own: the request that started it
+// leaving cancels it for no one, and a request still waiting gets it.
+func TestBodyCacheBuildOutlivesFirstCaller(t *testing.T) {
+	c := newBodyCache(cacheConfig{budget: 1 << 20}, cacheObserver{})
+	started, release := make(chan struct{}), make(chan struct{})
+	build := func(ctx context.Context) (*representation, error) {
+		close(started)
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return &representation{body: []byte("built")}, nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() {
+		_, _, err := c.get(ctx, cacheKey{layer: "units"}, build)
+		firstErr <- err
+	}()
+	<-started
+	second := make(chan *representation, 1)
+	go func() {
+		rep, _, _ := c.get(context.Background(), cacheKey{layer: "units"}, build)
+		second <- rep
+	}()
+	cancel()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("first caller: %v, want its own cancellation", err)
+	}
+	close(release)
+	if rep := <-second; rep == nil || string(rep.body) != "built" {
+		t.Fatalf("second caller got %v", rep)
+	}
+	if _, hit, _ := c.get(context.Background(), cacheKey{layer: "units"}, build); !hit {
+		t.Error("the build was not kept")
+	}
+}
+
+// Builds beyond the slots wait, and are refused with errBusy when no slot
+// frees in time; a panicking build is an error and frees its slot.
+func TestBodyCacheAdmission(t *testing.T) {
+	var refused atomic.Int32
+	c := newBodyCache(cacheConfig{budget: 1 << 20, slots: 1, wait: 20 * time.Millisecond}, cacheObserver{refused: func() { refused.Add(1) }})
+	release := make(chan struct{})
+	started := make(chan struct{})
+	go c.get(context.Background(), cacheKey{zoom: 1}, func(context.Context) (*representation, error) {
+		close(started)
+		<-release
+		return &representation{}, nil
+	})
+	<-started
+	_, _, err := c.get(context.Background(), cacheKey{zoom: 2}, func(context.Context) (*representation, error) { return &representation{}, nil })
+	if !errors.Is(err, errBusy) || refused.Load() != 1 {
+		t.Errorf("second build while the slot is taken: %v (%d refused), want errBusy", err, refused.Load())
+	}
+	close(release)
+	_, _, err = c.get(context.Background(), cacheKey{zoom: 3}, func(context.Context) (*representation, error) { panic("boom") })
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("panicking build: %v", err)
+	}
+	if _, _, err := c.get(context.Background(), cacheKey{zoom: 3}, func(context.Context) (*representation, error) { return &representation{}, nil }); err != nil {
+		t.Errorf("after the panic: %v (the slot or the key stayed taken)", err)
+	}
+}
+
+// The server answers a refused build with 503 and Retry-After.
+func TestBusyIs503(t *testing.T) {
+	f := shared(t)
+	s := newServer(Deps{Data: f.ds, Topology: f.topo, BuildSlots: 1, BuildWait: time.Millisecond})
+	h := s.middleware(s.router())
+	s.cache.slots <- struct{}{} // the one slot taken
+	defer func() { <-s.cache.slots }()
+	r := get(t, h, "/api/v1/layers/units?zoom=5")
+	wantStatus(t, r, http.StatusServiceUnavailable, "")
+	if r.Header().Get("Retry-After") != "1" {
+		t.Errorf("Retry-After %q", r.Header().Get("Retry-After"))
 	}
 }

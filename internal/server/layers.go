@@ -2,6 +2,7 @@ package server
 
 import (
 	"compress/gzip"
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -9,124 +10,56 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/paulmach/orb"
 
-	"pilotmap/internal/boundary"
-	"pilotmap/internal/coverage"
 	"pilotmap/internal/layer"
+	"pilotmap/internal/world"
 )
 
-// The vector layers served (/api/v1/layers, /tiles, /ogc collections).
-const (
-	layerProvinces = layer.Provinces
-	layerUnits     = layer.Units
-	layerPilots    = "pilots"
-	layerNanhai    = layer.Nanhai
-)
-
-// layerNames lists the served layers in the order documents list them.
-func layerNames() []string {
-	return []string{layerProvinces, layerUnits, layerPilots, layerNanhai}
-}
-
-// knownLayer checks a layer name taken from the path; unknown is a 404.
-func knownLayer(param, name string) error {
-	switch name {
-	case layerProvinces, layerUnits, layerPilots, layerNanhai:
-		return nil
+// GET /api/v1/layers: the catalog of layers.
+func (s *server) getLayers(w http.ResponseWriter, r *http.Request) error {
+	wd, err := s.world(r.Context())
+	if err != nil {
+		return err
 	}
-	return notFoundParam(param, "unknown layer %q; the layers are provinces, units, pilots and nanhai", clip(name))
-}
-
-// shapes returns a layer's features at a zoom within bbox (zero: all):
-// pilots are the units that hold an active pilot unit.
-func (s *server) shapes(sn *snapshot, name string, zoom int, bbox orb.Bound) []layer.Shape {
-	switch name {
-	case layerPilots:
-		return s.topo.FeaturesFunc(layer.Units, zoom, bbox, func(f *boundary.Feature) bool {
-			return sn.comparable[f.Code].pilot()
-		})
-	default:
-		return s.topo.Features(name, zoom, bbox)
+	base := s.baseURL(r)
+	type layerDoc struct {
+		Name         string            `json:"name"`
+		Title        string            `json:"title"`
+		Description  string            `json:"description"`
+		GeometryType string            `json:"geometry_type"`
+		Properties   map[string]string `json:"properties"`
+		MinZoom      int               `json:"minzoom"`
+		MaxZoom      int               `json:"maxzoom"`
+		BBox         [4]float64        `json:"bbox"`
+		GeoJSON      string            `json:"geojson"`
+		TileJSON     string            `json:"tilejson,omitempty"`
+		OGC          string            `json:"ogc_collection,omitempty"`
 	}
-}
-
-// layerBound is the bounding box of a served layer (pilots: the units').
-func (s *server) layerBound(name string) orb.Bound {
-	switch name {
-	case layerProvinces:
-		return s.data.Boundaries.Provinces.Bound()
-	case layerNanhai:
-		return s.data.Boundaries.Nanhai.Bound()
-	default:
-		return s.data.Boundaries.Units.Bound()
-	}
-}
-
-// featureProps returns the properties of a layer's feature (docs/api.md):
-// code, name, level, province_code, pilot, pilot_province, in_program,
-// batch, status and area_km2; on provinces also the coverage figures.
-func featureProps(sn *snapshot, name string, f *boundary.Feature) map[string]any {
-	p := map[string]any{
-		"code":          f.Code,
-		"name":          f.Name,
-		"level":         f.Level,
-		"province_code": f.ProvinceCode,
-		"area_km2":      round(f.AreaKM2, 0),
-	}
-	if name == layerProvinces {
-		st, ok := sn.provinceStats[f.Code]
-		p["pilot"] = ok && st.Units > 0
-		p["pilot_province"] = sn.pilotProvinces[f.Code]
-		p["in_program"] = coverage.InProgram(f.Code)
-		p["batch"] = nil
-		p["status"] = nil
-		p["units"] = st.Units
-		p["comparable_units"] = st.ComparableUnits
-		p["covered_units"] = st.CoveredUnits
-		p["coverage"] = round(st.Coverage, 4)
-		return p
-	}
-	ci := sn.comparable[f.Code]
-	p["pilot"] = ci.pilot()
-	p["pilot_province"] = sn.pilotProvinces[f.ProvinceCode]
-	p["in_program"] = coverage.InProgram(f.ProvinceCode)
-	p["batch"], p["status"] = nil, nil
-	if ci != nil {
-		p["batch"], p["status"] = ci.batch, string(ci.status)
-	}
-	return p
-}
-
-// propertyTypes are the properties of a layer as TileJSON fields.
-func propertyTypes(name string) map[string]string {
-	m := map[string]string{
-		"code": "String", "name": "String", "level": "String", "province_code": "String",
-		"pilot": "Boolean", "pilot_province": "Boolean", "in_program": "Boolean",
-		"batch": "Number", "status": "String", "area_km2": "Number",
-	}
-	if name == layerProvinces {
-		for _, k := range []string{"units", "comparable_units", "covered_units", "coverage"} {
-			m[k] = "Number"
+	var out []layerDoc
+	for i := range s.catalog.specs {
+		l := &s.catalog.specs[i]
+		b := l.bound(wd)
+		d := layerDoc{
+			Name: l.name, Title: l.title, Description: l.description, GeometryType: l.geometryType,
+			Properties: l.fields(), MinZoom: l.minZoom, MaxZoom: l.maxZoom,
+			BBox:    [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]},
+			GeoJSON: base + "/api/v1/layers/" + l.name + "?zoom={z}",
 		}
+		if l.tiles {
+			d.TileJSON = base + "/tiles/" + l.name + ".json"
+		}
+		if l.ogc {
+			d.OGC = base + "/ogc/collections/" + l.name
+		}
+		out = append(out, d)
 	}
-	return m
-}
-
-// shapeProps are featureProps plus the label point of the zoom's geometry.
-func shapeProps(sn *snapshot, name string) func(*layer.Shape) map[string]any {
-	return func(sh *layer.Shape) map[string]any {
-		p := featureProps(sn, name, &sh.Feature)
-		p["label"] = sh.Label
-		return p
-	}
+	return s.writeJSON(w, r, ctypeJSON, out)
 }
 
 // GET /api/v1/layers/{layer}?zoom=&bbox=
 func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
-	name := mux.Vars(r)["layer"]
-	if name != layerGaps {
-		if err := knownLayer("layer", name); err != nil {
-			return err
-		}
+	l, err := s.catalog.lookup("layer", mux.Vars(r)["layer"], anyLayer)
+	if err != nil {
+		return err
 	}
 	p := queryParams(r.URL)
 	download, err := p.download()
@@ -141,32 +74,33 @@ func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
 	// Zooms beyond layer.DataZoom serve its geometry: one cache entry.
-	key := cacheKey{version: sn.version, kind: kindLayer, layer: name, zoom: min(zoom, layer.DataZoom), bbox: bbox}
-	rep, hit, err := s.cache.get(r.Context(), key, func() (*representation, error) {
-		if name == layerGaps {
-			return s.buildGapsLayer(r.Context(), zoom, bbox)
+	zoom = min(zoom, layer.DataZoom)
+	key := cacheKey{version: wd.Version, kind: kindLayer, layer: l.name, zoom: zoom, bbox: bbox}
+	rep, hit, err := s.cache.get(r.Context(), key, func(ctx context.Context) (*representation, error) {
+		if l.name == layerGaps {
+			return s.buildGapsLayer(wd, zoom, bbox)
 		}
-		return s.buildLayer(sn, name, zoom, bbox)
+		return s.buildLayer(wd, l, zoom, bbox)
 	})
 	if err != nil {
 		return err
 	}
 	setCacheStatus(w, hit)
 	if download {
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="pilotmap-%s.geojson"`, name))
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="pilotmap-%s.geojson"`, l.name))
 	}
 	serve(w, r, rep)
 	return nil
 }
 
 // buildLayer encodes a layer as a GeoJSON FeatureCollection.
-func (s *server) buildLayer(sn *snapshot, name string, zoom int, bbox orb.Bound) (*representation, error) {
-	body, err := layer.AppendFeatureCollection(nil, s.shapes(sn, name, zoom, bbox), shapeProps(sn, name))
+func (s *server) buildLayer(wd *world.World, l *layerSpec, zoom int, bbox orb.Bound) (*representation, error) {
+	body, err := layer.AppendFeatureCollection(nil, l.shapes(wd, zoom, bbox), l.shapeProps(wd))
 	if err != nil {
 		return nil, err
 	}

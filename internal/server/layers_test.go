@@ -33,7 +33,7 @@ func getLayer(t *testing.T, path string) *geojson.FeatureCollection {
 
 func TestLayers(t *testing.T) {
 	props := []string{"code", "name", "level", "province_code", "pilot", "pilot_province", "in_program", "batch", "status", "label", "area_km2"}
-	for _, name := range layerNames() {
+	for _, name := range newLayerCatalog().served(ogcLayer) {
 		for _, zoom := range []int{0, 4, 8, 12} {
 			t.Run(fmt.Sprintf("%s/z%d", name, zoom), func(t *testing.T) {
 				fc := getLayer(t, fmt.Sprintf("/api/v1/layers/%s?zoom=%d", name, zoom))

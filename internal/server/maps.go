@@ -6,47 +6,41 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
-	"sync"
 
 	"github.com/gorilla/mux"
 	"github.com/paulmach/orb"
 
 	"pilotmap/internal/boundary"
-	"pilotmap/internal/dataset"
 	"pilotmap/internal/export"
 	"pilotmap/internal/gaps"
 	"pilotmap/internal/layer"
 	"pilotmap/internal/render"
+	"pilotmap/internal/world"
 )
 
-// layerGaps is the layer of gap clusters: one feature per cluster of
-// uncovered comparable units, its units' polygons grouped.
-const layerGaps = "gaps"
-
-// gapReport returns the gap analysis of the current data (computed once per
-// data version by the dataset's GapCache).
-func (s *server) gapReport(ctx context.Context) (gaps.Report, error) {
-	rep, _, err := s.gapCache.Report(ctx)
-	if err != nil {
-		return gaps.Report{}, fmt.Errorf("gap analysis: %w", err)
+// gapReport returns the gap analysis of a world.
+func gapReport(wd *world.World) (*gaps.Report, error) {
+	if wd.Gaps == nil {
+		return nil, fmt.Errorf("gap analysis: the world was built without a gap index")
 	}
-	return rep, nil
+	return wd.Gaps, nil
 }
 
 // GET /api/v1/gaps
 func (s *server) getGaps(w http.ResponseWriter, r *http.Request) error {
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.cachedJSON(w, r, sn, func() (any, error) { return s.gapReport(r.Context()) })
+	return s.cachedJSON(w, r, wd, func() (any, error) { return gapReport(wd) })
 }
 
 // gapShapes groups the zoom's unit geometry by gap cluster: neighbours
 // inside a cluster still meet, since the units come from the topology.
-func (s *server) gapShapes(ctx context.Context, zoom int, bbox orb.Bound) ([]layer.Shape, map[string]gaps.Cluster, error) {
-	rep, err := s.gapReport(ctx)
+func gapShapes(wd *world.World, zoom int, bbox orb.Bound) ([]layer.Shape, map[string]gaps.Cluster, error) {
+	rep, err := gapReport(wd)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -59,7 +53,7 @@ func (s *server) gapShapes(ctx context.Context, zoom int, bbox orb.Bound) ([]lay
 	geoms := make([]orb.MultiPolygon, len(rep.Clusters))
 	bounds := make([]orb.Bound, len(rep.Clusters))
 	seen := make([]bool, len(rep.Clusters))
-	for _, sh := range s.topo.Features(layer.Units, zoom, bbox) {
+	for _, sh := range wd.Topology.Features(layer.Units, zoom, bbox) {
 		i, ok := clusterOf[sh.Feature.Code]
 		if !ok {
 			continue
@@ -90,8 +84,8 @@ func (s *server) gapShapes(ctx context.Context, zoom int, bbox orb.Bound) ([]lay
 // buildGapsLayer encodes the clusters as a GeoJSON FeatureCollection: id =
 // cluster id (its rank by area); properties id, rank, name, units (count),
 // province_codes, area_km2, max_distance_km, label.
-func (s *server) buildGapsLayer(ctx context.Context, zoom int, bbox orb.Bound) (*representation, error) {
-	shapes, byID, err := s.gapShapes(ctx, zoom, bbox)
+func (s *server) buildGapsLayer(wd *world.World, zoom int, bbox orb.Bound) (*representation, error) {
+	shapes, byID, err := gapShapes(wd, zoom, bbox)
 	if err != nil {
 		return nil, err
 	}
@@ -109,37 +103,6 @@ func (s *server) buildGapsLayer(ctx context.Context, zoom int, bbox orb.Bound) (
 	return s.newRepresentation(ctypeGeoJSON, cacheGeometry, body, gzip.DefaultCompression), nil
 }
 
-// renderMaps keeps the render.Map of the current data version.
-type renderMaps struct {
-	mu      sync.Mutex
-	version string
-	m       render.Map
-}
-
-// renderMap returns the map data for the snapshot's version, building it
-// when the version changed; with gaps it also carries the gap analysis.
-func (s *server) renderMap(ctx context.Context, sn *snapshot, withGaps bool) (render.Map, error) {
-	s.maps.mu.Lock()
-	defer s.maps.mu.Unlock()
-	if s.maps.version != sn.version {
-		m, err := render.NewMap(ctx, s.data, s.topo)
-		if err != nil {
-			return render.Map{}, fmt.Errorf("map data: %w", err)
-		}
-		s.maps.m, s.maps.version = m, sn.version
-	}
-	m := s.maps.m
-	if withGaps && m.Gaps == nil {
-		rep, err := s.gapReport(ctx)
-		if err != nil {
-			return render.Map{}, err
-		}
-		s.maps.m.Gaps = render.GapsFromReport(rep)
-		m = s.maps.m
-	}
-	return m, nil
-}
-
 // GET /api/v1/map.svg?view=&province=&layout=&title=&subtitle=&lang=
 func (s *server) getMapSVG(w http.ResponseWriter, r *http.Request) error {
 	opt, err := render.ParseQuery(queryParams(r.URL).q)
@@ -147,13 +110,13 @@ func (s *server) getMapSVG(w http.ResponseWriter, r *http.Request) error {
 		return renderProblem(err)
 	}
 	opt.Approval = s.frontend.ApprovalNumber
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
-	key := cacheKey{version: sn.version, kind: kindAPI, path: r.URL.Path, query: canonicalQuery(r.URL) + "\x00" + opt.Approval}
-	rep, hit, err := s.cache.get(r.Context(), key, func() (*representation, error) {
-		m, err := s.renderMap(r.Context(), sn, opt.View == render.ViewGaps)
+	key := cacheKey{version: wd.Version, kind: kindAPI, path: r.URL.Path, query: canonicalQuery(r.URL) + "\x00" + opt.Approval}
+	rep, hit, err := s.cache.get(r.Context(), key, func(context.Context) (*representation, error) {
+		m, err := render.NewMap(wd)
 		if err != nil {
 			return nil, err
 		}
@@ -191,27 +154,23 @@ func (s *server) getExport(w http.ResponseWriter, r *http.Request) error {
 		return badParam("lang", "want zh or en, got %q", clip(lang))
 	}
 	table := mux.Vars(r)["table"]
-	var write func(context.Context, *bytes.Buffer, *dataset.Dataset, export.Options) error
+	var write func(io.Writer, *world.World, export.Options) error
 	switch table {
 	case "units":
-		write = func(ctx context.Context, b *bytes.Buffer, ds *dataset.Dataset, o export.Options) error {
-			return export.Units(ctx, b, ds, o)
-		}
+		write = export.Units
 	case "provinces":
-		write = func(ctx context.Context, b *bytes.Buffer, ds *dataset.Dataset, o export.Options) error {
-			return export.Provinces(ctx, b, ds, o)
-		}
+		write = export.Provinces
 	default:
 		return notFoundParam("table", "unknown export %q; the exports are units.csv and provinces.csv", clip(table))
 	}
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
-	key := cacheKey{version: sn.version, kind: kindAPI, path: r.URL.Path, query: canonicalQuery(r.URL)}
-	rep, hit, err := s.cache.get(r.Context(), key, func() (*representation, error) {
+	key := cacheKey{version: wd.Version, kind: kindAPI, path: r.URL.Path, query: canonicalQuery(r.URL)}
+	rep, hit, err := s.cache.get(r.Context(), key, func(context.Context) (*representation, error) {
 		var buf bytes.Buffer
-		if err := write(r.Context(), &buf, s.data, export.Options{Lang: lang}); err != nil {
+		if err := write(&buf, wd, export.Options{Lang: lang}); err != nil {
 			return nil, fmt.Errorf("export %s: %w", table, err)
 		}
 		return s.newRepresentation("text/csv; charset=utf-8", cacheRevalidate, buf.Bytes(), gzip.DefaultCompression), nil

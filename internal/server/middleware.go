@@ -23,12 +23,26 @@ const maxURIBytes = 4 << 10
 
 type ctxKey int
 
-const requestIDKey ctxKey = 1
+const requestInfoKey ctxKey = 1
+
+// requestInfo is what the middleware tells the handlers and what the
+// router tells the middleware back, in one context value.
+type requestInfo struct {
+	id    string // X-Request-Id
+	route string // the matched route's template; "unmatched" until set
+}
+
+func infoOf(ctx context.Context) *requestInfo {
+	info, _ := ctx.Value(requestInfoKey).(*requestInfo)
+	return info
+}
 
 // requestID returns the request's id ("" outside a request).
 func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if info := infoOf(ctx); info != nil {
+		return info.id
+	}
+	return ""
 }
 
 // requestIDs makes request ids: a random prefix per server and a counter.
@@ -62,11 +76,13 @@ func validRequestID(s string) bool {
 	return true
 }
 
-// statusWriter records the status and the bytes written.
+// statusWriter records the status, the bytes written and the first write
+// error (a client gone, or the write timeout cutting the response off).
 type statusWriter struct {
 	http.ResponseWriter
-	status int
-	bytes  int
+	status   int
+	bytes    int
+	writeErr error
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -82,6 +98,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += n
+	if err != nil && w.writeErr == nil {
+		w.writeErr = err
+	}
 	return n, err
 }
 
@@ -95,9 +114,14 @@ func (w *statusWriter) Flush() {
 	}
 }
 
+// corsExposed are the response headers a script on another origin may
+// read.
+const corsExposed = "ETag, Content-Disposition, X-Request-Id, X-Cache, Retry-After"
+
 // middleware wraps every request: a request id (X-Request-Id, taken from
-// the client when plain, else made), limits on the request, recovery
-// from panics as a 500 problem, and one access log line.
+// the client when plain, else made), CORS for the public data, limits on
+// the request, a 400 for paths that are not canonical, recovery from
+// panics as a 500 problem, metrics and one access log line.
 func (s *server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -105,14 +129,20 @@ func (s *server) middleware(next http.Handler) http.Handler {
 		if !validRequestID(id) {
 			id = s.ids.next()
 		}
-		w.Header()["X-Request-Id"] = []string{id}
-		if p := r.URL.Path; strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/ogc") {
+		h := w.Header()
+		h["X-Request-Id"] = []string{id}
+		public := isPublicData(r.URL.Path)
+		if public {
 			// Public, read-only data: maps on other origins may use it.
-			w.Header()["Access-Control-Allow-Origin"] = []string{"*"}
+			h["Access-Control-Allow-Origin"] = []string{"*"}
+			h["Access-Control-Expose-Headers"] = []string{corsExposed}
 		}
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+		info := &requestInfo{id: id, route: "unmatched"}
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey, info))
 		sw := &statusWriter{ResponseWriter: w}
+		s.metrics.inFlight.Inc()
 		defer func() {
+			s.metrics.inFlight.Dec()
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
@@ -127,17 +157,27 @@ func (s *server) middleware(next http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
-			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			took := time.Since(start)
+			s.metrics.observe(info.route, status, sw.bytes, took)
+			attrs := []slog.Attr{
 				slog.String("request_id", id),
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
 				slog.String("query", r.URL.RawQuery),
 				slog.Int("status", status),
 				slog.Int("bytes", sw.bytes),
-				slog.Duration("duration", time.Since(start)),
+				slog.Duration("duration", took),
 				slog.String("remote", r.RemoteAddr),
 				slog.String("cache", sw.Header().Get("X-Cache")),
-			)
+			}
+			if sw.writeErr != nil {
+				// The status went out, the body did not: the client left
+				// or the write timeout cut the response off.
+				attrs = append(attrs, slog.String("error", sw.writeErr.Error()))
+				s.log.LogAttrs(r.Context(), slog.LevelWarn, "response cut off", attrs...)
+				return
+			}
+			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 		}()
 		if len(r.RequestURI) > maxURIBytes {
 			writeProblem(sw, r, newProblem(http.StatusRequestURITooLong, fmt.Sprintf("request target of %d bytes, at most %d allowed", len(r.RequestURI), maxURIBytes)))
@@ -150,6 +190,52 @@ func (s *server) middleware(next http.Handler) http.Handler {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(sw, r.Body, maxBodyBytes)
 		}
+		if !canonicalPath(r.URL.Path) {
+			writeProblem(sw, r, newProblem(http.StatusBadRequest, fmt.Sprintf("path %q has an empty, . or .. segment; no path is redirected", clip(r.URL.Path))))
+			return
+		}
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			preflight(sw, r, public)
+			return
+		}
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// isPublicData reports whether a path is under the data routes, which any
+// origin may read.
+func isPublicData(p string) bool {
+	return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/tiles/") || p == "/ogc" || strings.HasPrefix(p, "/ogc/")
+}
+
+// canonicalPath reports whether a (decoded) path has no empty segment
+// (a double slash) and no . or .. segment; "/" and a final slash pass.
+func canonicalPath(p string) bool {
+	if !strings.HasPrefix(p, "/") {
+		return false
+	}
+	rest := strings.TrimSuffix(p[1:], "/")
+	if rest == "" {
+		return true
+	}
+	for seg := range strings.SplitSeq(rest, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+// preflight answers a CORS preflight: 204 with what a cross-origin GET may
+// send, for the public data; elsewhere a 204 without CORS headers, which
+// the browser reads as a refusal.
+func preflight(w http.ResponseWriter, r *http.Request, public bool) {
+	h := w.Header()
+	h.Set("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
+	if public {
+		h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Accept, Accept-Encoding, If-None-Match, X-Request-Id, Content-Type")
+		h.Set("Access-Control-Max-Age", "86400")
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"pilotmap/internal/layer"
+	"pilotmap/internal/world"
 )
 
 // OGC API – Features, Part 1 Core, under /ogc: the four layers as
@@ -66,7 +68,7 @@ func (s *server) ogcLanding(w http.ResponseWriter, r *http.Request) error {
 	if _, err := ogcParams(r); err != nil {
 		return err
 	}
-	base := baseURL(r) + "/ogc"
+	base := s.baseURL(r) + "/ogc"
 	return s.writeJSON(w, r, ctypeJSON, map[string]any{
 		"title":       "pilotmap",
 		"description": "Where a Chinese pilot program reaches: provinces, comparable units and pilot units with coverage figures (OGC API – Features).",
@@ -90,13 +92,14 @@ func (s *server) ogcConformance(w http.ResponseWriter, r *http.Request) error {
 }
 
 // ogcCollection describes one collection.
-func (s *server) ogcCollection(base, name string) map[string]any {
-	b := s.layerBound(name)
+func (s *server) ogcCollection(wd *world.World, base string, l *layerSpec) map[string]any {
+	b := l.bound(wd)
+	name := l.name
 	self := base + "/collections/" + name
 	return map[string]any{
 		"id":          name,
-		"title":       name,
-		"description": layerDescription(name),
+		"title":       l.title,
+		"description": l.description,
 		"itemType":    "feature",
 		"crs":         []string{crs84},
 		"extent": map[string]any{
@@ -118,10 +121,16 @@ func (s *server) ogcCollections(w http.ResponseWriter, r *http.Request) error {
 	if _, err := ogcParams(r); err != nil {
 		return err
 	}
-	base := baseURL(r) + "/ogc"
+	wd, err := s.world(r.Context())
+	if err != nil {
+		return err
+	}
+	base := s.baseURL(r) + "/ogc"
 	var cs []map[string]any
-	for _, n := range layerNames() {
-		cs = append(cs, s.ogcCollection(base, n))
+	for i := range s.catalog.specs {
+		if l := &s.catalog.specs[i]; l.ogc {
+			cs = append(cs, s.ogcCollection(wd, base, l))
+		}
 	}
 	return s.writeJSON(w, r, ctypeJSON, map[string]any{
 		"links":       []ogcLink{{base + "/collections", "self", ctypeJSON, "The collections"}},
@@ -131,20 +140,28 @@ func (s *server) ogcCollections(w http.ResponseWriter, r *http.Request) error {
 
 // GET /ogc/collections/{id}
 func (s *server) ogcCollectionDoc(w http.ResponseWriter, r *http.Request) error {
-	name := mux.Vars(r)["id"]
-	if err := knownLayer("collectionId", name); err != nil {
+	l, err := s.catalog.lookup("collectionId", mux.Vars(r)["id"], ogcLayer)
+	if err != nil {
 		return err
 	}
 	if _, err := ogcParams(r); err != nil {
 		return err
 	}
-	return s.writeJSON(w, r, ctypeJSON, s.ogcCollection(baseURL(r)+"/ogc", name))
+	wd, err := s.world(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, ctypeJSON, s.ogcCollection(wd, s.baseURL(r)+"/ogc", l))
 }
 
 // GET /ogc/collections/{id}/items?limit=&offset=&bbox=
+//
+// The features of a page are cached like any built body (the key: the
+// collection, the boxes, limit and offset); the members that name the
+// host (links) are added per request (serveTail).
 func (s *server) ogcItems(w http.ResponseWriter, r *http.Request) error {
-	name := mux.Vars(r)["id"]
-	if err := knownLayer("collectionId", name); err != nil {
+	l, err := s.catalog.lookup("collectionId", mux.Vars(r)["id"], ogcLayer)
+	if err != nil {
 		return err
 	}
 	p, err := ogcParams(r, "limit", "offset", "bbox", "datetime")
@@ -170,31 +187,30 @@ func (s *server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	} else if dt != "" && !validDatetime(dt) {
 		return badParam("datetime", "want an RFC 3339 instant or interval (../2024-01-01T00:00:00Z), got %q", clip(dt))
 	}
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
-	var all []layer.Shape
-	if boxes == nil {
-		all = s.shapes(sn, name, layer.DataZoom, orb.Bound{})
-	} else {
-		seen := map[string]bool{}
-		for _, b := range boxes {
-			for _, sh := range s.shapes(sn, name, layer.DataZoom, b) {
-				if !seen[sh.Feature.Code] {
-					seen[sh.Feature.Code] = true
-					all = append(all, sh)
-				}
-			}
+	var matched, returned int
+	key := cacheKey{version: wd.Version, kind: kindOGCItems, layer: l.name, zoom: limit, query: fmt.Sprint(offset, boxes)}
+	rep, hit, err := s.cache.get(r.Context(), key, func(context.Context) (*representation, error) {
+		all := ogcShapes(wd, l, boxes)
+		page := all[min(offset, len(all)):min(offset+limit, len(all))]
+		body, err := layer.AppendFeatureCollection(nil, page, l.shapeProps(wd))
+		if err != nil {
+			return nil, err
 		}
-	}
-	page := all[min(offset, len(all)):min(offset+limit, len(all))]
-	body, err := layer.AppendFeatureCollection(nil, page, shapeProps(sn, name))
+		// The FeatureCollection's object stays open for the members
+		// added per request (counts and links).
+		rep := newOpenRepresentation(ctypeGeoJSON, cacheRevalidate, body[:len(body)-1], gzip.DefaultCompression)
+		rep.matched, rep.returned = len(all), len(page)
+		return rep, nil
+	})
 	if err != nil {
 		return err
 	}
-
-	self := baseURL(r) + "/ogc/collections/" + name
+	matched, returned = rep.matched, rep.returned
+	self := s.baseURL(r) + "/ogc/collections/" + l.name
 	pageURL := func(off int) string {
 		q := url.Values{}
 		q.Set("limit", strconv.Itoa(limit))
@@ -208,7 +224,7 @@ func (s *server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 		{pageURL(offset), "self", ctypeGeoJSON, "This page"},
 		{self, "collection", ctypeJSON, "The collection"},
 	}
-	if offset+limit < len(all) {
+	if offset+limit < matched {
 		links = append(links, ogcLink{pageURL(offset + limit), "next", ctypeGeoJSON, "Next page"})
 	}
 	if offset > 0 {
@@ -218,11 +234,30 @@ func (s *server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Splice the members OGC adds into the FeatureCollection's object.
-	body = append(body[:len(body)-1], fmt.Sprintf(`,"numberMatched":%d,"numberReturned":%d,"links":`, len(all), len(page))...)
-	body = append(append(body, bytes.TrimSpace(tail)...), "}\n"...)
-	serve(w, r, s.newRepresentation(ctypeGeoJSON, cacheRevalidate, body, gzip.BestSpeed))
+	end := fmt.Appendf(nil, `,"numberMatched":%d,"numberReturned":%d,"links":`, matched, returned)
+	end = append(append(end, bytes.TrimSpace(tail)...), "}\n"...)
+	setCacheStatus(w, hit)
+	serveTail(w, r, rep, end)
 	return nil
+}
+
+// ogcShapes are a collection's features at full resolution within any of
+// the boxes (nil: all), each once.
+func ogcShapes(wd *world.World, l *layerSpec, boxes []orb.Bound) []layer.Shape {
+	if boxes == nil {
+		return l.shapes(wd, layer.DataZoom, orb.Bound{})
+	}
+	var all []layer.Shape
+	seen := map[string]bool{}
+	for _, b := range boxes {
+		for _, sh := range l.shapes(wd, layer.DataZoom, b) {
+			if !seen[sh.Feature.Code] {
+				seen[sh.Feature.Code] = true
+				all = append(all, sh)
+			}
+		}
+	}
+	return all
 }
 
 // ogcBBox reads an OGC bbox: 4 numbers, or 6 with heights (ignored);
@@ -278,35 +313,42 @@ func validDatetime(s string) bool {
 // GET /ogc/collections/{id}/items/{featureId}
 func (s *server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 	v := mux.Vars(r)
-	name, id := v["id"], v["featureId"]
-	if err := knownLayer("collectionId", name); err != nil {
+	id := v["featureId"]
+	l, err := s.catalog.lookup("collectionId", v["id"], ogcLayer)
+	if err != nil {
 		return err
 	}
 	if _, err := ogcParams(r); err != nil {
 		return err
 	}
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
-	source := name
-	if name == layerPilots {
-		source = layer.Units
+	sh, ok := wd.Topology.Shape(l.source, id, layer.DataZoom)
+	if keep := l.keeper(wd); ok && keep != nil && !keep(&sh.Feature) {
+		ok = false
 	}
-	sh, ok := s.topo.Shape(source, id, layer.DataZoom)
-	if !ok || len(sh.Geometry) == 0 || (name == layerPilots && !sn.comparable[id].pilot()) {
-		return notFoundParam("featureId", "no feature %q in collection %s", clip(id), name)
+	if !ok || len(sh.Geometry) == 0 {
+		return notFoundParam("featureId", "no feature %q in collection %s", clip(id), l.name)
 	}
-	fc, err := layer.AppendFeatureCollection(nil, []layer.Shape{sh}, shapeProps(sn, name))
+	key := cacheKey{version: wd.Version, kind: kindOGCItem, layer: l.name, query: id}
+	rep, hit, err := s.cache.get(r.Context(), key, func(context.Context) (*representation, error) {
+		fc, err := layer.AppendFeatureCollection(nil, []layer.Shape{sh}, l.shapeProps(wd))
+		if err != nil {
+			return nil, err
+		}
+		const head, end = `{"type":"FeatureCollection","features":[`, `]}`
+		if !bytes.HasPrefix(fc, []byte(head)) || !bytes.HasSuffix(fc, []byte(end)) {
+			return nil, fmt.Errorf("ogc item %s/%s: unexpected encoding", l.name, id)
+		}
+		feature := fc[len(head) : len(fc)-len(end)]
+		return newOpenRepresentation(ctypeGeoJSON, cacheRevalidate, feature[:len(feature)-1], gzip.DefaultCompression), nil
+	})
 	if err != nil {
 		return err
 	}
-	const head, end = `{"type":"FeatureCollection","features":[`, `]}`
-	if !bytes.HasPrefix(fc, []byte(head)) || !bytes.HasSuffix(fc, []byte(end)) {
-		return fmt.Errorf("ogc item %s/%s: unexpected encoding", name, id)
-	}
-	feature := fc[len(head) : len(fc)-len(end)]
-	coll := baseURL(r) + "/ogc/collections/" + name
+	coll := s.baseURL(r) + "/ogc/collections/" + l.name
 	tail, err := marshalJSON([]ogcLink{
 		{coll + "/items/" + url.PathEscape(id), "self", ctypeGeoJSON, "This feature"},
 		{coll, "collection", ctypeJSON, "The collection"},
@@ -314,9 +356,9 @@ func (s *server) ogcItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body := append(append([]byte(nil), feature[:len(feature)-1]...), `,"links":`...)
-	body = append(append(body, bytes.TrimSpace(tail)...), "}\n"...)
-	serve(w, r, s.newRepresentation(ctypeGeoJSON, cacheRevalidate, body, gzip.BestSpeed))
+	end := append([]byte(`,"links":`), bytes.TrimSpace(tail)...)
+	setCacheStatus(w, hit)
+	serveTail(w, r, rep, append(end, "}\n"...))
 	return nil
 }
 
@@ -333,12 +375,12 @@ func (s *server) ogcAPI(w http.ResponseWriter, r *http.Request) error {
 	if _, err := ogcParams(r); err != nil {
 		return err
 	}
-	return s.writeJSON(w, r, ctypeOpenAPI, openAPI(baseURL(r)+"/ogc"))
+	return s.writeJSON(w, r, ctypeOpenAPI, openAPI(s.baseURL(r)+"/ogc", s.catalog.served(ogcLayer)))
 }
 
 // openAPI is the API definition: the paths of Part 1 Core with their
 // parameters.
-func openAPI(server string) map[string]any {
+func openAPI(server string, collections []string) map[string]any {
 	obj := map[string]any{"type": "object"}
 	problem := map[string]any{"description": "A problem (RFC 9457) naming the bad parameter", "content": map[string]any{"application/problem+json": map[string]any{"schema": obj}}}
 	ok := func(desc, ctype string) map[string]any {
@@ -350,7 +392,7 @@ func openAPI(server string) map[string]any {
 	param := func(name, in, desc string, required bool, schema map[string]any) map[string]any {
 		return map[string]any{"name": name, "in": in, "description": desc, "required": required, "schema": schema}
 	}
-	collectionID := param("collectionId", "path", "The collection", true, map[string]any{"type": "string", "enum": layerNames()})
+	collectionID := param("collectionId", "path", "The collection", true, map[string]any{"type": "string", "enum": collections})
 	get := func(id, summary string, params []map[string]any, responses map[string]any) map[string]any {
 		op := map[string]any{"operationId": id, "summary": summary, "responses": responses}
 		if params != nil {

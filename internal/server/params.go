@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -193,7 +194,7 @@ func (p params) status() (store.Status, error) {
 // unknown parameters it names the first in sorted order.
 func (p params) only(allowed ...string) error {
 	if p.err != nil {
-		return newProblem(http.StatusBadRequest, "malformed query: "+p.err.Error())
+		return newProblem(http.StatusBadRequest, "malformed query: "+clip(p.err.Error()))
 	}
 	for _, k := range p.names() {
 		if slices.Contains(allowed, k) {
@@ -256,17 +257,20 @@ func pathCode(name, s string) (string, error) {
 }
 
 // tileParams parses z, x and y of a tile path and checks the tile exists.
+//
+// Only canonical integers are taken (no sign, no leading zero: 04, +4 and
+// -0 are 400s), so a tile has one URL and a CDN one cache key for it.
 func tileParams(zs, xs, ys string) (maptile.Tile, error) {
-	z, err := strconv.Atoi(zs)
+	z, err := canonicalInt(zs)
 	if err != nil || z < 0 || z > layer.MaxZoom {
 		return maptile.Tile{}, badParam("z", "want an integer 0–%d, got %q", layer.MaxZoom, clip(zs))
 	}
 	n := 1 << z
-	x, err := strconv.Atoi(xs)
+	x, err := canonicalInt(xs)
 	if err != nil || x < 0 || x >= n {
 		return maptile.Tile{}, badParam("x", "want an integer 0–%d at zoom %d, got %q", n-1, z, clip(xs))
 	}
-	y, err := strconv.Atoi(ys)
+	y, err := canonicalInt(ys)
 	if err != nil || y < 0 || y >= n {
 		return maptile.Tile{}, badParam("y", "want an integer 0–%d at zoom %d, got %q", n-1, z, clip(ys))
 	}
@@ -275,6 +279,16 @@ func tileParams(zs, xs, ys string) (maptile.Tile, error) {
 		return maptile.Tile{}, badParam("z", "tile %d/%d/%d does not exist", z, x, y)
 	}
 	return t, nil
+}
+
+// canonicalInt parses a non-negative integer written without sign or
+// leading zeros.
+func canonicalInt(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || strconv.Itoa(n) != s {
+		return 0, fmt.Errorf("not a canonical integer: %q", s)
+	}
+	return n, nil
 }
 
 // clip shortens a value quoted back in an error message.

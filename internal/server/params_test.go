@@ -22,7 +22,9 @@ func routeCases() []routeCase {
 		{"/tiles/{layer}/{z}/{x}/{y}.mvt", "/tiles/units/4/12/6.mvt", ""},
 		{"/api/v1/layers/{layer}", "/api/v1/layers/nanhai?zoom=2", "zoom, bbox, download"},
 		{"/tiles/{layer}.json", "/tiles/units.json", ""},
+		{"/api/v1/layers", "/api/v1/layers", ""},
 		{"/healthz", "/healthz", ""},
+		{"/metrics", "/metrics", ""},
 		{"/readyz", "/readyz", ""},
 		{"/api/v1/config", "/api/v1/config", ""},
 		{"/api/v1/stats", "/api/v1/stats", ""},
@@ -113,7 +115,7 @@ func TestUnknownParameters(t *testing.T) {
 	// The page's own query is the web map's (?mode=present&layout=a4).
 	wantStatus(t, get(t, h, "/?mode=present&layout=a4"), 200, "")
 	// Without data too.
-	wantStatus(t, get(t, NewRouter(Deps{}), "/healthz?x=1"), 400, "x")
+	wantStatus(t, get(t, New(Deps{}), "/healthz?x=1"), 400, "x")
 }
 
 func TestMalformedQuery(t *testing.T) {

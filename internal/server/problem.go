@@ -22,6 +22,8 @@ type problem struct {
 	Instance  string `json:"instance,omitempty"`
 	// allow is the Allow header of a 405.
 	allow string
+	// retryAfter is the Retry-After header of a 503.
+	retryAfter string
 }
 
 func (p *problem) Error() string {
@@ -37,6 +39,7 @@ func newProblem(status int, detail string) *problem {
 
 // badParam is a 400 naming the bad parameter.
 func badParam(name, format string, args ...any) *problem {
+	name = clip(name) // names come from the query too
 	p := newProblem(http.StatusBadRequest, name+": "+fmt.Sprintf(format, args...))
 	p.Parameter = name
 	return p
@@ -50,6 +53,7 @@ func notFound(format string, args ...any) *problem {
 // notFoundParam is a 404 about the value of a path parameter, e.g. an
 // unknown layer.
 func notFoundParam(name, format string, args ...any) *problem {
+	name = clip(name)
 	p := notFound("%s: %s", name, fmt.Sprintf(format, args...))
 	p.Parameter = name
 	return p
@@ -63,6 +67,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // anything else a 500 whose body names no internals.
 func (s *server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setRoute(r)
 		err := h(w, r)
 		if err == nil {
 			return
@@ -72,6 +77,9 @@ func (s *server) handle(h handlerFunc) http.Handler {
 		case errors.As(err, &p):
 		case errors.Is(err, store.ErrNotFound):
 			p = notFound("%v", err)
+		case errors.Is(err, errBusy):
+			p = newProblem(http.StatusServiceUnavailable, "the server is busy building other responses; try again in a second")
+			p.retryAfter = "1"
 		case isCancelled(r.Context(), err):
 			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request cancelled", slog.String("request_id", requestID(r.Context())), slog.String("error", err.Error()))
 			return
@@ -106,6 +114,9 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p *problem) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	if q.allow != "" {
 		h.Set("Allow", q.allow)
+	}
+	if q.retryAfter != "" {
+		h.Set("Retry-After", q.retryAfter)
 	}
 	w.WriteHeader(q.Status)
 	w.Write(append(body, '\n'))

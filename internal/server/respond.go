@@ -3,13 +3,18 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
+	"hash/crc32"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"pilotmap/internal/world"
 )
 
 // Cache-Control values.
@@ -26,14 +31,25 @@ const minGzip = 1024
 
 // representation is a response body ready to send, with its gzip form and
 // strong ETags: built once and, for layers and tiles, kept in the cache.
+//
+// An open representation (newOpenRepresentation) is the first part of a
+// body whose end differs per request (the links of an OGC page, which name
+// the host the client used): its gzip form stops at a byte boundary
+// without a last block, and serveTail ends it with the request's tail, so
+// the cached bytes are shared by every client and name no host.
 type representation struct {
 	status       int    // 200, or 204 for an empty tile
 	body         []byte // identity; nil when the cache keeps only gz (compact)
 	gz           []byte // gzip, nil when not smaller or too small to bother
-	plainLen     int    // len(body) when body was dropped
+	plainLen     int    // len of the identity body (kept when body is dropped)
 	etag, gzETag string // quoted
 	ctype        string
 	cacheControl string
+	open         bool   // gz lacks its last block and trailer (serveTail)
+	crc          uint32 // open: CRC-32 of the identity body
+	// matched and returned are an OGC page's numberMatched and
+	// numberReturned, which its per-request tail states.
+	matched, returned int
 }
 
 func (r *representation) size() int64 { return int64(len(r.body) + len(r.gz) + 256) }
@@ -46,6 +62,7 @@ func (s *server) newRepresentation(ctype, cacheControl string, body []byte, leve
 	rep := &representation{
 		status:       http.StatusOK,
 		body:         body,
+		plainLen:     len(body),
 		etag:         `"` + tag + `"`,
 		gzETag:       `"` + tag + `-gz"`,
 		ctype:        ctype,
@@ -57,6 +74,52 @@ func (s *server) newRepresentation(ctype, cacheControl string, body []byte, leve
 		}
 	}
 	return rep
+}
+
+// newOpenRepresentation is the first part of a body that serveTail ends
+// per request; its gzip form is always kept (the tail is added to it).
+func newOpenRepresentation(ctype, cacheControl string, prefix []byte, level int) *representation {
+	sum := sha256.Sum256(prefix)
+	tag := base64.RawURLEncoding.EncodeToString(sum[:18])
+	var buf bytes.Buffer
+	buf.Grow(len(prefix)/4 + 64)
+	zw, _ := gzip.NewWriterLevel(&buf, level) // level is one of the constants
+	zw.Write(prefix)
+	zw.Flush() // a sync flush: the deflate stream ends on a byte boundary, not final
+	return &representation{
+		status:       http.StatusOK,
+		body:         prefix,
+		gz:           buf.Bytes(),
+		plainLen:     len(prefix),
+		etag:         `"` + tag + `"`,
+		gzETag:       `"` + tag + `-gz"`,
+		ctype:        ctype,
+		cacheControl: cacheControl,
+		open:         true,
+		crc:          crc32.ChecksumIEEE(prefix),
+	}
+}
+
+// gzipTail ends an open representation's gzip stream with tail: tail in
+// stored deflate blocks, the last one final (RFC 1951 §3.2.4: a header
+// byte, LEN and its complement), then the gzip trailer (RFC 1952: CRC-32
+// and length of the whole identity body).
+func gzipTail(rep *representation, tail []byte) []byte {
+	out := make([]byte, 0, len(tail)+5*(len(tail)/0xffff+1)+8)
+	crc := crc32.Update(rep.crc, crc32.IEEETable, tail)
+	size := uint32(rep.plainLen + len(tail))
+	for first := true; first || len(tail) > 0; first = false {
+		n := min(len(tail), 0xffff)
+		final := byte(0)
+		if n == len(tail) {
+			final = 1
+		}
+		out = append(out, final, byte(n), byte(n>>8), ^byte(n), ^byte(n>>8))
+		out = append(out, tail[:n]...)
+		tail = tail[n:]
+	}
+	out = binary.LittleEndian.AppendUint32(out, crc)
+	return binary.LittleEndian.AppendUint32(out, size)
 }
 
 // emptyRepresentation is a 204 No Content.
@@ -80,11 +143,26 @@ func (s *server) gzip(body []byte, level int) []byte {
 
 // serve writes rep: 304 when If-None-Match names it, gzip when the client
 // accepts it.
-func serve(w http.ResponseWriter, r *http.Request, rep *representation) {
+func serve(w http.ResponseWriter, r *http.Request, rep *representation) { serveTail(w, r, rep, nil) }
+
+// serveTail writes rep followed by tail (rep must be open when tail is not
+// nil): the tail's hash joins the ETags.
+func serveTail(w http.ResponseWriter, r *http.Request, rep *representation, tail []byte) {
 	useGzip := rep.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding"))
-	etag, body := rep.etag, rep.body
+	tags := [2]string{rep.etag, rep.gzETag}
+	var gzTail []byte
+	if rep.open {
+		sum := sha256.Sum256(tail)
+		t := "." + base64.RawURLEncoding.EncodeToString(sum[:9])
+		tags[0] = rep.etag[:len(rep.etag)-1] + t + `"`
+		tags[1] = rep.gzETag[:len(rep.gzETag)-1] + t + `"`
+		if useGzip {
+			gzTail = gzipTail(rep, tail)
+		}
+	}
+	etag, body := tags[0], rep.body
 	if useGzip {
-		etag, body = rep.gzETag, rep.gz
+		etag, body = tags[1], rep.gz
 	}
 	// This response's own header values, in one allocation: nothing is
 	// shared with other responses. Each header gets a slice of capacity 1,
@@ -96,7 +174,7 @@ func serve(w http.ResponseWriter, r *http.Request, rep *representation) {
 	if rep.gz != nil {
 		h["Vary"] = v[2:3:3]
 	}
-	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, rep.etag, rep.gzETag) {
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, tags[0], tags[1]) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -110,20 +188,31 @@ func serve(w http.ResponseWriter, r *http.Request, rep *representation) {
 		h["Content-Encoding"] = v[5:6:6]
 	}
 	inflate := !useGzip && rep.gzOnly()
-	v[6] = strconv.Itoa(len(body))
+	n := len(body) + len(gzTail)
 	if inflate {
-		v[6] = strconv.Itoa(rep.plainLen)
+		n = rep.plainLen
 	}
+	if !useGzip {
+		n += len(tail)
+	}
+	v[6] = strconv.Itoa(n)
 	h["Content-Length"] = v[6:7:7]
 	w.WriteHeader(rep.status)
 	if r.Method == http.MethodHead {
 		return
 	}
 	if inflate {
-		rep.writeInflated(w)
+		if rep.writeInflated(w) != nil {
+			return
+		}
+	} else if _, err := w.Write(body); err != nil {
 		return
 	}
-	w.Write(body)
+	if useGzip {
+		w.Write(gzTail)
+	} else {
+		w.Write(tail)
+	}
 }
 
 // writeJSON marshals v and serves it with an ETag and gzip.
@@ -139,9 +228,9 @@ func (s *server) writeJSON(w http.ResponseWriter, r *http.Request, ctype string,
 // cachedJSON serves the JSON of what build returns, built once per data
 // version, path and query (canonicalQuery; the routes reject unknown
 // parameters before). Use it for documents that depend only on the data.
-func (s *server) cachedJSON(w http.ResponseWriter, r *http.Request, sn *snapshot, build func() (any, error)) error {
-	key := cacheKey{version: sn.version, kind: kindAPI, path: r.URL.Path, query: canonicalQuery(r.URL)}
-	rep, hit, err := s.cache.get(r.Context(), key, func() (*representation, error) {
+func (s *server) cachedJSON(w http.ResponseWriter, r *http.Request, wd *world.World, build func() (any, error)) error {
+	key := cacheKey{version: wd.Version, kind: kindAPI, path: r.URL.Path, query: canonicalQuery(r.URL)}
+	rep, hit, err := s.cache.get(r.Context(), key, func(context.Context) (*representation, error) {
 		v, err := build()
 		if err != nil {
 			return nil, err

@@ -9,6 +9,7 @@ import (
 	"pilotmap/internal/coverage"
 	"pilotmap/internal/gazetteer"
 	"pilotmap/internal/store"
+	"pilotmap/internal/world"
 )
 
 // searchHit is one result of /api/v1/search.
@@ -58,11 +59,11 @@ func (s *server) getSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sn, err := s.snapshot(r.Context())
+	wd, err := s.world(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.cachedJSON(w, r, sn, func() (any, error) { return search(s.data.Gazetteer, sn, q, limit), nil })
+	return s.cachedJSON(w, r, wd, func() (any, error) { return search(wd, q, limit), nil })
 }
 
 // search finds the divisions a user may mean by q: provinces, comparable
@@ -73,7 +74,8 @@ func (s *server) getSearch(w http.ResponseWriter, r *http.Request) error {
 // spelling, the matcher's forms, then prefixes, then substrings; within a
 // rank provinces before prefectures before counties, pilots first, then by
 // code.
-func search(g *gazetteer.Gazetteer, sn *snapshot, q string, limit int) []searchHit {
+func search(wd *world.World, q string, limit int) []searchHit {
+	g := wd.Gazetteer
 	hits := map[string]*searchHit{}
 	add := func(d gazetteer.Division, rank int, by string) {
 		if h, ok := hits[d.Code]; ok {
@@ -84,12 +86,12 @@ func search(g *gazetteer.Gazetteer, sn *snapshot, q string, limit int) []searchH
 		}
 		h := &searchHit{Code: d.Code, Name: d.Name, Level: string(d.Level), ProvinceCode: d.ProvinceCode(), MatchedBy: by, rank: rank}
 		if d.Level == gazetteer.Province {
-			h.Pilot = sn.pilotProvinces[d.Code]
+			h.Pilot = wd.IsPilotProvince(d.Code)
 		} else {
 			if c, ok := g.ComparableOf(d.Code); ok {
 				h.ComparableCode = c.Code
 			}
-			h.Pilot = sn.comparable[d.Code].pilot() || hasActive(sn, d.Code)
+			h.Pilot = wd.Comparable(d.Code).Pilot() || hasActive(wd, d.Code)
 		}
 		hits[d.Code] = h
 	}
@@ -98,8 +100,13 @@ func search(g *gazetteer.Gazetteer, sn *snapshot, q string, limit int) []searchH
 	// pilot units below them.
 	candidates := g.Provinces()
 	candidates = append(candidates, g.ComparableUnits("")...)
-	for code := range sn.byCode {
-		if d, ok := g.Division(code); ok && d.Level != gazetteer.Province && !g.IsComparable(code) {
+	seen := map[string]bool{}
+	for _, u := range wd.Units {
+		if seen[u.Code] {
+			continue
+		}
+		seen[u.Code] = true
+		if d, ok := g.Division(u.Code); ok && d.Level != gazetteer.Province && !g.IsComparable(u.Code) {
 			candidates = append(candidates, d)
 		}
 	}
@@ -142,7 +149,7 @@ func search(g *gazetteer.Gazetteer, sn *snapshot, q string, limit int) []searchH
 			}
 		}
 		// The names as the notices wrote them.
-		for _, u := range sn.units {
+		for _, u := range wd.Units {
 			d, ok := g.Division(u.Code)
 			if !ok {
 				continue
@@ -182,8 +189,8 @@ func search(g *gazetteer.Gazetteer, sn *snapshot, q string, limit int) []searchH
 }
 
 // hasActive reports whether the division is itself an active pilot unit.
-func hasActive(sn *snapshot, code string) bool {
-	for _, u := range sn.byCode[code] {
+func hasActive(wd *world.World, code string) bool {
+	for _, u := range wd.PilotUnitsOf(code) {
 		if u.Status == store.StatusActive {
 			return true
 		}

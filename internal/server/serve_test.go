@@ -14,7 +14,7 @@ import (
 // flight lets that request finish before Serve returns.
 func TestServeGracefulShutdown(t *testing.T) {
 	f := shared(t)
-	router := NewRouter(Deps{Data: f.ds, Topology: f.topo})
+	router := New(Deps{Data: f.ds, Topology: f.topo})
 	started := make(chan struct{})
 	h := http.NewServeMux()
 	h.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
@@ -29,7 +29,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 	addrc := make(chan string, 1)
 	served := make(chan error, 1)
 	go func() {
-		served <- Serve(ctx, Config{Addr: "127.0.0.1:0", ShutdownTimeout: 5 * time.Second}, h, nil, func(a string) { addrc <- a })
+		served <- listenAndServe(ctx, Config{Addr: "127.0.0.1:0", ShutdownTimeout: 5 * time.Second}, h, func(a string) { addrc <- a })
 	}()
 	var base string
 	select {
@@ -90,7 +90,16 @@ func TestServeGracefulShutdown(t *testing.T) {
 }
 
 func TestServeBadAddress(t *testing.T) {
-	if err := Serve(context.Background(), Config{Addr: "256.0.0.1:-1"}, http.NotFoundHandler(), nil, nil); err == nil {
+	if _, err := Listen("256.0.0.1:-1"); err == nil {
 		t.Error("no error for a bad address")
 	}
+}
+
+// listenAndServe is what serve does: Listen, then ServeListener.
+func listenAndServe(ctx context.Context, cfg Config, h http.Handler, ready func(string)) error {
+	ln, err := Listen(cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return ServeListener(ctx, cfg, ln, h, nil, ready)
 }

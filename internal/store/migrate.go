@@ -19,8 +19,15 @@ type migration struct {
 func migrations() []migration {
 	return []migration{
 		{name: "initial schema", sql: schemaV1},
+		{name: "aliases: listed_until of a row derived from code tables", sql: schemaV2},
 	}
 }
+
+// schemaV2 stores Alias.ListedUntil: for a history row derived from the
+// GB/T 2260 code tables, the year of the last table that lists the old name.
+const schemaV2 = `
+ALTER TABLE aliases ADD COLUMN listed_until INTEGER NOT NULL DEFAULT 0;
+`
 
 const schemaV1 = `
 CREATE TABLE meta (

@@ -73,8 +73,8 @@ func replaceAliases(ctx context.Context, tx *sql.Tx, aliases []gazetteer.Alias) 
 	if _, err := tx.ExecContext(ctx, "DELETE FROM aliases"); err != nil {
 		return false, fmt.Errorf("delete aliases: %w", err)
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO aliases (seq, written, province_code, old_code, code, kind, year, source, note)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO aliases (seq, written, province_code, old_code, code, kind, year, listed_until, source, note)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return false, fmt.Errorf("prepare: %w", err)
 	}
@@ -83,7 +83,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err := CheckAlias(ctx, i+1, a, divisionExists(tx)); err != nil {
 			return false, err
 		}
-		if _, err := stmt.ExecContext(ctx, i+1, a.Written, a.ProvinceCode, a.OldCode, a.Code, string(a.Kind), a.Year, a.Source, a.Note); err != nil {
+		if _, err := stmt.ExecContext(ctx, i+1, a.Written, a.ProvinceCode, a.OldCode, a.Code, string(a.Kind), a.Year, a.ListedUntil, a.Source, a.Note); err != nil {
 			return false, fmt.Errorf("alias row %d (%q): %w", i+1, a.Written, err)
 		}
 	}
@@ -123,7 +123,7 @@ func (s *SQLite) Aliases(ctx context.Context) ([]gazetteer.Alias, error) {
 }
 
 func readAliases(ctx context.Context, q queryer) ([]gazetteer.Alias, error) {
-	rows, err := q.QueryContext(ctx, "SELECT written, province_code, old_code, code, kind, year, source, note FROM aliases ORDER BY seq")
+	rows, err := q.QueryContext(ctx, "SELECT written, province_code, old_code, code, kind, year, listed_until, source, note FROM aliases ORDER BY seq")
 	if err != nil {
 		return nil, fmt.Errorf("read aliases: %w", err)
 	}
@@ -132,7 +132,7 @@ func readAliases(ctx context.Context, q queryer) ([]gazetteer.Alias, error) {
 	for rows.Next() {
 		var a gazetteer.Alias
 		var kind string
-		if err := rows.Scan(&a.Written, &a.ProvinceCode, &a.OldCode, &a.Code, &kind, &a.Year, &a.Source, &a.Note); err != nil {
+		if err := rows.Scan(&a.Written, &a.ProvinceCode, &a.OldCode, &a.Code, &kind, &a.Year, &a.ListedUntil, &a.Source, &a.Note); err != nil {
 			return nil, fmt.Errorf("read aliases: %w", err)
 		}
 		a.Kind = gazetteer.AliasKind(kind)

@@ -183,9 +183,6 @@ func parseTime(s string) (time.Time, error) {
 // nullString maps "" to NULL, for optional foreign keys.
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
-// nullID maps 0 to NULL, for optional foreign keys.
-func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
-
 // timeText scans a stored time (text in timeLayout).
 type timeText struct{ time.Time }
 

@@ -1,6 +1,6 @@
 // Package tiles encodes pilotmap's boundary layers as Mapbox Vector Tiles
-// (2.1), keeps encoded tiles in a bounded cache and describes tile sets as
-// TileJSON.
+// (2.1) and describes tile sets as TileJSON; the server keeps the encoded
+// tiles in its one cache.
 //
 // Geometry comes from layer.Topology, already simplified for the tile's
 // zoom with shared borders, so neighbouring features meet exactly in tiles

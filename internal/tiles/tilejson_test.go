@@ -9,7 +9,7 @@ import (
 
 func TestTileJSON(t *testing.T) {
 	bounds := orb.Bound{Min: orb.Point{73.5, 3.8}, Max: orb.Point{135.1, 53.6}}
-	doc := TileJSON("units", "https://example.org/tiles/units/{z}/{x}/{y}.mvt", bounds, 0, 12)
+	doc := TileJSONFields("units", "https://example.org/tiles/units/{z}/{x}/{y}.mvt", bounds, 0, 12, map[string]string{"code": "String", "name": "String"})
 	b, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)

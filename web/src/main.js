@@ -53,7 +53,7 @@ const cmap = new CoverageMap($('map'), {
   },
   onView: () => writeHash(),
   onCluster: (c) => cmap.zoomToCluster(c),
-  fetchLayer: (name, zoom, bbox) => api.layer(name, zoom, bbox),
+  fetchLayer: (name, zoom, bbox, opts) => api.layer(name, zoom, bbox, opts),
   onAttribution: (text) => {
     $('sources').textContent = text;
   },

@@ -7,6 +7,7 @@ import * as L from 'leaflet/dist/leaflet-src.esm.js';
 import { coverageClass, coverageColor, PALETTE } from './colors.js';
 import { gapColor, gapLegend, GAP_BASE, CLUSTER_LINE, TOP_CLUSTERS, PRESENT_CLUSTERS, outlineLines, topClusters, provinceGaps } from './gaps.js';
 import { placeLabels } from './labels.js';
+import { blocksCovering } from './tilegrid.js';
 import { t, provinceName, formatPercent, formatNumber, batchName } from './i18n.js';
 
 /** Mainland China and 台湾, without the South China Sea (that is the inset). */
@@ -451,23 +452,35 @@ export class CoverageMap {
   /**
    * refine replaces the geometry of the features in view with geometry
    * simplified for the current zoom, once the map is zoomed in beyond the
-   * zoom the national layers were fetched for.
+   * zoom the national layers were fetched for. It asks for the view snapped
+   * to the tile grid (the blocks of zoom z-2 covering it), so a pan within
+   * the same blocks asks for the same URLs, cached by the browser and the
+   * server, and a pan that makes a request stale aborts it.
    */
   async refine() {
     const fetchLayer = this.opts.fetchLayer;
     if (!fetchLayer || !this.unitsLayer) return;
     const z = Math.min(9, Math.round(this.map.getZoom()));
     if (z <= (this.dataZoom ?? 99)) return;
-    const b = this.map.getBounds().pad(0.25);
-    const bbox = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
+    const b = this.map.getBounds();
+    const blocks = blocksCovering([Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())], Math.max(0, z - 2));
+    if (blocks.length === 0) return;
+    const bbox = [
+      Math.min(...blocks.map((t) => t.bbox[0])),
+      Math.min(...blocks.map((t) => t.bbox[1])),
+      Math.max(...blocks.map((t) => t.bbox[2])),
+      Math.max(...blocks.map((t) => t.bbox[3])),
+    ];
     const seq = (this.refineSeq = (this.refineSeq || 0) + 1);
+    this.refineAbort?.abort();
+    const ctl = (this.refineAbort = new AbortController());
     let fcs;
     const names = ['units', 'pilots', 'provinces'];
     if (this.gapsOn && this.gapsFC) names.push('gaps');
     try {
-      fcs = await Promise.all(names.map((n) => fetchLayer(n, Math.min(z, n === 'provinces' ? 7 : 9), bbox)));
+      fcs = await Promise.all(names.map((n) => fetchLayer(n, Math.min(z, n === 'provinces' ? 7 : 9), bbox, { signal: ctl.signal })));
     } catch (err) {
-      console.warn('pilotmap: refine:', err);
+      if (err?.name !== 'AbortError') console.warn('pilotmap: refine:', err);
       return;
     }
     if (seq !== this.refineSeq) return;

@@ -192,9 +192,9 @@ func (s *Store) Aliases(ctx context.Context) ([]gazetteer.Alias, error) {
 func readAliases(ctx context.Context, q queryer) ([]gazetteer.Alias, error) {
 	out, err := collect(ctx, q, "aliases", func(r pgx.Rows) (gazetteer.Alias, error) {
 		var a gazetteer.Alias
-		err := r.Scan(&a.Written, &a.ProvinceCode, &a.OldCode, &a.Code, &a.Kind, &a.Year, &a.Source, &a.Note)
+		err := r.Scan(&a.Written, &a.ProvinceCode, &a.OldCode, &a.Code, &a.Kind, &a.Year, &a.ListedUntil, &a.Source, &a.Note)
 		return a, err
-	}, "SELECT written, province_code, old_code, code, kind, year, source, note FROM aliases ORDER BY seq")
+	}, "SELECT written, province_code, old_code, code, kind, year, listed_until, source, note FROM aliases ORDER BY seq")
 	if len(out) == 0 {
 		return nil, err // as the SQLite store: no aliases is a nil slice
 	}

@@ -234,10 +234,10 @@ func replaceAliases(ctx context.Context, tx pgx.Tx, aliases []gazetteer.Alias) (
 	}
 	rows := make([][]any, len(aliases))
 	for i, a := range aliases {
-		rows[i] = []any{i + 1, a.Written, a.ProvinceCode, a.OldCode, a.Code, string(a.Kind), a.Year, a.Source, a.Note}
+		rows[i] = []any{i + 1, a.Written, a.ProvinceCode, a.OldCode, a.Code, string(a.Kind), a.Year, a.ListedUntil, a.Source, a.Note}
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"aliases"},
-		[]string{"seq", "written", "province_code", "old_code", "code", "kind", "year", "source", "note"},
+		[]string{"seq", "written", "province_code", "old_code", "code", "kind", "year", "listed_until", "source", "note"},
 		pgx.CopyFromRows(rows)); err != nil {
 		return false, fmt.Errorf("insert aliases: %w", err)
 	}

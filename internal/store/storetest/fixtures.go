@@ -35,6 +35,7 @@ func SmallDivisions() []gazetteer.Division {
 		{Code: "130000", Name: "河北省", Level: gazetteer.Province},
 		{Code: "130100", Name: "石家庄市", Level: gazetteer.Prefecture, ParentCode: "130000"},
 		{Code: "130123", Name: "正定县", Level: gazetteer.County, ParentCode: "130100"},
+		{Code: "130111", Name: "栾城区", Level: gazetteer.County, ParentCode: "130100"},
 		{Code: "420000", Name: "湖北省", Level: gazetteer.Province},
 		{Code: "420600", Name: "襄阳市", Level: gazetteer.Prefecture, ParentCode: "420000"},
 		{Code: "429004", Name: "仙桃市", Level: gazetteer.County, ParentCode: "420000"},
@@ -51,6 +52,7 @@ func SmallAliases() []gazetteer.Alias {
 	return []gazetteer.Alias{
 		{Written: "襄樊市", ProvinceCode: "420000", Code: "420600", Kind: gazetteer.Renamed, Year: 2010, Source: "国函〔2010〕122号"},
 		{Written: "石家庄", ProvinceCode: "130000", Code: "130100", Kind: gazetteer.Short, Source: "test"},
+		{Written: "栾城县", ProvinceCode: "130000", OldCode: "130124", Code: "130111", Kind: gazetteer.Renamed, Year: 2014, ListedUntil: 2013, Source: "GB/T 2260 201308 → 201410"},
 	}
 }
 

@@ -555,10 +555,10 @@ func testSeedRejects(t *testing.T, newDB NewDatabase) {
 			SmallAliases(), "110199 has no name"},
 		{"alias to unknown code last", SmallDivisions(),
 			append(SmallAliases(), gazetteer.Alias{Written: "某地区", ProvinceCode: "130000", Code: "139999", Kind: gazetteer.Renamed, Source: "test"}),
-			`alias row 3 ("某地区"): unknown division code "139999"`},
+			`alias row 4 ("某地区"): unknown division code "139999"`},
 		{"alias without kind", SmallDivisions(),
 			append(SmallAliases(), gazetteer.Alias{Written: "某地区", ProvinceCode: "130000", Code: "130100", Source: "test"}),
-			`alias row 3 ("某地区"): needs a written name and a kind`},
+			`alias row 4 ("某地区"): needs a written name and a kind`},
 	}
 	s := open(t, newDB)
 	// A first, good seed with a different alias set, so that a failed
