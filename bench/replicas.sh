@@ -7,11 +7,15 @@
 #   2. Starts replicas A and B on that database, and nginx with two front
 #      ends: one proxying to A only, one balancing A and B (round robin,
 #      keep-alive to the upstreams, no caching in nginx).
-#   3. Runs the load mix of bench/load.sh (stats, a cached tile, the
-#      national units layer; wrk, CONNS connections, gzip accepted) against
-#      one replica and against two, and reports requests/s, p99, the ratio,
-#      and CPU per request (user+system time of the replicas, of nginx and of
-#      PostgreSQL during each run, from /proc, divided by the requests).
+#   3. Runs the mix of bench/load.sh through nginx against one replica and
+#      against two: MIX_CONNS connections (64, a quarter on each route) for
+#      the given seconds on the national units layer (z=4), a tile,
+#      /api/v1/stats and an OGC items page (limit=1000), one wrk per route,
+#      while STALL clients (40, bench/stall) ask for the OGC page of 10,000
+#      units and never read it. Reports req/s and p99 per route, the total,
+#      the ratio two ÷ one, and CPU per request (user+system time of the
+#      replicas, of nginx and of PostgreSQL during the run, from /proc,
+#      divided by the requests wrk completed).
 #   4. Checks that A and B answer with identical ETags and bytes, imports a
 #      notice with the CLI (into the database both replicas read; there is no
 #      import over HTTP yet, issue 13) and measures how long until A and then
@@ -19,15 +23,15 @@
 #
 # Installs wrk, nginx, curl and postgresql (Debian packages) when missing.
 #
-# Usage: bench/replicas.sh [seconds per run, default 10]
-# Env:   CONNS (32), THREADS (1), PORT (18490: A; +1 B; +2 nginx to A; +3 nginx to A and B),
+# Usage: bench/replicas.sh [seconds per run, default 30]
+# Env:   MIX_CONNS (64), STALL (40), PORT (18490: A; +1 B; +2 nginx to A; +3 nginx to A and B),
 #        OUT (report file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION="${1:-10}"
-CONNS="${CONNS:-32}"
-THREADS="${THREADS:-1}"
+DURATION="${1:-30}"
+MIX_CONNS="${MIX_CONNS:-64}"
+STALL="${STALL:-40}"
 PORT="${PORT:-18490}"
 PORT_A=$PORT PORT_B=$((PORT + 1)) PORT_ONE=$((PORT + 2)) PORT_TWO=$((PORT + 3))
 WORK="$(mktemp -d /tmp/pilotmap-replicas.XXXXXX)"
@@ -87,6 +91,7 @@ trap cleanup EXIT
 
 echo "replicas: building" >&2
 go build -o "$WORK/pilotmap" ./cmd/pilotmap
+go build -o "$WORK/stall" ./bench/stall
 
 echo "replicas: PostgreSQL ($PGBIN)" >&2
 "${AS[@]}" "$PGBIN/initdb" -D "$WORK/pg/data" -U pilotmap -A trust -E UTF8 --locale=C >"$WORK/initdb.log"
@@ -147,12 +152,17 @@ done
 STATS=/api/v1/stats/provinces
 TILE=/tiles/units/6/52/24.mvt
 LAYER="/api/v1/layers/units?zoom=4"
-# Every replica builds (and caches) what it serves before the runs.
-for base in "$A" "$B"; do
-	for p in "$STATS" "$TILE" "$LAYER"; do curl -sf -o /dev/null -H 'Accept-Encoding: gzip' "$base$p"; done
+OGC="/ogc/collections/units/items?limit=1000"
+STALL_PATH="/ogc/collections/units/items?limit=10000"
+MIX_ROUTES=("$LAYER" "$TILE" /api/v1/stats "$OGC")
+MIX_NAMES=("national units layer \`$LAYER\`" "tile \`$TILE\`" "\`/api/v1/stats\`" "OGC page \`$OGC\`")
+# Every replica builds (and caches) what it serves before the runs, through
+# nginx too (its Host is in the OGC links).
+for base in "$A" "$B" "http://127.0.0.1:$PORT_ONE" "http://127.0.0.1:$PORT_TWO" "http://127.0.0.1:$PORT_TWO"; do
+	for p in "$STATS" "${MIX_ROUTES[@]}" "$STALL_PATH"; do curl -sf -o /dev/null -H 'Accept-Encoding: gzip' "$base$p"; done
 done
 
-# ticks PID… → user+system clock ticks of the processes and their children threads
+# ticks PID… → user+system clock ticks of the processes (all their threads)
 ticks() {
 	local t=0 p v
 	for p in "$@"; do
@@ -164,43 +174,37 @@ ticks() {
 nginx_pids() { echo "$NGINX_PID" $(pgrep -P "$NGINX_PID" 2>/dev/null); }
 pg_pids() { echo "$PG_PID" $(pgrep -P "$PG_PID" 2>/dev/null); }
 HZ=$(getconf CLK_TCK)
+# p99 of a wrk output, in ms
+p99() { awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; printf "%.1f", v}' "$1"; }
 
-# run URL → "req/s p99_ms requests cpu_ms_per_req(replicas) cpu_ms_per_req(nginx) cpu_ms_per_req(postgres)"
-run() {
-	local out r0 n0 g0 r1 n1 g1
+# mix NAME BASE: the mix against BASE; leaves mix-NAME-i.txt and cpu-NAME.txt
+mix() {
+	local name=$1 base=$2 r0 n0 g0 i pids=() per=$((MIX_CONNS / ${#MIX_ROUTES[@]})) stall_pid
+	"$WORK/stall" -n "$STALL" -for "$((DURATION + 4))s" "$base$STALL_PATH" >"$WORK/stall-$name.log" 2>&1 &
+	stall_pid=$!
+	sleep 2
 	r0=$(ticks "$A_PID" "$B_PID") n0=$(ticks $(nginx_pids)) g0=$(ticks $(pg_pids))
-	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -H 'Accept-Encoding: gzip' "$1")
-	r1=$(ticks "$A_PID" "$B_PID") n1=$(ticks $(nginx_pids)) g1=$(ticks $(pg_pids))
-	echo "$out" >>"$WORK/wrk.log"
-	local errs
-	errs=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
-	[ -z "$errs" ] || echo "replicas: $1: $errs non-2xx responses" >&2
-	awk -v hz="$HZ" -v r="$((r1 - r0))" -v n="$((n1 - n0))" -v g="$((g1 - g0))" '
-		/^Requests\/sec:/ {rps = $2}
-		/requests in/ {reqs = $1}
-		$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; p99 = v}
-		END {
-			ms = 1000 / hz
-			printf "%.0f %.2f %d %.3f %.3f %.3f\n", rps, p99, reqs, r * ms / reqs, n * ms / reqs, g * ms / reqs
-		}' <<<"$out"
+	for i in "${!MIX_ROUTES[@]}"; do
+		wrk -t1 -c"$per" -d"${DURATION}s" --latency -H 'Accept-Encoding: gzip' "$base${MIX_ROUTES[$i]}" >"$WORK/mix-$name-$i.txt" 2>&1 &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	echo "$(($(ticks "$A_PID" "$B_PID") - r0)) $(($(ticks $(nginx_pids)) - n0)) $(($(ticks $(pg_pids)) - g0))" >"$WORK/cpu-$name.txt"
+	wait "$stall_pid" || true
+	cat "$WORK"/mix-"$name"-*.txt >>"$WORK/wrk.log"
 }
 
-echo "replicas: wrk ${DURATION}s, $CONNS connections, $THREADS threads" >&2
+echo "replicas: mix ${DURATION}s, $MIX_CONNS connections on ${#MIX_ROUTES[@]} routes, $STALL clients not reading" >&2
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A R
-for name in stats tile layer; do
-	case $name in
-	stats) path=$STATS ;;
-	tile) path=$TILE ;;
-	layer) path=$LAYER ;;
-	esac
-	echo "replicas: $name: one replica" >&2
-	R[$name.one]=$(run "http://127.0.0.1:$PORT_ONE$path")
-	echo "replicas: $name: two replicas" >&2
-	R[$name.two]=$(run "http://127.0.0.1:$PORT_TWO$path")
-done
+echo "replicas: one replica" >&2
+mix one "http://127.0.0.1:$PORT_ONE"
+echo "replicas: two replicas" >&2
+mix two "http://127.0.0.1:$PORT_TWO"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-# How the two-replica runs were shared: requests nginx sent to each.
+rps() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$1"; }
+reqs() { cat "$WORK"/mix-"$1"-*.txt | awk '/requests in/ {s += $1} END {print s}'; }
+non2xx() { cat "$WORK"/mix-"$1"-*.txt | awk '/Non-2xx or 3xx responses:/ {s += $NF} /Socket errors/ {e = e $0 "; "} END {printf "%d non-2xx%s", s, (e == "" ? "" : ", " e)}'; }
+# How the two-replica run was shared: requests nginx sent to each.
 share() { grep -c "^127.0.0.1:$1\$" "$WORK/two-upstreams.log" || true; }
 
 # etag BASE PATH → the ETag (gzip accepted)
@@ -239,37 +243,31 @@ cpu=$(awk -F: '/^model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuinf
 pgv=$("$PGBIN/postgres" --version)
 {
 	echo "pilotmap replicas, $(date -u +%Y-%m-%d), $(nproc) cores ($cpu), loopback; $pgv; nginx round robin;"
-	echo "wrk -t$THREADS -c$CONNS -d${DURATION}s, Accept-Encoding: gzip. wrk, nginx, both replicas and PostgreSQL share the $(nproc) cores;"
-	echo "load average (1, 5, 15 min) $LOAD_BEFORE before the runs, $LOAD_AFTER after (other work on the machine shows here)."
+	echo "the mix of bench/load.sh for ${DURATION}s: $MIX_CONNS connections, $((MIX_CONNS / ${#MIX_ROUTES[@]})) per route (one wrk -t1 each), plus $STALL clients asking for \`$STALL_PATH\` and never reading;"
+	echo "wrk, nginx, both replicas and PostgreSQL share the $(nproc) cores; load average (1, 5, 15 min) $LOAD_BEFORE before the runs, $LOAD_AFTER after (other work on the machine shows here)."
 	echo
-	echo "| endpoint | replicas | req/s | p99 | CPU ms/request: replicas | nginx | PostgreSQL |"
-	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-	for name in stats tile layer; do
-		case $name in
-		stats) label="\`$STATS\`" ;;
-		tile) label="cached tile \`$TILE\`" ;;
-		layer) label="national units layer \`$LAYER\`" ;;
-		esac
-		for n in one two; do
-			read -r rps p99 reqs cr cn cg <<<"${R[$name.$n]}"
-			count=1
-			[ $n = two ] && count=2
-			echo "| $label | $count | $rps | $p99 ms | $cr | $cn | $cg |"
-		done
+	echo "| route | one replica: req/s | p99 | two replicas: req/s | p99 | two ÷ one |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+	for i in "${!MIX_ROUTES[@]}"; do
+		r1=$(rps "$WORK/mix-one-$i.txt") r2=$(rps "$WORK/mix-two-$i.txt")
+		echo "| ${MIX_NAMES[$i]} | $r1 | $(p99 "$WORK/mix-one-$i.txt") ms | $r2 | $(p99 "$WORK/mix-two-$i.txt") ms | $(awk -v a="$r2" -v b="$r1" 'BEGIN{printf "%.2f", a/b}') |"
+	done
+	t1=$(reqs one) t2=$(reqs two)
+	echo "| all four | $((t1 / DURATION)) | | $((t2 / DURATION)) | | $(awk -v a="$t2" -v b="$t1" 'BEGIN{printf "%.2f", a/b}') |"
+	echo
+	echo "| CPU ms per request | replicas | nginx | PostgreSQL |"
+	echo "| --- | ---: | ---: | ---: |"
+	for n in one two; do
+		read -r cr cn cg <"$WORK/cpu-$n.txt"
+		t=$(reqs $n)
+		awk -v hz="$HZ" -v n="$n" -v t="$t" -v r="$cr" -v x="$cn" -v g="$cg" 'BEGIN { ms = 1000 / hz; printf "| %s replica%s | %.3f | %.3f | %.3f |\n", n, (n == "two" ? "s" : ""), r * ms / t, x * ms / t, g * ms / t }'
 	done
 	echo
-	echo "| endpoint | req/s two ÷ one |"
-	echo "| --- | ---: |"
-	for name in stats tile layer; do
-		read -r r1 _ <<<"${R[$name.one]}"
-		read -r r2 _ <<<"${R[$name.two]}"
-		echo "| $name | $(awk -v a="$r2" -v b="$r1" 'BEGIN{printf "%.2f", a/b}') |"
-	done
-	echo
+	echo "- responses that were not 2xx, socket errors: one replica $(non2xx one); two replicas $(non2xx two)"
+	echo "- clients not reading: one replica $(cat "$WORK/stall-one.log"); two replicas $(cat "$WORK/stall-two.log")"
 	echo "- ETags and bytes of A and B (7 routes): $ETAGS_BEFORE before the import, $ETAGS_AFTER after"
-	echo "- requests that were not 2xx: $(awk '/Non-2xx or 3xx responses:/ {s += $NF} END {print s + 0}' "$WORK/wrk.log")"
 	echo "- import by the CLI into the shared database: served by A after $SEEN_A, by B after $SEEN_B ($UNITS_B on B)"
-	echo "- requests nginx sent to each replica in the two-replica runs: A $(share "$PORT_A"), B $(share "$PORT_B")"
+	echo "- requests nginx sent to each replica in the two-replica run: A $(share "$PORT_A"), B $(share "$PORT_B")"
 } | tee "$OUT"
 echo "replicas: report in $OUT; wrk output in $WORK/wrk.log; logs in $WORK" >&2
 [ "$ETAGS_BEFORE" = identical ] && [ "$ETAGS_AFTER" = identical ] && [[ "$SEEN_B" == *" ms" ]]
