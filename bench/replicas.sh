@@ -15,7 +15,10 @@
 #      units and never read it. Reports req/s and p99 per route, the total,
 #      the ratio two ÷ one, and CPU per request (user+system time of the
 #      replicas, of nginx and of PostgreSQL during the run, from /proc,
-#      divided by the requests wrk completed).
+#      divided by the requests wrk completed). Then each route alone
+#      (ROUTE_SECONDS, 10; 32 connections, as bench/load.sh's per-route runs)
+#      through nginx to two replicas, for the CPU per request of each route:
+#      the mix's average depends on how many requests each route got.
 #   4. Checks that A and B answer with identical ETags and bytes, imports a
 #      notice with the CLI (into the database both replicas read; there is no
 #      import over HTTP yet, issue 13) and measures how long until A and then
@@ -25,13 +28,14 @@
 #
 # Usage: bench/replicas.sh [seconds per run, default 30]
 # Env:   MIX_CONNS (64), STALL (40), PORT (18490: A; +1 B; +2 nginx to A; +3 nginx to A and B),
-#        OUT (report file)
+#        ROUTE_SECONDS (10; 0 skips the per-route runs), OUT (report file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION="${1:-30}"
 MIX_CONNS="${MIX_CONNS:-64}"
 STALL="${STALL:-40}"
+ROUTE_SECONDS="${ROUTE_SECONDS:-10}"
 PORT="${PORT:-18490}"
 PORT_A=$PORT PORT_B=$((PORT + 1)) PORT_ONE=$((PORT + 2)) PORT_TWO=$((PORT + 3))
 WORK="$(mktemp -d /tmp/pilotmap-replicas.XXXXXX)"
@@ -200,6 +204,20 @@ echo "replicas: one replica" >&2
 mix one "http://127.0.0.1:$PORT_ONE"
 echo "replicas: two replicas" >&2
 mix two "http://127.0.0.1:$PORT_TWO"
+# cost I: route I alone through nginx to both replicas → cost-I.txt "requests replica_ticks nginx_ticks pg_ticks"
+cost() {
+	local i=$1 r0 n0 g0 out
+	r0=$(ticks "$A_PID" "$B_PID") n0=$(ticks $(nginx_pids)) g0=$(ticks $(pg_pids))
+	out=$(wrk -t1 -c32 -d"${ROUTE_SECONDS}s" --latency -H 'Accept-Encoding: gzip' "http://127.0.0.1:$PORT_TWO${MIX_ROUTES[$i]}")
+	echo "$out" >>"$WORK/wrk.log"
+	echo "$(awk '/requests in/ {print $1}' <<<"$out") $(($(ticks "$A_PID" "$B_PID") - r0)) $(($(ticks $(nginx_pids)) - n0)) $(($(ticks $(pg_pids)) - g0))" >"$WORK/cost-$i.txt"
+}
+if [ "$ROUTE_SECONDS" -gt 0 ]; then
+	for i in "${!MIX_ROUTES[@]}"; do
+		echo "replicas: ${MIX_ROUTES[$i]} alone" >&2
+		cost "$i"
+	done
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 rps() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$1"; }
 reqs() { cat "$WORK"/mix-"$1"-*.txt | awk '/requests in/ {s += $1} END {print s}'; }
@@ -257,10 +275,15 @@ pgv=$("$PGBIN/postgres" --version)
 	echo
 	echo "| CPU ms per request | replicas | nginx | PostgreSQL |"
 	echo "| --- | ---: | ---: | ---: |"
+	for i in "${!MIX_ROUTES[@]}"; do
+		[ -f "$WORK/cost-$i.txt" ] || continue
+		read -r t cr cn cg <"$WORK/cost-$i.txt"
+		awk -v hz="$HZ" -v l="${MIX_NAMES[$i]} alone, ${ROUTE_SECONDS}s" -v t="$t" -v r="$cr" -v x="$cn" -v g="$cg" 'BEGIN { ms = 1000 / hz; printf "| %s | %.3f | %.3f | %.3f |\n", l, r * ms / t, x * ms / t, g * ms / t }'
+	done
 	for n in one two; do
 		read -r cr cn cg <"$WORK/cpu-$n.txt"
 		t=$(reqs $n)
-		awk -v hz="$HZ" -v n="$n" -v t="$t" -v r="$cr" -v x="$cn" -v g="$cg" 'BEGIN { ms = 1000 / hz; printf "| %s replica%s | %.3f | %.3f | %.3f |\n", n, (n == "two" ? "s" : ""), r * ms / t, x * ms / t, g * ms / t }'
+		awk -v hz="$HZ" -v n="$n" -v t="$t" -v r="$cr" -v x="$cn" -v g="$cg" 'BEGIN { ms = 1000 / hz; printf "| the mix, %s replica%s (its average) | %.3f | %.3f | %.3f |\n", n, (n == "two" ? "s" : ""), r * ms / t, x * ms / t, g * ms / t }'
 	done
 	echo
 	echo "- responses that were not 2xx, socket errors: one replica $(non2xx one); two replicas $(non2xx two)"
