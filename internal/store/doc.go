@@ -20,7 +20,7 @@
 //   - Times are stored in UTC as fixed-width RFC 3339 text with microseconds
 //     (2006-01-02T15:04:05.000000Z), so text order is time order.
 //   - Values always travel as placeholders; the only SQL built at run time
-//     comes from small pure functions (see unitsQuery).
+//     comes from small pure functions (see UnitsQuery in rules.go).
 //
 // Schema (version 2):
 //
