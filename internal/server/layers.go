@@ -82,8 +82,8 @@ func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	zoom = min(zoom, layer.DataZoom)
 	key := cacheKey{version: wd.Version, kind: kindLayer, layer: l.name, zoom: zoom, bbox: bbox}
 	rep, hit, err := s.cache.get(r.Context(), key, func(ctx context.Context) (*representation, error) {
-		if l.name == layerGaps {
-			return s.buildGapsLayer(wd, zoom, bbox)
+		if l.geojson != nil {
+			return l.geojson(s, wd, zoom, bbox)
 		}
 		return s.buildLayer(wd, l, zoom, bbox)
 	})

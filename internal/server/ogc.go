@@ -192,7 +192,7 @@ func (s *server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var matched, returned int
-	key := cacheKey{version: wd.Version, kind: kindOGCItems, layer: l.name, zoom: limit, query: fmt.Sprint(offset, boxes)}
+	key := cacheKey{version: wd.Version, kind: kindOGCItems, layer: l.name, query: fmt.Sprintf("limit=%d offset=%d boxes=%v", limit, offset, boxes)}
 	rep, hit, err := s.cache.get(r.Context(), key, func(context.Context) (*representation, error) {
 		all := ogcShapes(wd, l, boxes)
 		page := all[min(offset, len(all)):min(offset+limit, len(all))]
