@@ -17,9 +17,9 @@ func TestCatalogDrivesTheRoutes(t *testing.T) {
 		Name         string
 		GeometryType string `json:"geometry_type"`
 		Properties   map[string]string
-		TileJSON           string `json:"tilejson"`
-		OGC                string `json:"ogc_collection"`
-		GeoJSON            string
+		TileJSON     string `json:"tilejson"`
+		OGC          string `json:"ogc_collection"`
+		GeoJSON      string
 	}
 	get(t, h, "/api/v1/layers").decode(t, &docs)
 	if len(docs) != len(cat.specs) {
