@@ -34,6 +34,8 @@ browserTest('fine zoom: tile-grid keys, reused on a small pan, stale requests ab
     const u = new URL(r.url());
     if (u.pathname.startsWith('/api/v1/layers/') && u.searchParams.has('bbox')) asked.push(u);
   });
+  const finished = new Set();
+  page.on('requestfinished', (r) => finished.add(r.url()));
   page.on('requestfailed', (r) => {
     if (r.url().includes('bbox=') && /ABORT/i.test(r.failure()?.errorText || '')) aborted.push(r.url());
   });
@@ -43,9 +45,16 @@ browserTest('fine zoom: tile-grid keys, reused on a small pan, stale requests ab
   assert.ok(asked.length >= 3, `refine asked for ${asked.length} bbox layers`);
   for (const u of asked) {
     const zoom = Number(u.searchParams.get('zoom'));
-    assert.ok(isGridBBox(u.searchParams.get('bbox'), 9 - 2), `${u.pathname}?${u.searchParams}: bbox not on the z7 grid (fetch zoom ${zoom})`);
+    assert.ok(isGridBBox(u.searchParams.get('bbox'), zoom - 2), `${u.pathname}?${u.searchParams}: bbox not on the grid of zoom ${zoom - 2}`);
   }
   const first = new Set(asked.map(String));
+  assert.ok(asked.some((x) => finished.has(String(x))), 'no refine request finished');
+  // The server keeps what refine() got: another client gets it from the cache.
+  for (const u of asked.filter((x) => finished.has(String(x)))) {
+    const res = await fetch(env.base + u.pathname + u.search, { headers: { 'Accept-Encoding': 'gzip' } });
+    await res.arrayBuffer();
+    assert.equal(res.headers.get('x-cache'), 'HIT', `${u.pathname}${u.search}: not kept by the server`);
+  }
 
   // A small pan stays within the same blocks: the same URLs.
   asked.length = 0;
