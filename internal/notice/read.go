@@ -161,6 +161,7 @@ type token struct {
 	sep   bool // a separator or a boundary stands between it and the token before
 	paren bool // an opening bracket stands between it and the token before: 白城(吉林省)
 	inner bool // a known name found inside running text (授予吉林省), not standing on its own
+	space bool // a space stood right before it, between two Chinese characters
 	cell  int  // the table cell it stands in (0 outside tables)
 }
 
@@ -383,7 +384,7 @@ func (r *reader) tokens(st *scanText) []token {
 					if k.Province != "" {
 						kind = tokProvince
 					}
-					toks = append(toks, token{kind: kind, a: i, b: i + k.Len, known: k, sep: sep || i > lastEnd, paren: paren, inner: inner, cell: cell})
+					toks = append(toks, token{kind: kind, a: i, b: i + k.Len, known: k, sep: sep || i > lastEnd, paren: paren, inner: inner, space: st.cut[i] == cutSpace, cell: cell})
 					i += k.Len
 					lastEnd, sep, paren, inner = i, false, false, false
 					continue
@@ -751,10 +752,11 @@ func (r *reader) add(st *scanText, t token, sc *scope, from string, joined bool)
 		prov, code = sc.name, sc.code
 	}
 	if t.kind == tokDamaged {
-		r.n.Unreadable = append(r.n.Unreadable, Unreadable{
-			Text: nm.Written, Line: nm.Line, Province: prov.Written,
-			Reason: "damaged text: characters that no name holds (" + damage(st.text[t.a:t.b]) + ")",
-		})
+		reason := "damaged text in a row that mojibake runs through (a question mark or a replacement character right after a Chinese character)"
+		if d := damage(st.text[t.a:t.b]); d != "" {
+			reason = "damaged text: characters that no name holds (" + d + ")"
+		}
+		r.n.Unreadable = append(r.n.Unreadable, Unreadable{Text: nm.Written, Line: nm.Line, Province: prov.Written, Reason: reason})
 		return
 	}
 	if t.kind == tokUnit && !t.inner && !joined && (from == FromHeading || from == "") && !contains(t.known.Provinces, code) && len(t.known.Provinces) == 1 {
@@ -838,7 +840,7 @@ func (r *reader) provinceOf(toks []token, provs []int, scopes map[int]*scope, k 
 	}
 	t := toks[k]
 	in := func(p int) bool { return p >= 0 && contains(t.known.Provinces, scopes[p].code) }
-	attached := after == k+1 && (toks[after].paren || !toks[after].sep)
+	attached := after == k+1 && (toks[after].paren || !toks[after].sep && !toks[after].space)
 	switch {
 	case attached && before >= 0 && t.kind == tokUnit && in(before) != in(after):
 		if in(before) {
