@@ -20,6 +20,7 @@ func migrations() []migration {
 	return []migration{
 		{name: "initial schema", sql: schemaV1},
 		{name: "aliases: listed_until of a row derived from code tables", sql: schemaV2},
+		{name: "boundary versions with provenance", sql: schemaV3},
 	}
 }
 
@@ -27,6 +28,29 @@ func migrations() []migration {
 // GB/T 2260 code tables, the year of the last table that lists the old name.
 const schemaV2 = `
 ALTER TABLE aliases ADD COLUMN listed_until INTEGER NOT NULL DEFAULT 0;
+`
+
+// schemaV3 keeps every boundary version (an imported boundary file, the
+// embedded default) with its provenance; boundary_layers stays the copy in
+// use, whose version column names the active version.
+const schemaV3 = `
+CREATE TABLE boundary_versions (
+	version     TEXT PRIMARY KEY CHECK (version <> ''),
+	source      TEXT NOT NULL,
+	license     TEXT NOT NULL,
+	attribution TEXT NOT NULL,
+	filename    TEXT NOT NULL,
+	sha256      TEXT NOT NULL,
+	report      TEXT NOT NULL,
+	format      TEXT NOT NULL CHECK (format <> ''),
+	created_at  TEXT NOT NULL
+) STRICT;
+CREATE TABLE boundary_version_layers (
+	version TEXT NOT NULL REFERENCES boundary_versions (version),
+	layer   TEXT NOT NULL CHECK (layer <> ''),
+	data    BLOB NOT NULL,
+	PRIMARY KEY (version, layer)
+) STRICT;
 `
 
 const schemaV1 = `

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -442,4 +443,40 @@ func ScanUnit(r RowScanner, sinceDest any, since func() time.Time) (PilotUnit, e
 // the program's.
 func NewerSchemaError(current, known int) error {
 	return fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer pilotmap", current, known)
+}
+
+// CheckBoundaryVersion checks a boundary version to put: a name, a format,
+// at least one layer, and a layer name and bytes for each.
+func CheckBoundaryVersion(v BoundaryVersion) error {
+	if v.Version == "" || v.Format == "" || len(v.Layers) == 0 {
+		return fmt.Errorf("store: put boundary version %q: needs a version, a format and layers: %w", v.Version, ErrInvalid)
+	}
+	for name, data := range v.Layers {
+		if name == "" || len(data) == 0 {
+			return fmt.Errorf("store: put boundary version %q: layer %q: needs a name and bytes: %w", v.Version, name, ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// SameBoundaryVersion reports whether a stored version (with its layers)
+// holds what v would put.
+func SameBoundaryVersion(stored, v BoundaryVersion) bool {
+	if stored.Source != v.Source || stored.License != v.License || stored.Attribution != v.Attribution ||
+		stored.Filename != v.Filename || stored.SHA256 != v.SHA256 || stored.Report != v.Report ||
+		stored.Format != v.Format || len(stored.Layers) != len(v.Layers) {
+		return false
+	}
+	for name, data := range v.Layers {
+		if !bytes.Equal(stored.Layers[name], data) {
+			return false
+		}
+	}
+	return true
+}
+
+// BoundaryVersionConflict is the error of putting a version name again with
+// other content.
+func BoundaryVersionConflict(version string) error {
+	return fmt.Errorf("store: put boundary version %q: already stored with other content: %w", version, ErrConflict)
 }

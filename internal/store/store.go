@@ -21,6 +21,7 @@ type Store interface {
 	// BoundaryLayer returns a layer's bytes, format and version, or an error
 	// wrapping ErrNotFound.
 	BoundaryLayer(ctx context.Context, layer string) (data []byte, format, version string, err error)
+	BoundaryVersions
 	// Divisions returns every division, sorted by code.
 	Divisions(ctx context.Context) ([]gazetteer.Division, error)
 	// Aliases returns the alias table in the order it was seeded.
@@ -238,4 +239,41 @@ type ImportResult struct {
 	Created                      bool // false when the same text was already imported for this batch
 	Units                        int
 	DataVersion                  int64
+}
+
+// BoundaryVersion is one stored set of boundary layers with where it came
+// from: an imported boundary file (pilotmap boundaries import) or the
+// embedded default. UseBoundaryVersion makes it the boundaries in use.
+type BoundaryVersion struct {
+	Version string
+	// Provenance, shown in every map's source line.
+	Source, License, Attribution string
+	// Filename and SHA256 (hex) of the imported file; the embedded
+	// default names its geodata.
+	Filename, SHA256 string
+	// Report is the import's check report (JSON), as printed.
+	Report string
+	// Format of every layer's bytes (e.g. boundary.CompactFormat).
+	Format string
+	// Layers maps a layer name to its bytes; PutBoundaryVersion needs
+	// them, BoundaryVersions leaves them nil.
+	Layers    map[string][]byte
+	CreatedAt time.Time
+	// Active is true for the version whose layers are in use.
+	Active bool
+}
+
+// BoundaryVersions is the part of Store that keeps boundary versions.
+type BoundaryVersions interface {
+	// PutBoundaryVersion stores a version and its layers without using
+	// it. Putting the same version again changes nothing; the same
+	// version name with other content is an error wrapping ErrConflict.
+	PutBoundaryVersion(ctx context.Context, v BoundaryVersion) error
+	// BoundaryVersions returns every stored version without its layers,
+	// oldest first.
+	BoundaryVersions(ctx context.Context) ([]BoundaryVersion, error)
+	// UseBoundaryVersion makes a stored version's layers the boundary
+	// layers in use (BoundaryLayer), in one transaction; an unknown
+	// version is an error wrapping ErrNotFound.
+	UseBoundaryVersion(ctx context.Context, version string) error
 }

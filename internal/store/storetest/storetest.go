@@ -45,6 +45,7 @@ func Run(t *testing.T, newDB NewDatabase) {
 		{"SeedDivisionsRejectsBadInputAtomically", testSeedRejects},
 		{"SeedRealGazetteer", testSeedRealGazetteer},
 		{"BoundaryLayer", testBoundaryLayer},
+		{"BoundaryVersions", testBoundaryVersions},
 		{"CanceledContext", testCanceledContext},
 		{"SameWritesSameData", testSameWritesSameData},
 		{"ConcurrentReadersDuringWrites", testConcurrentReaders},
@@ -672,6 +673,94 @@ func testBoundaryLayer(t *testing.T, newDB NewDatabase) {
 		}
 	}
 	unchanged(t, s, Take(t, s, "provinces"), "refused layers")
+}
+
+func testBoundaryVersions(t *testing.T, newDB NewDatabase) {
+	ctx := context.Background()
+	s := open(t, newDB)
+	if err := s.UseBoundaryVersion(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("using an unknown version: err = %v, want ErrNotFound", err)
+	}
+	a := store.BoundaryVersion{Version: "a", Source: "默认", License: "Apache-2.0", Attribution: "echarts", Filename: "geodata", Format: "f",
+		Layers: map[string][]byte{"provinces": []byte("pa"), "units": []byte("ua")}}
+	b := store.BoundaryVersion{Version: "b", Source: "cn-atlas", License: "ISC", Attribution: "CTAmap 2023", Filename: "x.json", SHA256: "ab", Report: `{"ok":true}`, Format: "f",
+		Layers: map[string][]byte{"units": []byte("ub")}}
+	for _, v := range []store.BoundaryVersion{a, b} {
+		if err := s.PutBoundaryVersion(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Putting is not using: no layer is in use yet.
+	if _, _, _, err := s.BoundaryLayer(ctx, "units"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("after putting versions, units layer: err = %v, want ErrNotFound", err)
+	}
+	before := Take(t, s, "provinces", "units")
+	if err := s.PutBoundaryVersion(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	unchanged(t, s, before, "putting the same version again")
+	other := a
+	other.License = "other"
+	if err := s.PutBoundaryVersion(ctx, other); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("same version, other content: err = %v, want ErrConflict", err)
+	}
+	for _, bad := range []store.BoundaryVersion{{Format: "f", Layers: a.Layers}, {Version: "c", Layers: a.Layers}, {Version: "c", Format: "f"},
+		{Version: "c", Format: "f", Layers: map[string][]byte{"units": nil}}} {
+		if err := s.PutBoundaryVersion(ctx, bad); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("put %+v: err = %v, want ErrInvalid", bad, err)
+		}
+	}
+	unchanged(t, s, before, "refused versions")
+
+	use := func(version string, want map[string]string) {
+		t.Helper()
+		if err := s.UseBoundaryVersion(ctx, version); err != nil {
+			t.Fatal(err)
+		}
+		for _, layer := range []string{"provinces", "units"} {
+			data, format, v, err := s.BoundaryLayer(ctx, layer)
+			if want[layer] == "" {
+				if !errors.Is(err, store.ErrNotFound) {
+					t.Errorf("using %s: layer %s: err = %v, want ErrNotFound", version, layer, err)
+				}
+				continue
+			}
+			if err != nil || string(data) != want[layer] || format != "f" || v != version {
+				t.Errorf("using %s: layer %s = %q, %q, %q, %v; want %q, f, %s", version, layer, data, format, v, err, want[layer], version)
+			}
+		}
+		vs, err := s.BoundaryVersions(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(vs) != 2 || vs[0].Version != "a" || vs[1].Version != "b" {
+			t.Fatalf("versions = %+v, want a, b", vs)
+		}
+		for _, v := range vs {
+			if v.Active != (v.Version == version) || v.Layers != nil {
+				t.Errorf("using %s: version %s active %v, layers %v", version, v.Version, v.Active, v.Layers)
+			}
+		}
+		if got := vs[1]; got.Source != b.Source || got.License != b.License || got.Attribution != b.Attribution || got.Report != b.Report ||
+			got.SHA256 != b.SHA256 || got.Filename != b.Filename || !got.CreatedAt.After(vs[0].CreatedAt) {
+			t.Errorf("version b read back as %+v", got)
+		}
+	}
+	v0, _ := s.DataVersion(ctx)
+	use("a", map[string]string{"provinces": "pa", "units": "ua"})
+	v1, _ := s.DataVersion(ctx)
+	if v1 <= v0 {
+		t.Errorf("using a version did not move the data version (%d → %d)", v0, v1)
+	}
+	use("b", map[string]string{"units": "ub"}) // provinces is not in b: removed
+	use("a", map[string]string{"provinces": "pa", "units": "ua"})
+	v3, _ := s.DataVersion(ctx)
+	if err := s.UseBoundaryVersion(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if v4, _ := s.DataVersion(ctx); v4 != v3 {
+		t.Errorf("using the active version again moved the data version %d → %d", v3, v4)
+	}
 }
 
 func testCanceledContext(t *testing.T, newDB NewDatabase) {
