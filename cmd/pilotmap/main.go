@@ -31,14 +31,15 @@ type env struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":  {"serve the web map and the API", runServe},
-		"export": {"write a boundary layer as GeoJSON to stdout", runExport},
-		"init":   {"create and seed a database with the default data", runInit},
-		"match":  {"match a notice's units to divisions and print the join table", runMatch},
-		"import": {"match a notice and store its pilot units", runImport},
-		"stats":  {"print coverage statistics", runStats},
-		"render": {"draw a presentation map as SVG (national, province or gaps; 16:9, 4:3, A4)", runRender},
-		"gaps":   {"print where the program does not reach: gap clusters, distances, thin provinces", runGaps},
+		"serve":      {"serve the web map and the API", runServe},
+		"export":     {"write a boundary layer as GeoJSON to stdout", runExport},
+		"init":       {"create and seed a database with the default data", runInit},
+		"match":      {"match a notice's units to divisions and print the join table", runMatch},
+		"import":     {"match a notice and store its pilot units", runImport},
+		"stats":      {"print coverage statistics", runStats},
+		"render":     {"draw a presentation map as SVG (national, province or gaps; 16:9, 4:3, A4)", runRender},
+		"boundaries": {"import a boundary file (GeoJSON, TopoJSON, zipped Shapefile), list the boundary versions, switch to one", runBoundaries},
+		"gaps":       {"print where the program does not reach: gap clusters, distances, thin provinces", runGaps},
 	}
 }
 

@@ -25,6 +25,12 @@ type Dataset struct {
 	Boundaries *boundary.Set
 	// BoundaryVersion is the version of the stored boundary layers.
 	BoundaryVersion string
+	// Provenance is where the boundaries come from: the stored boundary
+	// version in use, or the embedded default's (EmbeddedProvenance) when
+	// that was never stored as a version.
+	Provenance store.BoundaryVersion
+	// Embedded is the embedded default data the database was opened with.
+	Embedded Source
 	// Seeded is true when Open created and seeded the database.
 	Seeded bool
 }
@@ -71,7 +77,7 @@ func Describe(dsn string) string {
 }
 
 func load(ctx context.Context, st store.Store, src Source) (*Dataset, error) {
-	ds := &Dataset{Store: st}
+	ds := &Dataset{Store: st, Embedded: src}
 	divs, err := st.Divisions(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("open dataset: %w", err)
@@ -92,9 +98,60 @@ func load(ctx context.Context, st store.Store, src Source) (*Dataset, error) {
 	if ds.Gazetteer, err = gazetteer.New(divs, aliases); err != nil {
 		return nil, fmt.Errorf("open dataset: %w", err)
 	}
+	b, err := ds.LoadBoundaries(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("open dataset: %w", err)
+	}
+	ds.Boundaries, ds.BoundaryVersion, ds.Provenance = b.Set, b.Version, b.Provenance
+	return ds, nil
+}
+
+// Close closes the store.
+func (d *Dataset) Close() error { return d.Store.Close() }
+
+// Version is the data version: the version of the boundaries in use and
+// the store's data version. Every cache key and ETag includes it.
+func (d *Dataset) Version(ctx context.Context) (string, error) {
+	v, err := d.Store.DataVersion(ctx)
+	if err != nil {
+		return "", fmt.Errorf("data version: %w", err)
+	}
+	bv, err := d.ActiveBoundaryVersion(ctx)
+	if err != nil {
+		return "", fmt.Errorf("data version: %w", err)
+	}
+	return fmt.Sprintf("%s-%d", bv, v), nil
+}
+
+// ActiveBoundaryVersion returns the version of the boundaries in use: the
+// active stored version, or the one the dataset opened with when none is
+// marked active (a database that never stored a boundary version).
+func (d *Dataset) ActiveBoundaryVersion(ctx context.Context) (string, error) {
+	vs, err := d.Store.BoundaryVersions(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, v := range vs {
+		if v.Active {
+			return v.Version, nil
+		}
+	}
+	return d.BoundaryVersion, nil
+}
+
+// Boundaries is one version of the boundaries: its layers and provenance.
+type Boundaries struct {
+	Version    string
+	Set        *boundary.Set
+	Provenance store.BoundaryVersion
+}
+
+// LoadBoundaries reads the boundary layers in use from the store, with the
+// provenance of their version.
+func (d *Dataset) LoadBoundaries(ctx context.Context) (*Boundaries, error) {
 	versions := map[string]string{}
-	ds.Boundaries, err = boundary.ReadSet(func(layer string) ([]byte, error) {
-		data, format, version, err := st.BoundaryLayer(ctx, layer)
+	set, err := boundary.ReadSet(func(layer string) ([]byte, error) {
+		data, format, version, err := d.Store.BoundaryLayer(ctx, layer)
 		if err != nil {
 			return nil, err
 		}
@@ -105,28 +162,61 @@ func load(ctx context.Context, st store.Store, src Source) (*Dataset, error) {
 		return data, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("open dataset: %w", err)
+		return nil, fmt.Errorf("boundaries: %w", err)
 	}
-	ds.BoundaryVersion = versions["units"]
+	b := &Boundaries{Version: versions["units"], Set: set}
 	for l, v := range versions {
-		if v != ds.BoundaryVersion {
-			return nil, fmt.Errorf("open dataset: boundary layer %s has version %s, units has %s", l, v, ds.BoundaryVersion)
+		if v != b.Version {
+			return nil, fmt.Errorf("boundaries: layer %s has version %s, units has %s", l, v, b.Version)
 		}
 	}
-	return ds, nil
+	vs, err := d.Store.BoundaryVersions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("boundaries: %w", err)
+	}
+	b.Provenance = EmbeddedProvenance(b.Version)
+	for _, v := range vs {
+		if v.Version == b.Version {
+			b.Provenance = v
+		}
+	}
+	return b, nil
 }
 
-// Close closes the store.
-func (d *Dataset) Close() error { return d.Store.Close() }
+// The embedded default boundaries' provenance (geodata/README.md).
+const (
+	EmbeddedSource      = "Apache ECharts 4.9.0 map data (map/json/china.json and the province files), as embedded in pilotmap's geodata"
+	EmbeddedLicense     = "Apache-2.0"
+	EmbeddedAttribution = "Apache ECharts 4.9.0"
+)
 
-// Version is the data version: the boundaries' version and the store's
-// data version. Every cache key and ETag includes it.
-func (d *Dataset) Version(ctx context.Context) (string, error) {
-	v, err := d.Store.DataVersion(ctx)
-	if err != nil {
-		return "", fmt.Errorf("data version: %w", err)
+// EmbeddedProvenance is the provenance of the embedded default boundaries
+// of a geodata version.
+func EmbeddedProvenance(version string) store.BoundaryVersion {
+	return store.BoundaryVersion{Version: version, Source: EmbeddedSource, License: EmbeddedLicense,
+		Attribution: EmbeddedAttribution, Filename: "geodata (embedded)", Format: boundary.CompactFormat}
+}
+
+// IsEmbedded reports whether a provenance is the embedded default's.
+func IsEmbedded(p store.BoundaryVersion) bool { return p.Source == EmbeddedSource }
+
+// StoreEmbedded stores the embedded default boundaries as a boundary
+// version (named by the geodata version), so that it can be listed and
+// used again after another version; storing it again changes nothing.
+func (d *Dataset) StoreEmbedded(ctx context.Context) (store.BoundaryVersion, error) {
+	v := EmbeddedProvenance(d.Embedded.Version)
+	v.Layers = map[string][]byte{}
+	for _, layer := range boundary.LayerNames() {
+		data, err := fs.ReadFile(d.Embedded.FS, boundary.LayerFile(layer))
+		if err != nil {
+			return v, fmt.Errorf("embedded boundaries: %w", err)
+		}
+		v.Layers[layer] = data
 	}
-	return fmt.Sprintf("%s-%d", d.BoundaryVersion, v), nil
+	if err := d.Store.PutBoundaryVersion(ctx, v); err != nil {
+		return v, fmt.Errorf("embedded boundaries: %w", err)
+	}
+	return v, nil
 }
 
 // PilotProvinces returns the codes of the full-promotion pilot provinces.

@@ -27,6 +27,10 @@ type Map struct {
 	Units []Unit
 	// Pilots are the active pilot units, in store order.
 	Pilots []Pilot
+	// BoundaryCredit names the boundaries of an imported boundary file
+	// (world.World.BoundaryCredit) in the source line; "" for the embedded
+	// default.
+	BoundaryCredit string
 	// Program is the program's name (创建幸福家庭活动) when there is one.
 	Program string
 	// DocNumbers are the notices the stored batches come from, e.g.
@@ -70,7 +74,7 @@ func NewMap(w *world.World) (Map, error) {
 	if w.Topology == nil {
 		return Map{}, fmt.Errorf("render map: the world has no topology")
 	}
-	m := Map{Topology: w.Topology, National: w.Stats.National}
+	m := Map{Topology: w.Topology, National: w.Stats.National, BoundaryCredit: w.BoundaryCredit()}
 	if w.Gaps != nil {
 		m.Gaps = GapsFromReport(*w.Gaps)
 	}

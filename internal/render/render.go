@@ -144,7 +144,7 @@ func unionText(items []textItem) box {
 // left.
 func (r *renderer) footerItems() ([]textItem, box) {
 	size := 15 * r.u
-	lines := []string{r.w.sources, joinNonEmpty("　", r.w.dateText(r.o.Date), r.w.approvalText(r.o.Approval))}
+	lines := []string{r.w.sourcesText(r.m.BoundaryCredit), joinNonEmpty("　", r.w.dateText(r.o.Date), r.w.approvalText(r.o.Approval))}
 	var items []textItem
 	y := r.H - r.margin - 0.12*size
 	for i := len(lines) - 1; i >= 0; i-- {

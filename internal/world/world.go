@@ -35,6 +35,11 @@ type World struct {
 	Version    string
 	Gazetteer  *gazetteer.Gazetteer
 	Boundaries *boundary.Set
+	// BoundaryVersion and Provenance name the boundaries' version and
+	// where they come from (source, license, attribution): every map's
+	// source line shows them.
+	BoundaryVersion string
+	Provenance      store.BoundaryVersion
 	// Topology holds the boundary layers as shared arcs; nil when the
 	// world was built without (Source.Topology).
 	Topology *layer.Topology
@@ -77,6 +82,9 @@ func (c *Comparable) Pilot() bool { return c != nil && len(c.PilotCodes) > 0 }
 // Source is what Build reads.
 type Source struct {
 	Data *dataset.Dataset
+	// Boundaries are the boundaries to build with; nil takes those the
+	// dataset opened with (Data.Boundaries).
+	Boundaries *dataset.Boundaries
 	// Topology is the topology of Data.Boundaries, built once per
 	// boundary set (layer.NewTopology); nil leaves World.Topology nil.
 	Topology *layer.Topology
@@ -127,25 +135,31 @@ func Build(ctx context.Context, src Source) (*World, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build world: batches: %w", err)
 	}
+	b := src.Boundaries
+	if b == nil {
+		b = &dataset.Boundaries{Version: ds.BoundaryVersion, Set: ds.Boundaries, Provenance: ds.Provenance}
+	}
 	w := &World{
-		Version:        version,
-		Gazetteer:      ds.Gazetteer,
-		Boundaries:     ds.Boundaries,
-		Topology:       src.Topology,
-		Units:          units,
-		Programs:       programs,
-		Batches:        batches,
-		pilotProvinces: pp,
-		isPilotProv:    map[string]bool{},
-		provinceStats:  map[string]coverage.Province{},
-		byCode:         map[string][]store.PilotUnit{},
-		comparable:     map[string]*Comparable{},
+		Version:         version,
+		Gazetteer:       ds.Gazetteer,
+		Boundaries:      b.Set,
+		BoundaryVersion: b.Version,
+		Provenance:      b.Provenance,
+		Topology:        src.Topology,
+		Units:           units,
+		Programs:        programs,
+		Batches:         batches,
+		pilotProvinces:  pp,
+		isPilotProv:     map[string]bool{},
+		provinceStats:   map[string]coverage.Province{},
+		byCode:          map[string][]store.PilotUnit{},
+		comparable:      map[string]*Comparable{},
 	}
 	for _, c := range pp {
 		w.isPilotProv[c] = true
 	}
 	active := w.ActivePilots()
-	w.Stats = coverage.Compute(coverage.Input{Gazetteer: ds.Gazetteer, Units: ds.Boundaries.Units, Pilots: active, PilotProvinces: pp})
+	w.Stats = coverage.Compute(coverage.Input{Gazetteer: ds.Gazetteer, Units: b.Set.Units, Pilots: active, PilotProvinces: pp})
 	for _, p := range w.Stats.Provinces {
 		w.provinceStats[p.Code] = p
 	}
@@ -200,6 +214,24 @@ func (w *World) ActivePilots() []coverage.Pilot {
 		}
 	}
 	return out
+}
+
+// BoundaryCredit is the boundaries' credit for a map's source line: ""
+// for the embedded default (the maps name it already), else the boundary
+// file's attribution and source with its license.
+func (w *World) BoundaryCredit() string {
+	p := w.Provenance
+	if dataset.IsEmbedded(p) || (p.Source == "" && p.Attribution == "") {
+		return ""
+	}
+	credit := p.Source
+	if p.Attribution != "" && p.Attribution != p.Source {
+		credit = strings.TrimSuffix(p.Attribution+", "+p.Source, ", ")
+	}
+	if p.License != "" {
+		credit += " (" + p.License + ")"
+	}
+	return credit
 }
 
 // PilotProvinces returns the codes of the full-promotion pilot provinces.
