@@ -22,7 +22,7 @@
 //   - Values always travel as placeholders; the only SQL built at run time
 //     comes from small pure functions (see UnitsQuery in rules.go).
 //
-// Schema (version 2):
+// Schema (version 3):
 //
 //	schema_migrations (version PK, name, applied_at)
 //	meta              (key PK, value)                      -- data_version
@@ -31,6 +31,11 @@
 //	                   code → divisions, kind, year, source, note,
 //	                   listed_until)                       -- v2: listed_until
 //	boundary_layers   (layer PK, format, version, data BLOB, updated_at)
+//	                                                       -- the layers in use
+//	boundary_versions (version PK, source, license, attribution, filename,
+//	                   sha256, report, format, created_at)  -- v3
+//	boundary_version_layers (version → boundary_versions, layer, data BLOB,
+//	                   PK(version, layer))                  -- v3
 //	unit_statuses     (status PK)                          -- active, revoked
 //	programs          (id PK, name UNIQUE, created_at)
 //	imports           (id PK, sha256, raw BLOB, filename, program, batch_number,
