@@ -16,7 +16,6 @@ import (
 	"pilotmap/internal/world"
 )
 
-
 // Switching the boundary version moves the data version; the loader builds
 // the next world on the new boundaries (their own topology and gap index,
 // their provenance), and switching back gives the dataset's own again.
