@@ -141,7 +141,10 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 		return err
 	}
 	log.Info("geodata written", "out", out, "divisions", len(res.Divisions), "provinces", len(res.Provinces),
-		"units", len(res.Units), "placements", len(res.Placements), "missing", len(res.Missing))
+		"units", len(res.Units), "placements", len(res.Placements), "missing", len(res.Missing),
+		"repaired_units", res.RepairedUnits.Features, "repaired_provinces", res.RepairedProvinces.Features,
+		"vertices_inserted", res.RepairedUnits.Inserted+res.RepairedProvinces.Inserted,
+		"rings_dropped", res.RepairedUnits.Dropped+res.RepairedProvinces.Dropped, "settle_rounds", res.SettleRounds)
 	return nil
 }
 
