@@ -79,6 +79,29 @@ func (c *Checker) GeometryTypes(tb testing.TB, featureCollection []byte) map[str
 	return out
 }
 
+// Convert runs ogr2ogr with args (e.g. "-f", "GPKG", "out.gpkg",
+// "OAPIF:http://…/ogc", "pilots") and returns what it printed on standard
+// error: GDAL's warnings. A failing run fails tb.
+func (c *Checker) Convert(tb testing.TB, args ...string) string {
+	tb.Helper()
+	cmd := exec.Command(c.ogr2ogr, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if out, err := cmd.Output(); err != nil {
+		tb.Fatalf("ogr2ogr %v: %v\n%s%s", args, err, out, stderr.String())
+	}
+	return stderr.String()
+}
+
+// InvalidInFile is Invalid for a layer of a file GDAL reads (a GeoPackage
+// written by Convert), its geometry in column geomColumn.
+func (c *Checker) InvalidInFile(tb testing.TB, file, layer, geomColumn string) []Problem {
+	tb.Helper()
+	g := `"` + geomColumn + `"`
+	return c.query(tb, file, `SELECT code, CASE WHEN `+g+` IS NULL THEN 'no geometry' ELSE IsValidReason(`+g+`) END AS reason
+FROM "`+layer+`" WHERE `+g+` IS NULL OR ST_IsEmpty(`+g+`) OR NOT ST_IsValid(`+g+`)`)
+}
+
 // query runs a two-column SQLite-dialect query and returns its rows.
 func (c *Checker) query(tb testing.TB, file, sql string) []Problem {
 	tb.Helper()

@@ -259,7 +259,8 @@ func insert(rings [][]pt, ins []insertion) [][]pt {
 }
 
 // netEdges returns the directed edges left when edges walked both ways
-// cancel (an edge walked twice the same way counts once).
+// cancel (an edge walked twice the same way stays twice, so every vertex
+// keeps as many edges out as in).
 func netEdges(rings [][]pt) map[pt][]pt {
 	type key struct{ a, b pt }
 	count := map[key]int{}
@@ -282,10 +283,11 @@ func netEdges(rings [][]pt) map[pt][]pt {
 	}
 	out := map[pt][]pt{}
 	for _, k := range order {
-		switch c := count[k]; {
-		case c > 0:
+		c := count[k]
+		for ; c > 0; c-- { // walked twice the same way (overlapping parts): twice
 			out[k.a] = append(out[k.a], k.b)
-		case c < 0:
+		}
+		for ; c < 0; c++ {
 			out[k.b] = append(out[k.b], k.a)
 		}
 	}
@@ -329,6 +331,9 @@ func trace(out map[pt][]pt, turn float64) [][]pt {
 			for cur != s {
 				walk = append(walk, cur)
 				nb := out[cur]
+				if len(nb) == 0 {
+					break // cannot happen with balanced edges; close the walk here
+				}
 				best, bestTurn := 0, math.Inf(1)
 				ux, uy := float64(cur.x-prev.x), float64(cur.y-prev.y)
 				for i, w := range nb {
@@ -435,7 +440,8 @@ func assemble(rings [][]pt, st *Stats) [][][]pt {
 
 // inside reports whether loop l (which crosses no edge of r) lies inside
 // ring r: its first vertex off r's boundary decides; if every vertex is on
-// it, the middle of its first edge that is not an edge of r.
+// it, the middle of its first edge that is not an edge of r; if there is
+// none, l is r again and counts as inside.
 func inside(l, r []pt) bool {
 	for _, p := range l {
 		switch pointIn(float64(p.x), float64(p.y), r) {
@@ -451,7 +457,7 @@ func inside(l, r []pt) bool {
 			return c == 1
 		}
 	}
-	return false
+	return true // the same ring twice: the second is inside the first
 }
 
 // pointIn is 1 inside r, -1 outside, 0 on its boundary.

@@ -36,6 +36,7 @@ func TestRepair(t *testing.T) {
 		{"parts sharing an edge: dissolved", orb.MultiPolygon{{ring(0, 0, 1, 0, 1, 1, 0, 1)}, {ring(1, 0, 2, 0, 2, 1, 1, 1)}}, 2, 1},
 		{"hole touching its shell twice: two parts", orb.MultiPolygon{{ring(0, 0, 4, 0, 4, 4, 0, 4), ring(0, 2, 2, 3, 4, 2, 2, 1)}}, 12, 2},
 		{"spike", orb.MultiPolygon{{ring(0, 0, 2, 0, 2, 1, 3, 1, 2, 1, 2, 2, 0, 2)}}, 4, 1},
+		{"the same part twice", orb.MultiPolygon{{ring(0, 0, 2, 0, 2, 2, 0, 2)}, {ring(0, 0, 2, 0, 2, 2, 0, 2)}}, 4, 1},
 		{"part inside another part", orb.MultiPolygon{{ring(0, 0, 4, 0, 4, 4, 0, 4)}, {ring(1, 1, 2, 1, 2, 2, 1, 2)}}, 16, 1},
 	}
 	for _, tc := range cases {

@@ -49,13 +49,29 @@ func (s *server) shapes(sn *snapshot, name string, zoom int, bbox orb.Bound) []l
 	}
 }
 
-// layerBound is the bounding box of a served layer (pilots: the units').
-func (s *server) layerBound(name string) orb.Bound {
+// layerBound is the bounding box of a served layer's own features (pilots:
+// the units holding an active pilot unit in the snapshot; the zero Bound
+// when there are none).
+func (s *server) layerBound(sn *snapshot, name string) orb.Bound {
 	switch name {
 	case layerProvinces:
 		return s.data.Boundaries.Provinces.Bound()
 	case layerNanhai:
 		return s.data.Boundaries.Nanhai.Bound()
+	case layerPilots:
+		var b orb.Bound
+		first := true
+		for _, f := range s.data.Boundaries.Units.Features {
+			if !sn.comparable[f.Code].pilot() {
+				continue
+			}
+			if fb := f.Geometry.Bound(); first {
+				b, first = fb, false
+			} else {
+				b = b.Union(fb)
+			}
+		}
+		return b
 	default:
 		return s.data.Boundaries.Units.Bound()
 	}
@@ -115,7 +131,7 @@ func propertyTypes(name string) map[string]string {
 func shapeProps(sn *snapshot, name string) func(*layer.Shape) map[string]any {
 	return func(sh *layer.Shape) map[string]any {
 		p := featureProps(sn, name, &sh.Feature)
-		p["label"] = sh.Label
+		layer.SetLabel(p, sh.Label)
 		return p
 	}
 }

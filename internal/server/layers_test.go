@@ -10,10 +10,21 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
+	"pilotmap/internal/geoscheck"
 	"pilotmap/internal/layer"
 )
 
 func getLayer(t *testing.T, path string) *geojson.FeatureCollection {
+	t.Helper()
+	fc, err := geojson.UnmarshalFeatureCollection(getLayerBody(t, path))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return fc
+}
+
+// getLayerBody returns the GeoJSON of a layer request.
+func getLayerBody(t *testing.T, path string) []byte {
 	t.Helper()
 	r := get(t, newTestRouter(t), path, "Accept-Encoding: gzip")
 	wantStatus(t, r, 200, "")
@@ -24,15 +35,43 @@ func getLayer(t *testing.T, path string) *geojson.FeatureCollection {
 	if r.Header().Get("Content-Encoding") == "gzip" {
 		body = gunzip(t, body)
 	}
-	fc, err := geojson.UnmarshalFeatureCollection(body)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
+	return body
+}
+
+// TestLayersGEOSValid has GEOS judge every feature of the layers a client
+// asks for, as served: units, provinces, pilots and gaps at zooms 0, 4, 8
+// and 12, each with one geometry type, MultiPolygon.
+func TestLayersGEOSValid(t *testing.T) {
+	c := geoscheck.New(t)
+	for _, name := range []string{layerUnits, layerProvinces, layerPilots, layerGaps, layerNanhai} {
+		for _, zoom := range []int{0, 4, 8, 12} {
+			path := fmt.Sprintf("/api/v1/layers/%s?zoom=%d", name, zoom)
+			body := getLayerBody(t, path)
+			if name == layerGaps { // gap clusters carry no code: give GDAL their id
+				fc, err := geojson.UnmarshalFeatureCollection(body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range fc.Features {
+					f.Properties["code"] = fmt.Sprint(f.ID)
+				}
+				if body, err = fc.MarshalJSON(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, p := range c.Invalid(t, body) {
+				t.Errorf("%s: %s %s", path, p.Code, p.Reason)
+			}
+			types := c.GeometryTypes(t, body)
+			if len(types) != 1 || types["MULTIPOLYGON"] == 0 {
+				t.Errorf("%s: geometry types %v, want only MULTIPOLYGON", path, types)
+			}
+		}
 	}
-	return fc
 }
 
 func TestLayers(t *testing.T) {
-	props := []string{"code", "name", "level", "province_code", "pilot", "pilot_province", "in_program", "batch", "status", "label", "area_km2"}
+	props := []string{"code", "name", "level", "province_code", "pilot", "pilot_province", "in_program", "batch", "status", "label_lon", "label_lat", "area_km2"}
 	points := map[string]map[int]int{} // layer → zoom → coordinates served
 	for _, name := range layerNames() {
 		points[name] = map[int]int{}
@@ -66,12 +105,16 @@ func TestLayers(t *testing.T) {
 					if name == layerPilots && f.Properties["pilot"] != true {
 						t.Errorf("%s in the pilots layer is no pilot", code)
 					}
-					mp := multiPolygon(f.Geometry)
-					lab, _ := f.Properties["label"].([]any)
-					if len(lab) != 2 {
-						t.Fatalf("%s: label %v", code, f.Properties["label"])
+					mp, ok := f.Geometry.(orb.MultiPolygon)
+					if !ok {
+						t.Fatalf("%s: geometry %T, want a MultiPolygon", code, f.Geometry)
 					}
-					pt := orb.Point{lab[0].(float64), lab[1].(float64)}
+					lon, ok1 := f.Properties["label_lon"].(float64)
+					lat, ok2 := f.Properties["label_lat"].(float64)
+					if !ok1 || !ok2 {
+						t.Fatalf("%s: label %v, %v", code, f.Properties["label_lon"], f.Properties["label_lat"])
+					}
+					pt := orb.Point{lon, lat}
 					if !planar.MultiPolygonContains(mp, pt) && !onBoundary(mp, pt) {
 						t.Errorf("%s %s: label %v outside its geometry", code, f.Properties["name"], pt)
 					}

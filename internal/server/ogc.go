@@ -90,8 +90,8 @@ func (s *server) ogcConformance(w http.ResponseWriter, r *http.Request) error {
 }
 
 // ogcCollection describes one collection.
-func (s *server) ogcCollection(base, name string) map[string]any {
-	b := s.layerBound(name)
+func (s *server) ogcCollection(sn *snapshot, base, name string) map[string]any {
+	b := s.layerBound(sn, name)
 	self := base + "/collections/" + name
 	return map[string]any{
 		"id":          name,
@@ -118,10 +118,14 @@ func (s *server) ogcCollections(w http.ResponseWriter, r *http.Request) error {
 	if _, err := ogcParams(r); err != nil {
 		return err
 	}
+	sn, err := s.snapshot(r.Context())
+	if err != nil {
+		return err
+	}
 	base := baseURL(r) + "/ogc"
 	var cs []map[string]any
 	for _, n := range layerNames() {
-		cs = append(cs, s.ogcCollection(base, n))
+		cs = append(cs, s.ogcCollection(sn, base, n))
 	}
 	return s.writeJSON(w, r, ctypeJSON, map[string]any{
 		"links":       []ogcLink{{base + "/collections", "self", ctypeJSON, "The collections"}},
@@ -138,7 +142,11 @@ func (s *server) ogcCollectionDoc(w http.ResponseWriter, r *http.Request) error 
 	if _, err := ogcParams(r); err != nil {
 		return err
 	}
-	return s.writeJSON(w, r, ctypeJSON, s.ogcCollection(baseURL(r)+"/ogc", name))
+	sn, err := s.snapshot(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, ctypeJSON, s.ogcCollection(sn, baseURL(r)+"/ogc", name))
 }
 
 // GET /ogc/collections/{id}/items?limit=&offset=&bbox=

@@ -83,7 +83,11 @@ func (s *server) getTileJSON(w http.ResponseWriter, r *http.Request) error {
 	if err := knownLayer("layer", name); err != nil {
 		return err
 	}
-	b := s.layerBound(name)
+	sn, err := s.snapshot(r.Context())
+	if err != nil {
+		return err
+	}
+	b := s.layerBound(sn, name)
 	doc := tiles.TileJSONFields(name, baseURL(r)+"/tiles/"+name+"/{z}/{x}/{y}.mvt", b, 0, layer.DataZoom, propertyTypes(name))
 	if s.frontend.Attribution != "" {
 		doc["attribution"] = s.frontend.Attribution

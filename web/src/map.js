@@ -565,7 +565,7 @@ export class CoverageMap {
       const area = p.area_km2 || 0;
       const small = area > 0 && area < 6e4 ? 300 : 0;
       const pri = unitsMode ? 100 : 1000 + small + (p.pilot_province ? 100 : 0) + (p.in_program === false ? -500 : 0) - Math.min(area / 1e4, 99);
-      add('p' + code, text, p.label || centroidOf(layer), 'pm-label-province', 13 * s, pri, true);
+      add('p' + code, text, labelOf(p) || centroidOf(layer), 'pm-label-province', 13 * s, pri, true);
     }
     if (unitsMode) {
       const inSel = (pc) => !this.selectedProvince || pc === this.selectedProvince;
@@ -574,12 +574,12 @@ export class CoverageMap {
         const p = layer.feature.properties;
         if (!inSel(p.province_code)) continue;
         seen.add(code);
-        add('u' + code, p.name, p.label || centroidOf(layer), 'pm-label-unit pm-label-pilot', 12 * s, 3000 + (code === this.selectedUnit ? 1000 : 0), true);
+        add('u' + code, p.name, labelOf(p) || centroidOf(layer), 'pm-label-unit pm-label-pilot', 12 * s, 3000 + (code === this.selectedUnit ? 1000 : 0), true);
       }
       for (const [code, layer] of this.byCode.units) {
         const p = layer.feature.properties;
         if (seen.has(code) || !inSel(p.province_code)) continue;
-        add('u' + code, p.name, p.label || centroidOf(layer), 'pm-label-unit', 11.5 * s, 2000 + (code === this.selectedUnit ? 1000 : 0) + Math.min((p.area_km2 || 0) / 1e3, 999), false);
+        add('u' + code, p.name, labelOf(p) || centroidOf(layer), 'pm-label-unit', 11.5 * s, 2000 + (code === this.selectedUnit ? 1000 : 0) + Math.min((p.area_km2 || 0) / 1e3, 999), false);
       }
     }
     const kept = placeLabels(candidates, { width: size.x, height: size.y, pad: 2 * s, obstacles: this.obstacles() });
@@ -667,7 +667,7 @@ export class CoverageMap {
     const byId = new Map((this.gapsFC?.features || []).map((f) => [Number(f.properties?.id ?? f.id), f]));
     return this.shownClusterList().map((c) => {
       const f = byId.get(c.id);
-      return { ...c, label: f?.properties?.label || c.label, lines: f ? outlineLines(f.geometry, { minLen }) : [] };
+      return { ...c, label: labelOf(f?.properties) || c.label, lines: f ? outlineLines(f.geometry, { minLen }) : [] };
     });
   }
 
@@ -925,6 +925,12 @@ function landInBox(rings, box) {
     }
   }
   return false;
+}
+
+// labelOf is a feature's label point [lon, lat] from its label_lon and
+// label_lat properties (null when it has none).
+function labelOf(p) {
+  return Number.isFinite(p?.label_lon) && Number.isFinite(p?.label_lat) ? [p.label_lon, p.label_lat] : null;
 }
 
 function centroidOf(layer) {
