@@ -80,6 +80,7 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 		files[pkg.spec], err = untar(data, func(name string) bool {
 			return strings.HasPrefix(name, "package/dist/") && strings.HasSuffix(name, ".csv") ||
 				strings.HasPrefix(name, "package/map/json/") && strings.HasSuffix(name, ".json") ||
+				name == geobuild.NanhaiLineSource ||
 				name == "package/LICENSE" || name == "package/package.json"
 		})
 		if err != nil {
@@ -123,6 +124,9 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 			return err
 		}
 	}
+	if err := writeNanhaiLine(out, res, ec[geobuild.NanhaiLineSource]); err != nil {
+		return err
+	}
 	prov := struct {
 		Packages   []packedFile         `json:"packages"`
 		Divisions  int                  `json:"divisions"`
@@ -146,6 +150,31 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 		"vertices_inserted", res.RepairedUnits.Inserted+res.RepairedProvinces.Inserted,
 		"rings_dropped", res.RepairedUnits.Dropped+res.RepairedProvinces.Dropped, "settle_rounds", res.SettleRounds)
 	return nil
+}
+
+// writeNanhaiLine derives the South China Sea line from echarts'
+// lib/coord/geo/fix/nanhai.js, placed by the derived layers (see
+// geobuild.NanhaiLine), and writes geodata/nanhai_line.geojson.
+func writeNanhaiLine(out string, res *geobuild.Result, js []byte) error {
+	if js == nil {
+		return fmt.Errorf("%s: not in %s", geobuild.NanhaiLineSource, echartsPackage)
+	}
+	hainan, south, err := geobuild.HainanAnchors(res)
+	if err != nil {
+		return err
+	}
+	line, err := geobuild.NanhaiLine(js, hainan, south)
+	if err != nil {
+		return err
+	}
+	fc := geobuild.NanhaiLineCollection(line, echartsPackage+" "+strings.TrimPrefix(geobuild.NanhaiLineSource, "package/")+
+		fmt.Sprintf(": %d dashes, placed by 海南岛's centroid (%.3f, %.3f) and %.2f° south of the southernmost island (%.3f°N)",
+			len(line), hainan[0], hainan[1], 0.35, south))
+	return writeFile(filepath.Join(out, geobuild.NanhaiLineFile), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(fc)
+	})
 }
 
 // npmPack downloads one package tarball into dir and returns its path.

@@ -3,6 +3,7 @@ package render
 import (
 	"context"
 	"fmt"
+	"github.com/paulmach/orb"
 	"sort"
 	"strings"
 
@@ -37,6 +38,9 @@ type Map struct {
 	National coverage.National
 	// Gaps is the gap analysis for the gaps view; nil when not available.
 	Gaps *Gaps
+	// NanhaiLine is the dashed line of the 南海诸岛 inset (lon/lat), from
+	// the boundaries (geodata/nanhai_line.geojson).
+	NanhaiLine orb.MultiLineString
 }
 
 // Province is one province-level unit and its coverage.
@@ -76,7 +80,7 @@ func NewMap(ctx context.Context, ds *dataset.Dataset, topo *layer.Topology) (Map
 		}
 		topo = t
 	}
-	m := Map{Topology: topo}
+	m := Map{Topology: topo, NanhaiLine: ds.Boundaries.NanhaiLine}
 	st, err := ds.Stats(ctx)
 	if err != nil {
 		return Map{}, fmt.Errorf("render map: %w", err)

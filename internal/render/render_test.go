@@ -304,6 +304,32 @@ func checkDocument(t *testing.T, doc []byte, o Options) map[string]*element {
 		if islands < 100 {
 			t.Errorf("inset without the islands (%d points)", islands)
 		}
+		// The South China Sea line: one stroke per dash in #nanhai-line,
+		// inside the frame (checked below), around the islands: its
+		// westernmost and easternmost points west and east of every island.
+		var dashes int
+		lineMin, lineMax := math.Inf(1), math.Inf(-1)
+		for _, e := range els {
+			if e.name == "path" && e.within("nanhai-line") {
+				dashes++
+				for _, p := range pathPoints(t, e.attrs["d"]) {
+					lineMin, lineMax = math.Min(lineMin, p[0]), math.Max(lineMax, p[0])
+				}
+			}
+		}
+		if ids["nanhai-line"] == nil || dashes != 9 {
+			t.Errorf("inset: %d dashes of the South China Sea line in #nanhai-line, want 9", dashes)
+		}
+		for _, e := range els {
+			if e.name == "path" && e.within("nanhai") {
+				for _, p := range pathPoints(t, e.attrs["d"]) {
+					if p[0] <= lineMin || p[0] >= lineMax {
+						t.Errorf("island point %v outside the line's span %.1f–%.1f", p, lineMin, lineMax)
+						break
+					}
+				}
+			}
+		}
 		// Everything of the inset lies in its frame.
 		for _, e := range els {
 			if e.name == "path" && e.within("inset") {

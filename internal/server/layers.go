@@ -2,12 +2,14 @@ package server
 
 import (
 	"compress/gzip"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
 
 	"github.com/gorilla/mux"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"pilotmap/internal/boundary"
 	"pilotmap/internal/coverage"
@@ -20,6 +22,10 @@ const (
 	layerUnits     = layer.Units
 	layerPilots    = "pilots"
 	layerNanhai    = layer.Nanhai
+	// layerNanhaiLine is the South China Sea line (MultiLineString), for
+	// the 南海诸岛 inset: a layer of its own (one geometry type per
+	// layer), served as GeoJSON only.
+	layerNanhaiLine = "nanhai_line"
 )
 
 // layerNames lists the served layers in the order documents list them.
@@ -139,7 +145,7 @@ func shapeProps(sn *snapshot, name string) func(*layer.Shape) map[string]any {
 // GET /api/v1/layers/{layer}?zoom=&bbox=
 func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	name := mux.Vars(r)["layer"]
-	if name != layerGaps {
+	if name != layerGaps && name != layerNanhaiLine {
 		if err := knownLayer("layer", name); err != nil {
 			return err
 		}
@@ -164,8 +170,19 @@ func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	// Zooms beyond layer.DataZoom serve its geometry: one cache entry.
 	key := cacheKey{version: sn.version, kind: kindLayer, layer: name, zoom: min(zoom, layer.DataZoom), bbox: bbox}
 	rep, hit, err := s.cache.get(r.Context(), key, func() (*representation, error) {
-		if name == layerGaps {
+		switch name {
+		case layerGaps:
 			return s.buildGapsLayer(r.Context(), zoom, bbox)
+		case layerNanhaiLine: // two points a dash: the same at every zoom
+			fc := geojson.NewFeatureCollection()
+			if line := s.data.Boundaries.NanhaiLine; len(line) > 0 {
+				fc.Append(boundary.NanhaiLineFeature(line))
+			}
+			body, err := json.Marshal(fc)
+			if err != nil {
+				return nil, err
+			}
+			return s.newRepresentation(ctypeGeoJSON, cacheGeometry, body, gzip.DefaultCompression), nil
 		}
 		return s.buildLayer(sn, name, zoom, bbox)
 	})

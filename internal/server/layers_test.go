@@ -268,3 +268,23 @@ func decimals(v float64) int {
 	}
 	return 0
 }
+
+// TestNanhaiLineLayer: the South China Sea line for the web map's inset,
+// one MultiLineString of nine dashes, valid for GEOS.
+func TestNanhaiLineLayer(t *testing.T) {
+	c := geoscheck.New(t)
+	body := getLayerBody(t, "/api/v1/layers/nanhai_line")
+	fc, err := geojson.UnmarshalFeatureCollection(body)
+	if err != nil || len(fc.Features) != 1 {
+		t.Fatalf("%v, %d features", err, len(fc.Features))
+	}
+	if ml, ok := fc.Features[0].Geometry.(orb.MultiLineString); !ok || len(ml) != 9 {
+		t.Errorf("geometry %v, want 9 dashes", fc.Features[0].Geometry)
+	}
+	if ts := c.GeometryTypes(t, body); ts["MULTILINESTRING"] != 1 || len(ts) != 1 {
+		t.Errorf("types %v", ts)
+	}
+	if ps := c.Invalid(t, body); len(ps) > 0 {
+		t.Errorf("invalid: %v", ps)
+	}
+}

@@ -456,8 +456,8 @@ async function main() {
   cmap.setOff(state.off);
   if (state.view && !pres.present) cmap.setView(state.view);
   const z = layerZoom(cmap.map.getZoom());
-  let provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, config;
-  [config, stats, provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC] = await Promise.all([
+  let provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC, config;
+  [config, stats, provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC] = await Promise.all([
     api.config(),
     api.stats(),
     api.provinceStats(),
@@ -467,11 +467,12 @@ async function main() {
     api.layer('units', z),
     api.layer('pilots', z),
     api.layer('nanhai', Math.min(z + 1, 8)),
+    api.layer('nanhai_line', 0),
   ]);
   provincesList = provinces;
   cmap.setConfig(config);
   cmap.dataZoom = z;
-  cmap.setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC });
+  cmap.setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC });
   panel.setData({ stats, provinceStats, regions, provinces });
   dataReady = true;
   applyLang(state.lang);

@@ -157,7 +157,7 @@ export class CoverageMap {
    * setData draws the layers. provinces is /api/v1/provinces (figures and
    * label points by code); the others are layer FeatureCollections.
    */
-  setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC }) {
+  setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC }) {
     for (const p of provinces || []) this.info.set(p.code, p);
     const map = this.map;
     const provinceProps = (f) => ({ ...f.properties, ...(this.info.get(f.properties.code) || {}) });
@@ -222,7 +222,7 @@ export class CoverageMap {
       });
     });
     this.highlightLayer = L.layerGroup().addTo(map);
-    this.inset.setData(provincesFC, nanhaiFC);
+    this.inset.setData(provincesFC, nanhaiFC, nanhaiLineFC);
     this.applyToggles();
     this.updateLabels();
   }
@@ -1053,9 +1053,9 @@ const InsetControl = L.Control.extend({
     this._map2.invalidateSize({ animate: false });
     this._map2.fitBounds(INSET_BOUNDS, { padding: [0, 0], animate: false });
   },
-  setData(provincesFC, nanhaiFC) {
+  setData(provincesFC, nanhaiFC, nanhaiLineFC) {
     if (!this._map2) {
-      this._pending = [provincesFC, nanhaiFC];
+      this._pending = [provincesFC, nanhaiFC, nanhaiLineFC];
       return;
     }
     const o = this.options.owner;
@@ -1074,6 +1074,19 @@ const InsetControl = L.Control.extend({
       style: () => ({ color: '#4a5563', weight: w(0.9), fill: true, fillColor: '#4a5563', fillOpacity: 1 }),
     }).addTo(this._map2);
     this._div.dataset.islands = String(this._islands.getLayers().length);
+    // The South China Sea line: one stroke per dash (the server's SVG draws
+    // the same line, in the same colour).
+    this._line = L.geoJSON(nanhaiLineFC, {
+      interactive: false,
+      className: 'pm-nanhai-line',
+      style: () => ({ color: PALETTE.nanhaiLine, weight: w(1.6), opacity: 1, lineCap: 'butt' }),
+    }).addTo(this._map2);
+    let dashes = 0;
+    this._line.eachLayer((l) => {
+      dashes += l.getLatLngs().length;
+      l.getElement?.()?.setAttribute('data-nanhai-line', '');
+    });
+    this._div.dataset.nanhaiDashes = String(dashes);
   },
   /** setClusters numbers the gap clusters whose label lies in the inset's sea. */
   setClusters(list) {
