@@ -157,6 +157,7 @@ func (s *server) getMapSVG(w http.ResponseWriter, r *http.Request) error {
 		return renderProblem(err)
 	}
 	opt.Approval = s.frontend.ApprovalNumber
+	opt.Unapproved = s.frontend.UnapprovedNote
 	sn, err := s.snapshot(r.Context())
 	if err != nil {
 		return err

@@ -71,7 +71,7 @@ browserTest('national view: drawn, 108 pilots, inset, legend, attribution, no la
   assert.match(facts.legend, /全面推进试点省/);
   assert.match(facts.legend, /不在试点范围/);
   assert.ok(facts.scale, 'scale bar');
-  for (const name of ['北京', '新疆', '云南', '台湾']) assert.ok(facts.labels.includes(name), `label ${name} in ${facts.labels.join(' ')}`);
+  for (const name of ['北京', '新疆', '云南', '台湾', '香港', '澳门']) assert.ok(facts.labels.includes(name), `label ${name} in ${facts.labels.join(' ')}`);
   assert.ok(facts.cls < 0.02, `cumulative layout shift ${facts.cls}`);
   await shot(page, t, 'national-1600x900.png');
 

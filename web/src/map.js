@@ -545,13 +545,15 @@ export class CoverageMap {
     const candidates = [];
     const viewBounds = map.getBounds().pad(0.05);
     const unitsMode = this.selectedProvince || zoom >= UNIT_LABEL_ZOOM;
-    const add = (id, text, lonlat, cls, fontPx, priority, shift) => {
+    const add = (id, text, lonlat, cls, fontPx, priority, shift, far) => {
       if (!lonlat || !viewBounds.contains([lonlat[1], lonlat[0]])) return;
       const pt = map.latLngToContainerPoint([lonlat[1], lonlat[0]]);
       const w = this.measure(text, cls, fontPx) + 4 * s;
       const h = fontPx * 1.25;
-      // Alternative spots around the anchor, nearest first.
+      // Alternative spots around the anchor, nearest first (far: also
+      // further out, south and east into the sea).
       const alts = shift ? [[0, -h], [0, h], [w * 0.6, 0], [-w * 0.6, 0], [w * 0.5, -h], [-w * 0.5, h]] : [];
+      if (far) alts.push([w * 0.6, h], [w * 0.9, h * 0.5], [0, 1.8 * h], [w * 0.6, 1.8 * h], [-w * 0.6, 1.8 * h], [w * 1.2, 0]);
       candidates.push({ id, text, x: pt.x, y: pt.y, w, h, priority, cls, alts });
     };
     // Province names: everywhere at national zoom; around a selection only
@@ -564,8 +566,11 @@ export class CoverageMap {
       // large ones can shift around their anchor.
       const area = p.area_km2 || 0;
       const small = area > 0 && area < 6e4 ? 300 : 0;
-      const pri = unitsMode ? 100 : 1000 + small + (p.pilot_province ? 100 : 0) + (p.in_program === false ? -500 : 0) - Math.min(area / 1e4, 99);
-      add('p' + code, text, labelOf(p) || centroidOf(layer), 'pm-label-province', 13 * s, pri, true);
+      // 台湾, 香港 and 澳门 are labelled on every map of China (香港 and 澳门
+      // are tiny: they go first, and may move off into the sea).
+      const mustLabel = OUTSIDE_PROGRAM.has(code);
+      const pri = unitsMode && !mustLabel ? 100 : mustLabel ? 5000 : 1000 + small + (p.pilot_province ? 100 : 0) + (p.in_program === false ? -500 : 0) - Math.min(area / 1e4, 99);
+      add('p' + code, text, labelOf(p) || centroidOf(layer), 'pm-label-province', 13 * s, pri, true, mustLabel);
     }
     if (unitsMode) {
       const inSel = (pc) => !this.selectedProvince || pc === this.selectedProvince;
@@ -766,12 +771,14 @@ export class CoverageMap {
         this.attribution.remove();
         this.titleControl = new TitleControl({ position: 'topleft', owner: this }).addTo(this.map);
         this.footerControl = new FooterControl({ position: 'bottomleft', owner: this }).addTo(this.map);
+        this.northControl = new NorthArrowControl({ position: 'bottomleft', owner: this }).addTo(this.map);
         // The footer goes under the legend and the scale bar.
         const corner = this.footerControl.getContainer().parentNode;
         corner.appendChild(this.footerControl.getContainer());
       }
       this.titleControl.render();
       this.footerControl.render();
+      this.northControl.render();
       if (!this.southMask) {
         this.southMask = L.rectangle([[-85, -180], [SOUTH_EDGE, 180]], { pane: 'pm-south', interactive: false, stroke: false, fill: true, fillColor: '#ffffff', fillOpacity: 1 });
       }
@@ -781,6 +788,8 @@ export class CoverageMap {
     } else if (was) {
       this.titleControl?.remove();
       this.footerControl?.remove();
+      this.northControl?.remove();
+      this.northControl = null;
       this.southMask?.remove();
       this.titleControl = this.footerControl = null;
       this.zoomControl.addTo(this.map);
@@ -926,6 +935,10 @@ function landInBox(rings, box) {
   }
   return false;
 }
+
+// OUTSIDE_PROGRAM are 台湾, 香港 and 澳门: outside the program, labelled on
+// every national map.
+const OUTSIDE_PROGRAM = new Set(['710000', '810000', '820000']);
 
 // labelOf is a feature's label point [lon, lat] from its label_lon and
 // label_lat properties (null when it has none).
@@ -1178,6 +1191,25 @@ const TitleControl = L.Control.extend({
     this._sub.hidden = !this._sub.textContent && document.activeElement !== this._sub;
     this._stats.textContent = p.stats || '';
     this._stats.hidden = !p.stats;
+  },
+});
+
+/** NorthArrowControl: presentation mode's north arrow (as on the server's SVG). */
+const NorthArrowControl = L.Control.extend({
+  onAdd() {
+    const div = L.DomUtil.create('div', 'pm-north');
+    div.id = 'pm-north-arrow';
+    div.setAttribute('aria-hidden', 'true');
+    this._div = div;
+    this.render();
+    return div;
+  },
+  render() {
+    if (!this._div) return;
+    const n = this.options.owner.lang === 'en' ? 'N' : '北';
+    this._div.innerHTML =
+      '<svg width="22" height="40" viewBox="-11 0 22 40"><path d="M0 0L8 26L0 19Z" fill="#1d2433"/><path d="M0 0L-8 26L0 19Z" fill="#fff" stroke="#1d2433"/>' +
+      `<text x="0" y="39" text-anchor="middle" font-size="12" font-weight="700" fill="#1d2433">${n}</text></svg>`;
   },
 });
 
