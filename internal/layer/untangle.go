@@ -231,7 +231,11 @@ func ipoint(p orb.Point) ipt {
 // only pairs of segments with one of a changed arc, and only features with
 // a changed arc, are looked at.
 func (lb *levelBuilder) tangled(changed []bool) tangles {
-	var segs []arcSeg
+	total := 0
+	for _, pts := range lb.arcPts {
+		total += len(pts)
+	}
+	segs := make([]arcSeg, 0, total)
 	for a, pts := range lb.arcPts {
 		arc := &lb.t.arcs[a]
 		tol2 := lb.arcTolerance(int32(a))
@@ -239,7 +243,7 @@ func (lb *levelBuilder) tangled(changed []bool) tangles {
 		var prev ipt
 		var prevV, prevI int32
 		n := 0
-		var first []arcSeg
+		first := len(segs)
 		k := 0
 		for i, v := range arc.verts {
 			if arc.sig[i] <= tol2 && !forced[int32(i)] {
@@ -251,19 +255,18 @@ func (lb *levelBuilder) tangled(changed []bool) tangles {
 				continue
 			}
 			if n > 0 {
-				first = append(first, arcSeg{arc: int32(a), va: prevV, vb: v, ia: prevI, ib: int32(i), i: int32(n - 1), a: prev, b: q})
+				segs = append(segs, arcSeg{arc: int32(a), va: prevV, vb: v, ia: prevI, ib: int32(i), i: int32(n - 1), a: prev, b: q})
 			}
 			prev, prevV, prevI = q, v, int32(i)
 			n++
 		}
-		if len(first) > 0 {
-			first[len(first)-1].last = true
-			closed := first[0].a == first[len(first)-1].b
-			for i := range first {
-				first[i].n, first[i].ring = int32(len(first)), closed
+		if own := segs[first:]; len(own) > 0 {
+			own[len(own)-1].last = true
+			closed := own[0].a == own[len(own)-1].b
+			for i := range own {
+				own[i].n, own[i].ring = int32(len(own)), closed
 			}
 		}
-		segs = append(segs, first...)
 	}
 	tg := tangles{arcs: map[int32]cause{}, verts: map[int32]bool{}}
 	forPairs(segs, func(s, t *arcSeg) {
