@@ -3,13 +3,16 @@ package server
 import (
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
 
 	"github.com/gorilla/mux"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
+	"pilotmap/internal/boundary"
 	"pilotmap/internal/layer"
 	"pilotmap/internal/world"
 )
@@ -78,12 +81,19 @@ func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Zooms beyond layer.DataZoom serve its geometry: one cache entry.
+	// Zooms beyond layer.DataZoom serve its geometry: one cache entry
+	// (the South China Sea line is the same at every zoom).
 	zoom = min(zoom, layer.DataZoom)
+	if l.name == layerNanhaiLine {
+		zoom = 0
+	}
 	key := cacheKey{version: wd.Version, kind: kindLayer, layer: l.name, zoom: zoom, bbox: bbox}
 	rep, hit, err := s.cache.get(r.Context(), key, func(ctx context.Context) (*representation, error) {
-		if l.name == layerGaps {
+		switch l.name {
+		case layerGaps:
 			return s.buildGapsLayer(wd, zoom, bbox)
+		case layerNanhaiLine:
+			return s.buildNanhaiLineLayer(wd, bbox)
 		}
 		return s.buildLayer(wd, l, zoom, bbox)
 	})
@@ -103,6 +113,23 @@ func (s *server) buildLayer(wd *world.World, l *layerSpec, zoom int, bbox orb.Bo
 	body, err := layer.AppendFeatureCollection(nil, l.shapes(wd, zoom, bbox), l.shapeProps(wd))
 	if err != nil {
 		return nil, err
+	}
+	return s.newRepresentation(ctypeGeoJSON, cacheGeometry, body, gzip.DefaultCompression), nil
+}
+
+// buildNanhaiLineLayer encodes the South China Sea line as a GeoJSON
+// FeatureCollection of one feature, two points a dash, the same at every
+// zoom; empty when bbox (zero: all) misses the line's bounding box or the
+// boundaries have no line.
+func (s *server) buildNanhaiLineLayer(wd *world.World, bbox orb.Bound) (*representation, error) {
+	fc := geojson.NewFeatureCollection()
+	line := wd.Boundaries.NanhaiLine
+	if len(line) > 0 && (bbox == orb.Bound{} || bbox.Intersects(line.Bound())) {
+		fc.Append(boundary.NanhaiLineFeature(line))
+	}
+	body, err := json.Marshal(fc)
+	if err != nil {
+		return nil, fmt.Errorf("layer %s: %w", layerNanhaiLine, err)
 	}
 	return s.newRepresentation(ctypeGeoJSON, cacheGeometry, body, gzip.DefaultCompression), nil
 }
