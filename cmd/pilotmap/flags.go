@@ -24,7 +24,7 @@ func newFlags(e *env, name, usageLine string) *flag.FlagSet {
 // so a variable left in the environment cannot change what a command does.
 func configFlag(name string) bool {
 	switch name {
-	case "addr", "db", "attribution", "approval-number", "tiles-url", "tiles-attribution", "memory-limit", "lang":
+	case "addr", "db", "attribution", "approval-number", "unapproved-note", "tiles-url", "tiles-attribution", "memory-limit", "lang":
 		return true
 	}
 	return false

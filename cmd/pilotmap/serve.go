@@ -12,17 +12,19 @@ import (
 
 	"pilotmap/internal/dataset"
 	"pilotmap/internal/layer"
+	"pilotmap/internal/render"
 	"pilotmap/internal/server"
 	"pilotmap/internal/world"
 	"pilotmap/web"
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH|URL] [--public-url URL] [--trust-proxy] [--attribution TEXT] [--approval-number TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE]")
+	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH|URL] [--public-url URL] [--trust-proxy] [--attribution TEXT] [--approval-number TEXT] [--unapproved-note TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (PILOTMAP_ADDR)")
 	db := dbFlag(fs)
 	attribution := fs.String("attribution", server.DefaultAttribution, "sources line shown on the map (PILOTMAP_ATTRIBUTION)")
 	approval := fs.String("approval-number", "", "map approval number (审图号) of this deployment, shown on the map (PILOTMAP_APPROVAL_NUMBER)")
+	unapproved := fs.String("unapproved-note", "", "printed on maps and exports instead of the approval line while --approval-number is not set; empty: "+render.DefaultUnapproved+" (PILOTMAP_UNAPPROVED_NOTE)")
 	tilesURL := fs.String("tiles-url", "", "optional raster base layer, an {z}/{x}/{y} URL template; none by default, so the map works offline (PILOTMAP_TILES_URL)")
 	tilesAttribution := fs.String("tiles-attribution", "", "attribution of the base layer (PILOTMAP_TILES_ATTRIBUTION)")
 	publicURL := fs.String("public-url", "", "where absolute links (OGC API, TileJSON) point, e.g. https://maps.example.org/pilotmap; none: the host of each request (PILOTMAP_PUBLIC_URL)")
@@ -95,6 +97,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		Frontend: server.FrontendConfig{
 			Attribution:      *attribution,
 			ApprovalNumber:   *approval,
+			UnapprovedNote:   *unapproved,
 			TilesURL:         *tilesURL,
 			TilesAttribution: *tilesAttribution,
 		},

@@ -107,6 +107,13 @@ func load(ctx context.Context, st store.Store, src Source) (*Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open dataset: %w", err)
 	}
+	// The South China Sea line is part of the map, not of the boundary
+	// data a deployment may store: it comes with the embedded geodata.
+	if src.FS != nil {
+		if ds.Boundaries.NanhaiLine, err = boundary.LoadNanhaiLine(src.FS); err != nil {
+			return nil, fmt.Errorf("open dataset: %w", err)
+		}
+	}
 	ds.BoundaryVersion = versions["units"]
 	for l, v := range versions {
 		if v != ds.BoundaryVersion {

@@ -2,12 +2,14 @@ package server
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
 
 	"pilotmap/internal/coverage"
 	"pilotmap/internal/gazetteer"
+	"pilotmap/internal/render"
 	"pilotmap/internal/store"
 	"pilotmap/internal/world"
 )
@@ -79,12 +81,25 @@ func (s *server) getConfig(w http.ResponseWriter, r *http.Request) error {
 		return struct {
 			Attribution      string `json:"attribution"`
 			ApprovalNumber   string `json:"approval_number"`
+			UnapprovedNote   string `json:"unapproved_note"` // shown instead of the approval line while there is none
 			TilesURL         string `json:"tiles_url"`
 			TilesAttribution string `json:"tiles_attribution"`
 			DataVersion      string `json:"data_version"`
 			Notice           notice `json:"notice"`
-		}{f.Attribution, f.ApprovalNumber, f.TilesURL, f.TilesAttribution, wd.Version, n}, nil
+		}{f.Attribution, f.ApprovalNumber, unapprovedNote(f), f.TilesURL, f.TilesAttribution, wd.Version, n}, nil
 	})
+}
+
+// unapprovedNote is the line shown instead of the approval line ("" when
+// the deployment has an approval number).
+func unapprovedNote(f FrontendConfig) string {
+	switch {
+	case strings.TrimSpace(f.ApprovalNumber) != "":
+		return ""
+	case strings.TrimSpace(f.UnapprovedNote) != "":
+		return f.UnapprovedNote
+	}
+	return render.DefaultUnapproved
 }
 
 // GET /api/v1/stats

@@ -3,13 +3,16 @@ package server
 import (
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
 
 	"github.com/gorilla/mux"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
+	"pilotmap/internal/boundary"
 	"pilotmap/internal/layer"
 	"pilotmap/internal/world"
 )
@@ -78,8 +81,12 @@ func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Zooms beyond layer.DataZoom serve its geometry: one cache entry.
+	// Zooms beyond layer.DataZoom serve its geometry: one cache entry
+	// (the South China Sea line is the same at every zoom).
 	zoom = min(zoom, layer.DataZoom)
+	if l.name == layerNanhaiLine {
+		zoom = 0
+	}
 	key := cacheKey{version: wd.Version, kind: kindLayer, layer: l.name, zoom: zoom, bbox: bbox}
 	build := func(ctx context.Context) (*representation, error) {
 		if l.geojson != nil {
@@ -138,6 +145,23 @@ func onTileGrid(b orb.Bound, z int) bool {
 		return math.Abs(edge-lat) <= gridSlack
 	}
 	return onLon(b.Min[0]) && onLon(b.Max[0]) && onLat(b.Min[1]) && onLat(b.Max[1])
+}
+
+// buildNanhaiLineLayer encodes the South China Sea line as a GeoJSON
+// FeatureCollection of one feature, two points a dash, the same at every
+// zoom; empty when bbox (zero: all) misses the line's bounding box or the
+// boundaries have no line.
+func (s *server) buildNanhaiLineLayer(wd *world.World, bbox orb.Bound) (*representation, error) {
+	fc := geojson.NewFeatureCollection()
+	line := wd.Boundaries.NanhaiLine
+	if len(line) > 0 && (bbox == orb.Bound{} || bbox.Intersects(line.Bound())) {
+		fc.Append(boundary.NanhaiLineFeature(line))
+	}
+	body, err := json.Marshal(fc)
+	if err != nil {
+		return nil, fmt.Errorf("layer %s: %w", layerNanhaiLine, err)
+	}
+	return s.newRepresentation(ctypeGeoJSON, cacheGeometry, body, gzip.DefaultCompression), nil
 }
 
 func setCacheStatus(w http.ResponseWriter, hit bool) {

@@ -86,6 +86,7 @@ type Deps struct {
 type FrontendConfig struct {
 	Attribution      string // sources line shown on the map
 	ApprovalNumber   string // 审图号 of the deployment, if any
+	UnapprovedNote   string // printed instead of the approval line while there is none ("": render.DefaultUnapproved)
 	TilesURL         string // optional raster base layer ({z}/{x}/{y} template)
 	TilesAttribution string // its attribution
 }

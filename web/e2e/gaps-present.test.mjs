@@ -140,13 +140,14 @@ browserTest('presentation mode at 1920×1080: no controls; title, legend, inset 
     inset: '.pm-inset',
     scale: '.leaflet-control-scale',
     footer: '.pm-present-foot',
+    north: '#pm-north-arrow',
   });
   assert.deepEqual([r.frame.left, r.frame.top, r.frame.width, r.frame.height], [0, 0, 1920, 1080], 'the 16:9 frame fills a 1920×1080 window');
-  for (const k of ['title', 'legend', 'inset', 'scale', 'footer']) {
+  for (const k of ['title', 'legend', 'inset', 'scale', 'footer', 'north']) {
     assert.ok(r[k], `${k} shown`);
     assert.ok(inside(r[k], r.frame), `${k} inside the frame: ${JSON.stringify(r[k])}`);
   }
-  const keys = ['title', 'legend', 'inset', 'scale', 'footer'];
+  const keys = ['title', 'legend', 'inset', 'scale', 'footer', 'north'];
   for (let i = 0; i < keys.length; i++) for (let j = i + 1; j < keys.length; j++) assert.ok(!overlap(r[keys[i]], r[keys[j]]), `${keys[i]} and ${keys[j]} apart`);
   const ui = await page.evaluate(() => {
     const shown = (s) => {
@@ -164,6 +165,7 @@ browserTest('presentation mode at 1920×1080: no controls; title, legend, inset 
       sub: document.querySelector('.pm-pt-sub').textContent,
       footer: document.querySelector('.pm-present-foot').textContent,
       insetLabel: document.querySelector('.pm-inset').textContent,
+      dashes: Number(document.querySelector('.pm-inset').dataset.nanhaiDashes),
       islands: Number(document.querySelector('.pm-inset').dataset.islands),
       labels: [...document.querySelectorAll('.pm-label')].map((e) => e.getBoundingClientRect().toJSON()),
     };
@@ -175,10 +177,12 @@ browserTest('presentation mode at 1920×1080: no controls; title, legend, inset 
   assert.match(ui.footer, /数据来源/);
   assert.match(ui.footer, /制图日期：\d{4}-\d{2}-\d{2}/);
   // The approval line only when configured (see web/README.md).
-  if (cfg.approval_number) assert.match(ui.footer, /审图号/);
-  else assert.doesNotMatch(ui.footer, /审图号/);
+  // Without one, the note that the map has none (as on the SVG and PNG).
+  if (cfg.approval_number) assert.match(ui.footer, /审图号：/);
+  else assert.ok(cfg.unapproved_note && ui.footer.includes(cfg.unapproved_note), `footer ${ui.footer} lacks ${cfg.unapproved_note}`);
   assert.match(ui.insetLabel, /南海诸岛/);
   assert.ok(ui.islands > 0, 'inset draws the islands');
+  assert.equal(ui.dashes, 9, 'the inset draws the South China Sea line');
   assert.ok(ui.labels.length > 20, `province names: ${ui.labels.length}`);
   for (const l of ui.labels) {
     assert.ok(inside(l, r.frame), 'label inside the frame');

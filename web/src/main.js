@@ -318,14 +318,16 @@ function presentTexts() {
     });
   }
   // The approval line only when the deployment has a number: a bare
-  // "审图号：" on a slide reads as an unapproved map (the toolbar says so
-  // to the presenter instead). The server's SVG does the same.
+  // "审图号：" on a slide reads as an approved map.
   const n = String(cfg.approval_number || '').trim();
   const approval = n ? (n.includes('审图号') ? n : t(lang, 'approval', { n })) : '';
+  // Without a number, the deployment's note (default 未配置审图号，仅供内部参考)
+  // in its place, as on the server's SVG and so on the exported PNG.
+  const note = String(cfg.unapproved_note || '').trim();
   const footer = [
     cfg.attribution ? ['pm-pf-sources', t(lang, 'sourcesLine', { s: cfg.attribution })] : null,
     ['pm-pf-date', t(lang, 'dateLine', { d: localDate() })],
-    approval ? ['pm-pf-approval', approval] : null,
+    approval ? ['pm-pf-approval', approval] : note ? ['pm-pf-unapproved', note] : null,
   ];
   return { defaults, stats: figures, footer, approval };
 }
@@ -456,8 +458,8 @@ async function main() {
   cmap.setOff(state.off);
   if (state.view && !pres.present) cmap.setView(state.view);
   const z = layerZoom(cmap.map.getZoom());
-  let provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, config;
-  [config, stats, provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC] = await Promise.all([
+  let provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC, config;
+  [config, stats, provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC] = await Promise.all([
     api.config(),
     api.stats(),
     api.provinceStats(),
@@ -467,11 +469,12 @@ async function main() {
     api.layer('units', z),
     api.layer('pilots', z),
     api.layer('nanhai', Math.min(z + 1, 8)),
+    api.layer('nanhai_line', 0),
   ]);
   provincesList = provinces;
   cmap.setConfig(config);
   cmap.dataZoom = z;
-  cmap.setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC });
+  cmap.setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC });
   panel.setData({ stats, provinceStats, regions, provinces });
   dataReady = true;
   applyLang(state.lang);

@@ -158,7 +158,7 @@ export class CoverageMap {
    * setData draws the layers. provinces is /api/v1/provinces (figures and
    * label points by code); the others are layer FeatureCollections.
    */
-  setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC }) {
+  setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC }) {
     for (const p of provinces || []) this.info.set(p.code, p);
     const map = this.map;
     const provinceProps = (f) => ({ ...f.properties, ...(this.info.get(f.properties.code) || {}) });
@@ -223,7 +223,7 @@ export class CoverageMap {
       });
     });
     this.highlightLayer = L.layerGroup().addTo(map);
-    this.inset.setData(provincesFC, nanhaiFC);
+    this.inset.setData(provincesFC, nanhaiFC, nanhaiLineFC);
     this.applyToggles();
     this.updateLabels();
   }
@@ -565,13 +565,15 @@ export class CoverageMap {
     const candidates = [];
     const viewBounds = map.getBounds().pad(0.05);
     const unitsMode = this.selectedProvince || zoom >= UNIT_LABEL_ZOOM;
-    const add = (id, text, lonlat, cls, fontPx, priority, shift) => {
+    const add = (id, text, lonlat, cls, fontPx, priority, shift, far) => {
       if (!lonlat || !viewBounds.contains([lonlat[1], lonlat[0]])) return;
       const pt = map.latLngToContainerPoint([lonlat[1], lonlat[0]]);
       const w = this.measure(text, cls, fontPx) + 4 * s;
       const h = fontPx * 1.25;
-      // Alternative spots around the anchor, nearest first.
+      // Alternative spots around the anchor, nearest first (far: also
+      // further out, south and east into the sea).
       const alts = shift ? [[0, -h], [0, h], [w * 0.6, 0], [-w * 0.6, 0], [w * 0.5, -h], [-w * 0.5, h]] : [];
+      if (far) alts.push([w * 0.6, h], [w * 0.9, h * 0.5], [0, 1.8 * h], [w * 0.6, 1.8 * h], [-w * 0.6, 1.8 * h], [w * 1.2, 0]);
       candidates.push({ id, text, x: pt.x, y: pt.y, w, h, priority, cls, alts });
     };
     // Province names: everywhere at national zoom; around a selection only
@@ -584,8 +586,11 @@ export class CoverageMap {
       // large ones can shift around their anchor.
       const area = p.area_km2 || 0;
       const small = area > 0 && area < 6e4 ? 300 : 0;
-      const pri = unitsMode ? 100 : 1000 + small + (p.pilot_province ? 100 : 0) + (p.in_program === false ? -500 : 0) - Math.min(area / 1e4, 99);
-      add('p' + code, text, p.label || centroidOf(layer), 'pm-label-province', 13 * s, pri, true);
+      // 台湾, 香港 and 澳门 are labelled on every map of China (香港 and 澳门
+      // are tiny: they go first, and may move off into the sea).
+      const mustLabel = OUTSIDE_PROGRAM.has(code);
+      const pri = unitsMode && !mustLabel ? 100 : mustLabel ? 5000 : 1000 + small + (p.pilot_province ? 100 : 0) + (p.in_program === false ? -500 : 0) - Math.min(area / 1e4, 99);
+      add('p' + code, text, labelOf(p) || centroidOf(layer), 'pm-label-province', 13 * s, pri, true, mustLabel);
     }
     if (unitsMode) {
       const inSel = (pc) => !this.selectedProvince || pc === this.selectedProvince;
@@ -594,12 +599,12 @@ export class CoverageMap {
         const p = layer.feature.properties;
         if (!inSel(p.province_code)) continue;
         seen.add(code);
-        add('u' + code, p.name, p.label || centroidOf(layer), 'pm-label-unit pm-label-pilot', 12 * s, 3000 + (code === this.selectedUnit ? 1000 : 0), true);
+        add('u' + code, p.name, labelOf(p) || centroidOf(layer), 'pm-label-unit pm-label-pilot', 12 * s, 3000 + (code === this.selectedUnit ? 1000 : 0), true);
       }
       for (const [code, layer] of this.byCode.units) {
         const p = layer.feature.properties;
         if (seen.has(code) || !inSel(p.province_code)) continue;
-        add('u' + code, p.name, p.label || centroidOf(layer), 'pm-label-unit', 11.5 * s, 2000 + (code === this.selectedUnit ? 1000 : 0) + Math.min((p.area_km2 || 0) / 1e3, 999), false);
+        add('u' + code, p.name, labelOf(p) || centroidOf(layer), 'pm-label-unit', 11.5 * s, 2000 + (code === this.selectedUnit ? 1000 : 0) + Math.min((p.area_km2 || 0) / 1e3, 999), false);
       }
     }
     const kept = placeLabels(candidates, { width: size.x, height: size.y, pad: 2 * s, obstacles: this.obstacles() });
@@ -687,7 +692,7 @@ export class CoverageMap {
     const byId = new Map((this.gapsFC?.features || []).map((f) => [Number(f.properties?.id ?? f.id), f]));
     return this.shownClusterList().map((c) => {
       const f = byId.get(c.id);
-      return { ...c, label: f?.properties?.label || c.label, lines: f ? outlineLines(f.geometry, { minLen }) : [] };
+      return { ...c, label: labelOf(f?.properties) || c.label, lines: f ? outlineLines(f.geometry, { minLen }) : [] };
     });
   }
 
@@ -786,12 +791,14 @@ export class CoverageMap {
         this.attribution.remove();
         this.titleControl = new TitleControl({ position: 'topleft', owner: this }).addTo(this.map);
         this.footerControl = new FooterControl({ position: 'bottomleft', owner: this }).addTo(this.map);
+        this.northControl = new NorthArrowControl({ position: 'bottomleft', owner: this }).addTo(this.map);
         // The footer goes under the legend and the scale bar.
         const corner = this.footerControl.getContainer().parentNode;
         corner.appendChild(this.footerControl.getContainer());
       }
       this.titleControl.render();
       this.footerControl.render();
+      this.northControl.render();
       if (!this.southMask) {
         this.southMask = L.rectangle([[-85, -180], [SOUTH_EDGE, 180]], { pane: 'pm-south', interactive: false, stroke: false, fill: true, fillColor: '#ffffff', fillOpacity: 1 });
       }
@@ -801,6 +808,8 @@ export class CoverageMap {
     } else if (was) {
       this.titleControl?.remove();
       this.footerControl?.remove();
+      this.northControl?.remove();
+      this.northControl = null;
       this.southMask?.remove();
       this.titleControl = this.footerControl = null;
       this.zoomControl.addTo(this.map);
@@ -947,6 +956,16 @@ function landInBox(rings, box) {
   return false;
 }
 
+// OUTSIDE_PROGRAM are 台湾, 香港 and 澳门: outside the program, labelled on
+// every national map.
+const OUTSIDE_PROGRAM = new Set(['710000', '810000', '820000']);
+
+// labelOf is a feature's label point [lon, lat] from its label_lon and
+// label_lat properties (null when it has none).
+function labelOf(p) {
+  return Number.isFinite(p?.label_lon) && Number.isFinite(p?.label_lat) ? [p.label_lon, p.label_lat] : null;
+}
+
 function centroidOf(layer) {
   const c = layer.getBounds().getCenter();
   return [c.lng, c.lat];
@@ -1067,9 +1086,9 @@ const InsetControl = L.Control.extend({
     this._map2.invalidateSize({ animate: false });
     this._map2.fitBounds(INSET_BOUNDS, { padding: [0, 0], animate: false });
   },
-  setData(provincesFC, nanhaiFC) {
+  setData(provincesFC, nanhaiFC, nanhaiLineFC) {
     if (!this._map2) {
-      this._pending = [provincesFC, nanhaiFC];
+      this._pending = [provincesFC, nanhaiFC, nanhaiLineFC];
       return;
     }
     const o = this.options.owner;
@@ -1088,6 +1107,19 @@ const InsetControl = L.Control.extend({
       style: () => ({ color: '#4a5563', weight: w(0.9), fill: true, fillColor: '#4a5563', fillOpacity: 1 }),
     }).addTo(this._map2);
     this._div.dataset.islands = String(this._islands.getLayers().length);
+    // The South China Sea line: one stroke per dash (the server's SVG draws
+    // the same line, in the same colour).
+    this._line = L.geoJSON(nanhaiLineFC, {
+      interactive: false,
+      className: 'pm-nanhai-line',
+      style: () => ({ color: PALETTE.nanhaiLine, weight: w(1.6), opacity: 1, lineCap: 'butt' }),
+    }).addTo(this._map2);
+    let dashes = 0;
+    this._line.eachLayer((l) => {
+      dashes += l.getLatLngs().length;
+      l.getElement?.()?.setAttribute('data-nanhai-line', '');
+    });
+    this._div.dataset.nanhaiDashes = String(dashes);
   },
   /** setClusters numbers the gap clusters whose label lies in the inset's sea. */
   setClusters(list) {
@@ -1179,6 +1211,25 @@ const TitleControl = L.Control.extend({
     this._sub.hidden = !this._sub.textContent && document.activeElement !== this._sub;
     this._stats.textContent = p.stats || '';
     this._stats.hidden = !p.stats;
+  },
+});
+
+/** NorthArrowControl: presentation mode's north arrow (as on the server's SVG). */
+const NorthArrowControl = L.Control.extend({
+  onAdd() {
+    const div = L.DomUtil.create('div', 'pm-north');
+    div.id = 'pm-north-arrow';
+    div.setAttribute('aria-hidden', 'true');
+    this._div = div;
+    this.render();
+    return div;
+  },
+  render() {
+    if (!this._div) return;
+    const n = this.options.owner.lang === 'en' ? 'N' : '北';
+    this._div.innerHTML =
+      '<svg width="22" height="40" viewBox="-11 0 22 40"><path d="M0 0L8 26L0 19Z" fill="#1d2433"/><path d="M0 0L-8 26L0 19Z" fill="#fff" stroke="#1d2433"/>' +
+      `<text x="0" y="39" text-anchor="middle" font-size="12" font-weight="700" fill="#1d2433">${n}</text></svg>`;
   },
 });
 
