@@ -455,6 +455,34 @@ browserTest('one map: the presentation frame and the exported 2× PNG are the sa
   await page.close();
 });
 
+browserTest('presentation: a refused drawing is said in the toolbar, with the server\'s reason', async () => {
+  const page = await env.newPage({ width: 1920, height: 1080 });
+  // A link to a province code that is none (map.svg answers 400 naming province).
+  await env.openMap(page, '?mode=present#p=990000');
+  await page.waitForSelector('body[data-present-error]', { state: 'attached', timeout: 20000 });
+  const status = await page.textContent('#present-status');
+  assert.match(status, /地图加载失败/);
+  assert.match(status, /400/);
+  assert.match(status, /province/, `the status names the parameter: ${status}`);
+  assert.equal(await page.evaluate(() => document.body.dataset.presentDrawn), '', 'nothing drawn');
+  // The export says the same instead of saving something else.
+  await page.click('#present-export');
+  await page.waitForFunction(() => /导出失败/.test(document.querySelector('#present-status').textContent));
+  // Back to the nation: drawn, the error gone.
+  await page.click('#present-nation');
+  await drawn(page, { province: null });
+  assert.equal(await page.evaluate(() => document.body.dataset.presentError), undefined);
+  // This test's refusals (map.svg, the province's details) and their
+  // console lines are expected; the last test checks the rest.
+  const ours = (f) => f.includes('990000');
+  const refused = env.failed.filter(ours);
+  // (Each redraw asks again after a failure: on loading, once the data is in, on export.)
+  assert.ok(refused.filter((f) => f.startsWith('400 /api/v1/map.svg')).length >= 2, `refused: ${refused}`);
+  env.failed = env.failed.filter((f) => !ours(f));
+  env.consoleErrors = env.consoleErrors.filter((f) => !ours(f));
+  await page.close();
+});
+
 browserTest('side panel downloads: units.csv, provinces.csv and GeoJSON layers', async () => {
   const page = await env.newPage({ width: 1600, height: 900 });
   await env.openMap(page);
