@@ -31,6 +31,8 @@ type pilotUnitDoc struct {
 	StatusSince     string  `json:"status_since"`
 	Program         string  `json:"program"`
 	Batch           int     `json:"batch"`
+	// History is the status history, on /api/v1/units/{code} only.
+	History []historyDoc `json:"history,omitempty"`
 }
 
 func pilotUnitJSON(wd *world.World, u store.PilotUnit) pilotUnitDoc {
@@ -235,6 +237,16 @@ func (s *server) getUnit(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := pilotUnitJSON(wd, units[0])
 	return s.cachedJSON(w, r, wd, func() (any, error) {
+		pilots := pilotUnitsJSON(wd, units)
+		if hs, ok := s.data.Store.(store.Admin); ok {
+			for i := range pilots {
+				h, err := hs.UnitHistory(r.Context(), pilots[i].ID)
+				if err != nil {
+					return nil, err
+				}
+				pilots[i].History = historyJSON(h)
+			}
+		}
 		return struct {
 			Code           string         `json:"code"`
 			Name           string         `json:"name"`
@@ -244,7 +256,7 @@ func (s *server) getUnit(w http.ResponseWriter, r *http.Request) error {
 			ComparableCode string         `json:"comparable_code"`
 			ComparableName string         `json:"comparable_name"`
 			Pilots         []pilotUnitDoc `json:"pilots"`
-		}{u.Code, u.Name, u.Level, u.ProvinceCode, u.ProvinceName, u.ComparableCode, u.ComparableName, pilotUnitsJSON(wd, units)}, nil
+		}{u.Code, u.Name, u.Level, u.ProvinceCode, u.ProvinceName, u.ComparableCode, u.ComparableName, pilots}, nil
 	})
 }
 

@@ -73,7 +73,8 @@ func TestEveryRouteIsInTheTable(t *testing.T) {
 	s := newServer(Deps{})
 	var registered []string
 	err := s.router().Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-		if tpl, err := route.GetPathTemplate(); err == nil && tpl != "/" {
+		// The admin routes take bodies and credentials: admin_test.go.
+		if tpl, err := route.GetPathTemplate(); err == nil && tpl != "/" && !strings.HasPrefix(tpl, adminPath) {
 			registered = append(registered, tpl)
 		}
 		return nil

@@ -40,9 +40,12 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"pilotmap/internal/auth"
 	"pilotmap/internal/dataset"
+	"pilotmap/internal/document"
 	"pilotmap/internal/gaps"
 	"pilotmap/internal/layer"
+	"pilotmap/internal/store"
 	"pilotmap/internal/world"
 )
 
@@ -80,6 +83,13 @@ type Deps struct {
 	// X-Forwarded-*/Forwarded only with TrustProxy.
 	PublicURL  string
 	TrustProxy bool
+	// Auth turns writes on (admin.go); nil: the server is read-only and
+	// every route under /api/v1/admin answers 404 saying so. The store
+	// must implement store.Admin.
+	Auth *auth.Authority
+	// Converter reads uploaded notices; nil: New makes one (closed by
+	// Server.Close).
+	Converter *document.Converter
 }
 
 // FrontendConfig is the deployment's configuration of the web map.
@@ -105,6 +115,13 @@ type server struct {
 	metrics  *metrics
 	ids      *requestIDs
 	site     *site
+	// The admin side (admin.go); auth is nil when writes are off.
+	auth        *auth.Authority
+	adminStore  store.Admin
+	limiter     *auth.Limiter
+	converter   *document.Converter
+	ownConv     bool
+	crossOrigin *http.CrossOriginProtection
 }
 
 // newServer sets up the shared state of the handlers.
@@ -130,6 +147,7 @@ func newServer(d Deps) *server {
 			OnError: func(err error) { s.log.Warn("data version check failed; serving the current world", "error", err) },
 		})
 	}
+	s.setUpAdmin(d)
 	var err error
 	if s.site, err = s.newSite(d.Web); err != nil {
 		s.log.Error("the web map is not served", "error", err)
@@ -176,6 +194,17 @@ func (s *Server) Reload(ctx context.Context) error {
 	_, err := s.srv.worlds.Reload(ctx)
 	return err
 }
+
+// Close releases what New made (the document converter's PDF engine).
+func (s *Server) Close() error {
+	if s.srv.ownConv {
+		return s.srv.converter.Close()
+	}
+	return nil
+}
+
+// WritesOn reports whether the admin routes accept writes.
+func (s *Server) WritesOn() bool { return s.srv.auth != nil }
 
 // router maps the paths to the handlers.
 func (s *server) router() *mux.Router {
@@ -247,6 +276,8 @@ func (s *server) router() *mux.Router {
 	ogc("/ogc/collections/{id}", s.ogcCollectionDoc)
 	ogc("/ogc/collections/{id}/items", s.ogcItems)
 	ogc("/ogc/collections/{id}/items/{featureId}", s.ogcItem)
+
+	s.adminRoutes(r)
 
 	// The web map's own query (?mode=present&layout=…) is read by the page.
 	r.PathPrefix("/").Handler(s.handle(s.getStatic)).Methods(http.MethodGet, http.MethodHead)
