@@ -91,7 +91,7 @@ func (s *server) getConfig(w http.ResponseWriter, r *http.Request) error {
 
 // GET /api/v1/stats
 func (s *server) getStats(w http.ResponseWriter, r *http.Request) error {
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (s *server) getStats(w http.ResponseWriter, r *http.Request) error {
 
 // GET /api/v1/stats/provinces
 func (s *server) getProvinceStats(w http.ResponseWriter, r *http.Request) error {
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (s *server) getProvinceStats(w http.ResponseWriter, r *http.Request) error 
 
 // GET /api/v1/stats/regions
 func (s *server) getRegionStats(w http.ResponseWriter, r *http.Request) error {
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (s *server) getRegionStats(w http.ResponseWriter, r *http.Request) error {
 
 // GET /api/v1/provinces
 func (s *server) getProvinces(w http.ResponseWriter, r *http.Request) error {
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (s *server) getProvince(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}

@@ -74,13 +74,16 @@ func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
+	if l.name == layerGaps && !wd.Selection.IsZero() {
+		return badParam("batch", "the gaps layer is of every program and batch; leave program and batch out")
+	}
 	// Zooms beyond layer.DataZoom serve its geometry: one cache entry.
 	zoom = min(zoom, layer.DataZoom)
-	key := cacheKey{version: wd.Version, kind: kindLayer, layer: l.name, zoom: zoom, bbox: bbox}
+	key := cacheKey{version: wd.Version, kind: kindLayer, layer: l.name, zoom: zoom, bbox: bbox, query: wd.Selection.Key()}
 	rep, hit, err := s.cache.get(r.Context(), key, func(ctx context.Context) (*representation, error) {
 		if l.name == layerGaps {
 			return s.buildGapsLayer(wd, zoom, bbox)

@@ -112,6 +112,7 @@ type server struct {
 	frontend FrontendConfig
 	links    links
 	cache    *bodyCache
+	views    *views // views of selected batches (selection.go)
 	metrics  *metrics
 	ids      *requestIDs
 	site     *site
@@ -126,7 +127,7 @@ type server struct {
 
 // newServer sets up the shared state of the handlers.
 func newServer(d Deps) *server {
-	s := &server{log: d.Log, data: d.Data, catalog: newLayerCatalog(), frontend: d.Frontend, ids: newRequestIDs(), metrics: newMetrics(),
+	s := &server{log: d.Log, data: d.Data, catalog: newLayerCatalog(), frontend: d.Frontend, ids: newRequestIDs(), metrics: newMetrics(), views: newViews(),
 		links: links{public: strings.TrimSuffix(d.PublicURL, "/"), trustProxy: d.TrustProxy}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -241,7 +242,7 @@ func (s *server) router() *mux.Router {
 
 	// gorilla/mux tries routes in order: the most requested first.
 	data("/tiles/{layer}/{z}/{x}/{y}.mvt", s.getTile)
-	data("/api/v1/layers/{layer}", s.getLayer, "zoom", "bbox", "download")
+	data("/api/v1/layers/{layer}", s.getLayer, "zoom", "bbox", "download", "program", "batch")
 	data("/tiles/{layer}.json", s.getTileJSON)
 	data("/api/v1/layers", s.getLayers)
 
@@ -254,11 +255,11 @@ func (s *server) router() *mux.Router {
 	}))
 
 	data("/api/v1/config", s.getConfig)
-	data("/api/v1/stats", s.getStats)
-	data("/api/v1/stats/provinces", s.getProvinceStats)
-	data("/api/v1/stats/regions", s.getRegionStats)
-	data("/api/v1/provinces", s.getProvinces)
-	data("/api/v1/provinces/{code}", s.getProvince)
+	data("/api/v1/stats", s.getStats, selectionParams...)
+	data("/api/v1/stats/provinces", s.getProvinceStats, selectionParams...)
+	data("/api/v1/stats/regions", s.getRegionStats, selectionParams...)
+	data("/api/v1/provinces", s.getProvinces, selectionParams...)
+	data("/api/v1/provinces/{code}", s.getProvince, selectionParams...)
 	data("/api/v1/units", s.getUnits, "province", "batch", "status", "q")
 	data("/api/v1/units/{code}", s.getUnit)
 	data("/api/v1/search", s.getSearch, "q", "limit")

@@ -131,6 +131,24 @@ browserTest('admin: no write without signing in; sign in, upload .docx, resolve,
   }));
   assert.deepEqual(drawn.hatched, [], '云南 has a pilot now');
   assert.equal(drawn.pilots, 109);
+  // Two batches: the map offers them; batch 2 alone is the map before, batch 3
+  // names what it adds, and the URL keeps the choice.
+  await map.waitForSelector('#batch-picker');
+  await map.check('#batch-picker input[data-batch="2"]');
+  await map.waitForURL(/[?&]batch=2(&|#|$)/);
+  await map.waitForSelector('body[data-map-ready="true"]');
+  const two = await map.evaluate(() => ({
+    pilots: Number(document.body.dataset.renderedPilots),
+    hatched: [...document.querySelectorAll('.leaflet-pm-provinces-pane path[fill="url(#pm-hatch-zero)"]')].map((e) => e.getAttribute('data-code')),
+    units: document.getElementById('s-units').textContent,
+  }));
+  assert.deepEqual(two, { pilots: 108, hatched: ['530000'], units: '108' }, 'batch 2 alone');
+  await env.openMap(map, `?program=${encodeURIComponent(PROGRAM)}&batch=3`);
+  await map.waitForSelector('#batch-new[data-new]');
+  assert.equal(await map.getAttribute('#batch-new', 'data-new'), '1');
+  assert.match(await map.textContent('#batch-new'), /昆明市/);
+  assert.ok(await map.isChecked('#batch-picker input[data-batch="3"]'));
+  await shot(map, t, 'map-batch-3.png');
   await map.close();
 
   // Revoke 延边州 of batch 3 with a reason and an effective date; its history shows.

@@ -13,6 +13,7 @@ import { t, HTML_LANG, provinceName, formatNumber, formatPercent, formatArea, PR
 import { indexGaps } from './gaps.js';
 import { pngName } from './layout.js';
 import { PresentFrame, renderPNG, download } from './present.js';
+import { initSelection, mountPicker } from './batchpicker.js';
 
 const body = document.body;
 const $ = (id) => document.getElementById(id);
@@ -456,6 +457,7 @@ async function main() {
   cmap.setOff(state.off);
   if (state.view && !pres.present) cmap.setView(state.view);
   const z = layerZoom(cmap.map.getZoom());
+  const selection = await initSelection(); // ?program=&batch= (batchpicker.js)
   let provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, config;
   [config, stats, provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC] = await Promise.all([
     api.config(),
@@ -473,6 +475,7 @@ async function main() {
   cmap.dataZoom = z;
   cmap.setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC });
   panel.setData({ stats, provinceStats, regions, provinces });
+  mountPicker($('panel-body'), selection, state.lang).catch((err) => console.warn('pilotmap: batches:', err));
   dataReady = true;
   applyLang(state.lang);
   const fit = !state.view || pres.present;
