@@ -329,8 +329,8 @@ func (s *server) setUpAdmin(d Deps) {
 	if d.Auth == nil {
 		return
 	}
-	if d.Data == nil {
-		s.log.Error("writes stay off", "error", "no dataset")
+	if d.Data == nil || s.worlds == nil {
+		s.log.Error("writes stay off", "error", "no dataset or no topology")
 		return
 	}
 	as, ok := d.Data.Store.(store.Admin)
@@ -338,7 +338,7 @@ func (s *server) setUpAdmin(d Deps) {
 		s.log.Error("writes stay off", "error", errNoAdminStore)
 		return
 	}
-	lim, err := auth.NewLimiter(auth.LimitConfig{})
+	lim, err := auth.NewLimiter(d.SignInLimit)
 	if err != nil {
 		s.log.Error("writes stay off", "error", err)
 		return

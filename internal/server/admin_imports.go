@@ -213,9 +213,12 @@ func (s *server) postImport(w http.ResponseWriter, r *http.Request, p principal)
 	if err != nil {
 		return err
 	}
-	program, err := q.text("program", !dry)
+	program, err := q.text("program", false)
 	if err != nil {
 		return err
+	}
+	if !dry && program == "" {
+		return badParam("program", "required: the program to publish into (a stored one, or a new name)")
 	}
 	batch, err := q.int("batch", 0, 1, 1000)
 	if err != nil {

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"pilotmap/geodata"
 	"pilotmap/internal/auth"
 	"pilotmap/internal/dataset"
@@ -28,6 +30,10 @@ import (
 )
 
 const testToken = "test-admin-token-0123456789"
+
+// testLimit is the default burst of 5 failed sign-ins, refilled so slowly
+// that a slow run (the race detector) does not regain one.
+var testLimit = auth.LimitConfig{Burst: 5, Every: time.Hour}
 
 // adminServer is a real HTTP server over its own new SQLite file, writes
 // on with testToken (and the password "correct horse" for "office").
@@ -48,15 +54,16 @@ func newAdminServer(t *testing.T, writes bool) *adminServer {
 	t.Cleanup(func() { ds.Close() })
 	var a *auth.Authority
 	if writes {
-		hash, err := auth.HashPassword("correct horse")
+		// The lowest cost: the race detector makes cost 12 take seconds.
+		hash, err := bcrypt.GenerateFromPassword([]byte("correct horse"), bcrypt.MinCost)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a, err = auth.New(auth.Config{Token: testToken, User: "office", PasswordHash: hash}); err != nil {
+		if a, err = auth.New(auth.Config{Token: testToken, User: "office", PasswordHash: string(hash)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	srv := New(Deps{Data: ds, Topology: f.topo, Web: testWeb(), Auth: a})
+	srv := New(Deps{Data: ds, Topology: f.topo, Web: testWeb(), Auth: a, SignInLimit: testLimit})
 	t.Cleanup(func() { srv.Close() })
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
@@ -270,7 +277,7 @@ func TestAdminSignIn(t *testing.T) {
 		t.Errorf("status change with cookie and CSRF token: %d %s", code, body)
 	}
 	// Behind a trusted proxy that terminates HTTPS the cookie is Secure.
-	srv := New(Deps{Data: s.ds, Topology: shared(t).topo, TrustProxy: true, Auth: s.auth})
+	srv := New(Deps{Data: s.ds, Topology: shared(t).topo, TrustProxy: true, Auth: s.auth, SignInLimit: testLimit})
 	defer srv.Close()
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("POST", "/api/v1/admin/session", strings.NewReader(`{"user":"x","password":"`+testToken+`"}`))
@@ -375,6 +382,9 @@ func TestAdminPublishAndRevoke(t *testing.T) {
 	}
 	if code, _, out := s.call(t, nil, "POST", "/api/v1/admin/imports?program=x", body, ct, bearer); code != http.StatusBadRequest || !strings.Contains(string(out), `"parameter":"batch"`) {
 		t.Errorf("publish without batch: %d %s, want 400 naming batch", code, out)
+	}
+	if code, _, out := s.call(t, nil, "POST", "/api/v1/admin/imports?batch=3", body, ct, bearer); code != http.StatusBadRequest || !strings.Contains(string(out), `"parameter":"program"`) {
+		t.Errorf("publish without program: %d %s, want 400 naming program", code, out)
 	}
 	if after := s.counts(t); after != before {
 		t.Errorf("refused publishes changed something: %+v → %+v", before, after)

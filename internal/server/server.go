@@ -90,6 +90,9 @@ type Deps struct {
 	// Converter reads uploaded notices; nil: New makes one (closed by
 	// Server.Close).
 	Converter *document.Converter
+	// SignInLimit limits failed sign-ins per client address (zero fields:
+	// auth.NewLimiter's defaults).
+	SignInLimit auth.LimitConfig
 }
 
 // FrontendConfig is the deployment's configuration of the web map.
