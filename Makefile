@@ -45,8 +45,8 @@ vet:
 	$(GO) vet ./...
 
 # The packages with concurrency (the cache, the world loader, the topology's
-# levels, the store's pools), tested again under the race detector.
-RACE_PKGS = ./internal/server ./internal/world ./internal/layer ./internal/store
+# levels, the stores' pools and the PostgreSQL listener), tested again under the race detector.
+RACE_PKGS = ./internal/server ./internal/world ./internal/layer ./internal/store ./internal/store/pgstore
 
 ## test: every test (Go, again under -race for RACE_PKGS, the frontend's logic, the browser tests)
 test: web vet test-web

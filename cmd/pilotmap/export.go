@@ -14,7 +14,7 @@ import (
 )
 
 func runExport(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "export", "--layer provinces|units|nanhai [--format geojson|csv] [--lang en|zh] [--db PATH]")
+	fs := newFlags(e, "export", "--layer provinces|units|nanhai [--format geojson|csv] [--lang en|zh] [--db PATH|URL]")
 	name := fs.String("layer", "", "layer to export: provinces, units or nanhai (csv: units or provinces)")
 	db := dbFlag(fs)
 	format := fs.String("format", "geojson", "output format: geojson, or csv (units.csv: the pilot units; provinces.csv: coverage per province)")

@@ -14,7 +14,7 @@ import (
 )
 
 func runGaps(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "gaps", "[--json] [--top N] [--db PATH]")
+	fs := newFlags(e, "gaps", "[--json] [--top N] [--db PATH|URL]")
 	db := dbFlag(fs)
 	asJSON := fs.Bool("json", false, "print the gap report as JSON (the shape of GET /api/v1/gaps)")
 	top := fs.Int("top", 10, "clusters and farthest units to list in the summary")

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"pilotmap/geodata"
+	"pilotmap/internal/dataset"
 	"pilotmap/internal/document"
 	"pilotmap/internal/gazetteer"
 	"pilotmap/internal/importer"
@@ -138,7 +139,7 @@ func printJoinTable(w io.Writer, res *importer.Result) {
 }
 
 func runImport(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "import", "[--db PATH] [--program NAME] [--batch N] [--dry-run] [--allow-unmatched] FILE")
+	fs := newFlags(e, "import", "[--db PATH|URL] [--program NAME] [--batch N] [--dry-run] [--allow-unmatched] FILE")
 	db := dbFlag(fs)
 	program := fs.String("program", "", "program name (default: from the notice's title)")
 	batch := fs.Int("batch", 0, "batch number (default: from the notice, e.g. 第二批 → 2)")
@@ -198,7 +199,7 @@ func runImport(ctx context.Context, e *env, args []string) int {
 }
 
 func runInit(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "init", "[--db PATH]")
+	fs := newFlags(e, "init", "[--db PATH|URL]")
 	db := dbFlag(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
@@ -209,9 +210,9 @@ func runInit(ctx context.Context, e *env, args []string) int {
 	}
 	defer ds.Close()
 	if ds.Seeded {
-		fmt.Fprintf(e.stdout, "created %s with the default data (%d divisions, %d units with boundaries)\n", *db, len(ds.Gazetteer.Divisions()), len(ds.Boundaries.Units.Features))
+		fmt.Fprintf(e.stdout, "created %s with the default data (%d divisions, %d units with boundaries)\n", dataset.Describe(*db), len(ds.Gazetteer.Divisions()), len(ds.Boundaries.Units.Features))
 	} else {
-		fmt.Fprintf(e.stdout, "%s is already initialized: nothing changed\n", *db)
+		fmt.Fprintf(e.stdout, "%s is already initialized: nothing changed\n", dataset.Describe(*db))
 	}
 	return 0
 }

@@ -19,7 +19,7 @@ Write an SVG instead (--out map.svg), then either use "Export PNG" in the web ma
 or convert it: rsvg-convert -z 2 map.svg -o map.png   (Debian: apt-get install librsvg2-bin fonts-noto-cjk)`
 
 func runRender(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "render", "--out FILE.svg [--view coverage|gaps] [--province CODE] [--layout 16:9|4:3|a4] [--title T] [--subtitle S] [--lang zh|en] [--approval-number N] [--date YYYY-MM-DD] [--db PATH]")
+	fs := newFlags(e, "render", "--out FILE.svg [--view coverage|gaps] [--province CODE] [--layout 16:9|4:3|a4] [--title T] [--subtitle S] [--lang zh|en] [--approval-number N] [--date YYYY-MM-DD] [--db PATH|URL]")
 	out := fs.String("out", "", "file to write: FILE.svg, or - for stdout (required)")
 	view := fs.String("view", "coverage", "coverage, or gaps (distance of the units without a pilot to the nearest one, largest clusters)")
 	province := fs.String("province", "", "a mainland province code (e.g. 110000) for a province map; empty for the national map")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"pilotmap/internal/dataset"
 	"pilotmap/internal/layer"
 	"pilotmap/internal/server"
 	"pilotmap/internal/world"
@@ -17,7 +18,7 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH] [--public-url URL] [--trust-proxy] [--attribution TEXT] [--approval-number TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE] [--admin-token TOKEN | --admin-password-hash HASH] [--admin-user NAME] [--session-key HEX] [--session-ttl 8h]")
+	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH|URL] [--public-url URL] [--trust-proxy] [--attribution TEXT] [--approval-number TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE] [--admin-token TOKEN | --admin-password-hash HASH] [--admin-user NAME] [--session-key HEX] [--session-ttl 8h]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (PILOTMAP_ADDR)")
 	db := dbFlag(fs)
 	attribution := fs.String("attribution", server.DefaultAttribution, "sources line shown on the map (PILOTMAP_ATTRIBUTION)")
@@ -71,7 +72,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	defer ds.Close()
 	if ds.Seeded {
-		log.Info("created and seeded the database", "db", *db)
+		log.Info("created and seeded the database", "db", dataset.Describe(*db))
 	}
 	start := time.Now()
 	topo, err := layer.NewTopology(ds.Boundaries)
@@ -86,7 +87,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "pilotmap serve: %v\n", err)
 		return 1
 	}
-	log.Info("layers ready", "duration", time.Since(start).Round(time.Millisecond), "db", *db)
+	log.Info("layers ready", "duration", time.Since(start).Round(time.Millisecond), "db", dataset.Describe(*db))
 
 	h := server.New(server.Deps{
 		Log:        log,
@@ -118,6 +119,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if err := h.Warm(ctx); err != nil {
 		log.Warn("the first world build failed; retried by the first request", "error", err)
 	}
+	followWrites(ctx, ds.Store, h.Reload, log)
 	if err := server.ServeListener(ctx, server.Config{Addr: *addr}, ln, h, log, nil); err != nil {
 		fmt.Fprintf(e.stderr, "pilotmap serve: %v\n", err)
 		return 1

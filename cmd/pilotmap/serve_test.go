@@ -17,20 +17,29 @@ import (
 	"time"
 )
 
-// TestServeCommand starts `pilotmap serve` on a free port with settings
-// from the environment, reads the API and stops it by cancelling.
-func TestServeCommand(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "pm.db")
-	vars := map[string]string{"PILOTMAP_DB": db, "PILOTMAP_APPROVAL_NUMBER": "GS(2099)0001号", "PILOTMAP_ADDR": "127.0.0.1:0"}
+// startServe runs `pilotmap serve` with args and the environment vars
+// until the test ends, and returns its base URL once it listens.
+func startServe(t *testing.T, vars map[string]string, args ...string) string {
+	t.Helper()
 	pr, pw := io.Pipe()
 	e := &env{stdout: io.Discard, stderr: pw, getenv: func(k string) string { return vars[k] }}
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, e, []string{"serve", "--tiles-url", "https://tiles.example/{z}/{x}/{y}.png"})
+		done <- run(ctx, e, append([]string{"serve"}, args...))
 		pw.Close()
 	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("serve %v: exit %d after cancel", args, code)
+			}
+		case <-time.After(20 * time.Second):
+			t.Errorf("serve %v did not stop", args)
+		}
+	})
 
 	addrc := make(chan string, 1)
 	go func() {
@@ -42,15 +51,24 @@ func TestServeCommand(t *testing.T) {
 			}
 		}
 	}()
-	var base string
 	select {
 	case a := <-addrc:
-		base = "http://" + a
+		return "http://" + a
 	case code := <-done:
-		t.Fatalf("serve exited with %d", code)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
+		done <- code
+		t.Fatalf("serve %v exited with %d", args, code)
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve %v did not start", args)
 	}
+	return ""
+}
+
+// TestServeCommand starts `pilotmap serve` on a free port with settings
+// from the environment, reads the API and stops it by cancelling.
+func TestServeCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pm.db")
+	vars := map[string]string{"PILOTMAP_DB": db, "PILOTMAP_APPROVAL_NUMBER": "GS(2099)0001号", "PILOTMAP_ADDR": "127.0.0.1:0"}
+	base := startServe(t, vars, "--tiles-url", "https://tiles.example/{z}/{x}/{y}.png")
 
 	resp, err := http.Get(base + "/api/v1/config")
 	if err != nil {
@@ -75,16 +93,6 @@ func TestServeCommand(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Errorf("%s: %d", p, resp.StatusCode)
 		}
-	}
-
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("exit %d after cancel", code)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop")
 	}
 }
 

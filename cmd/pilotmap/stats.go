@@ -8,7 +8,7 @@ import (
 )
 
 func runStats(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "stats", "[--json] [--db PATH]")
+	fs := newFlags(e, "stats", "[--json] [--db PATH|URL]")
 	db := dbFlag(fs)
 	asJSON := fs.Bool("json", false, "print the statistics as JSON")
 	if code, ok := parseFlags(e, fs, args); !ok {

@@ -1,5 +1,6 @@
-// Package dataset opens the data a pilotmap process works on: the SQLite
-// store (created and seeded with the embedded default data when new), the
+// Package dataset opens the data a pilotmap process works on: the store
+// named by a DSN, a SQLite file or a PostgreSQL database (created and
+// seeded with the embedded default data when new), the
 // gazetteer and the boundaries it holds, and the data version that drives
 // caching. Commands and the server read it through a world
 // (internal/world), the data as of one data version.
@@ -14,6 +15,7 @@ import (
 	"pilotmap/internal/gazetteer"
 	"pilotmap/internal/importer"
 	"pilotmap/internal/store"
+	"pilotmap/internal/store/pgstore"
 )
 
 // Dataset is an open store with the gazetteer and boundaries loaded from it.
@@ -33,10 +35,10 @@ type Source struct {
 	Version string // its version (geodata.Version)
 }
 
-// Open opens the database at path; a missing or empty database is created
-// and seeded from src first.
-func Open(ctx context.Context, path string, src Source) (*Dataset, error) {
-	st, err := store.Open(ctx, path)
+// Open opens the database dsn names (see OpenStore); a missing or empty
+// database is created and seeded from src first.
+func Open(ctx context.Context, dsn string, src Source) (*Dataset, error) {
+	st, err := OpenStore(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -46,6 +48,26 @@ func Open(ctx context.Context, path string, src Source) (*Dataset, error) {
 		return nil, err
 	}
 	return ds, nil
+}
+
+// OpenStore opens the store dsn names: a postgres:// or postgresql:// URL
+// is a PostgreSQL database (internal/store/pgstore), anything else the path
+// of a SQLite file (internal/store), created when missing. Either applies
+// the migrations the database lacks.
+func OpenStore(ctx context.Context, dsn string, opts ...store.Option) (store.Store, error) {
+	if pgstore.IsDSN(dsn) {
+		return pgstore.Open(ctx, dsn, opts...)
+	}
+	return store.Open(ctx, dsn, opts...)
+}
+
+// Describe names the database dsn names for logs and messages, without a
+// password.
+func Describe(dsn string) string {
+	if pgstore.IsDSN(dsn) {
+		return pgstore.Redact(dsn)
+	}
+	return dsn
 }
 
 func load(ctx context.Context, st store.Store, src Source) (*Dataset, error) {

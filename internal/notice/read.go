@@ -2,7 +2,6 @@ package notice
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"unicode"
 )
@@ -162,6 +161,7 @@ type token struct {
 	sep   bool // a separator or a boundary stands between it and the token before
 	paren bool // an opening bracket stands between it and the token before: 白城(吉林省)
 	inner bool // a known name found inside running text (授予吉林省), not standing on its own
+	space bool // a space stood right before it, between two Chinese characters
 	cell  int  // the table cell it stands in (0 outside tables)
 }
 
@@ -384,7 +384,7 @@ func (r *reader) tokens(st *scanText) []token {
 					if k.Province != "" {
 						kind = tokProvince
 					}
-					toks = append(toks, token{kind: kind, a: i, b: i + k.Len, known: k, sep: sep || i > lastEnd, paren: paren, inner: inner, cell: cell})
+					toks = append(toks, token{kind: kind, a: i, b: i + k.Len, known: k, sep: sep || i > lastEnd, paren: paren, inner: inner, space: st.cut[i] == cutSpace, cell: cell})
 					i += k.Len
 					lastEnd, sep, paren, inner = i, false, false, false
 					continue
@@ -578,66 +578,95 @@ func (r *reader) piece(st *scanText, a, b int, sep bool, cell int) []token {
 	return []token{t}
 }
 
+// rowTokens is one row's tokens while the row rules reshape it.
+type rowTokens struct {
+	st    *scanText
+	toks  []token
+	provs []int // indexes of the province tokens
+	units int   // tokens that may be entries of the list
+}
+
+func (rt *rowTokens) count() {
+	rt.provs, rt.units = rt.provs[:0], 0
+	for k, t := range rt.toks {
+		switch t.kind {
+		case tokProvince:
+			rt.provs = append(rt.provs, k)
+		case tokUnit, tokPiece, tokDamaged:
+			rt.units++
+		}
+	}
+}
+
+func (rt *rowTokens) text(t token) string { return string(rt.st.text[t.a:t.b]) }
+
+// rowRules reshape a row's tokens for shapes the tokens alone do not tell,
+// in this order. A new shape of list is one more rule.
+func (r *reader) rowRules() []func(*rowTokens) {
+	return []func(*rowTokens){r.municipalityAsUnit, r.unreadableProvince, r.blottedProvince}
+}
+
+// municipalityAsUnit: a municipality named as a unit among other units
+// (河北省承德市、上海市、江苏省南通市), or in the units' cell after its
+// province's (| 上海 | 上海* |).
+func (r *reader) municipalityAsUnit(rt *rowTokens) {
+	if len(rt.provs) < 2 {
+		return
+	}
+	seen := map[string]bool{}
+	for _, k := range rt.provs {
+		t := &rt.toks[k]
+		code := t.known.Province
+		again := seen[code] && t.cell > 0
+		seen[code] = true
+		if isMunicipality(code) && (again || rt.units > 0 && standsAlone(rt.toks, k)) {
+			t.kind = tokUnit
+			t.known.Provinces = []string{code}
+		}
+	}
+}
+
+// unreadableProvince: a province damaged beyond reading (沏北) in the
+// table's province column, or a province-shaped piece that heads the row's
+// units, is the row's province for the matcher to infer.
+func (r *reader) unreadableProvince(rt *rowTokens) {
+	if len(rt.provs) > 0 || rt.units < 2 {
+		return
+	}
+	for k, t := range rt.toks {
+		if t.kind == tokNumber || t.kind == tokWord || t.kind == tokCount {
+			continue
+		}
+		if t.kind == tokPiece && (r.columns[t.cell] == roleProvince || provinceShaped(rt.text(t))) {
+			rt.toks[k].kind, rt.toks[k].known = tokProvince, Known{}
+		}
+		return
+	}
+}
+
+// blottedProvince: a province whose name was blotted out (*自治区昭苏县):
+// its suffix right before a unit stands for a province the reader cannot
+// name.
+func (r *reader) blottedProvince(rt *rowTokens) {
+	for k := 0; k+1 < len(rt.toks); k++ {
+		t, next := rt.toks[k], rt.toks[k+1]
+		if text := rt.text(t); t.kind == tokWord && (text == "自治区" || text == "省") && next.kind == tokUnit && !next.sep {
+			rt.toks[k].kind, rt.toks[k].known = tokProvince, Known{}
+		}
+	}
+}
+
 // row reads one row: it sets the province and region context and adds the
 // row's units, each with the province it belongs to.
 func (r *reader) row(st *scanText, toks []token) {
 	l := st.l
-	var provs []int
-	units := 0
-	for k, t := range toks {
-		switch t.kind {
-		case tokProvince:
-			provs = append(provs, k)
-		case tokUnit, tokPiece, tokDamaged:
-			units++
-		}
+	rt := &rowTokens{st: st, toks: toks}
+	rt.count()
+	for _, rule := range r.rowRules() {
+		rule(rt)
+		rt.count()
 	}
-	// a municipality named as a unit among other units (河北省承德市、上海市、
-	// 江苏省南通市), or in the units' cell after its province's (| 上海 | 上海* |)
-	if len(provs) > 1 {
-		kept := provs[:0]
-		seen := map[string]bool{}
-		for _, k := range provs {
-			code := toks[k].known.Province
-			again := seen[code] && toks[k].cell > 0
-			seen[code] = true
-			if isMunicipality(code) && (again || units > 0 && standsAlone(toks, k)) {
-				toks[k].kind = tokUnit
-				toks[k].known.Provinces = []string{toks[k].known.Province}
-				units++
-				continue
-			}
-			kept = append(kept, k)
-		}
-		provs = kept
-	}
-	// a province damaged beyond reading (沏北): in the table's province
-	// column, or a province-shaped piece that heads the row's units
-	if len(provs) == 0 && units > 1 {
-		for k, t := range toks {
-			if t.kind == tokNumber || t.kind == tokWord || t.kind == tokCount {
-				continue
-			}
-			text := string(st.text[t.a:t.b])
-			if t.kind == tokPiece && (r.columns[t.cell] == roleProvince || provinceShaped(text)) {
-				toks[k].kind = tokProvince
-				toks[k].known = Known{}
-				provs = append(provs, k)
-				units--
-			}
-			break
-		}
-	}
-	// a province whose name was blotted out (*自治区昭苏县): its suffix right
-	// before a unit stands for a province the reader cannot name
-	for k := 0; k+1 < len(toks); k++ {
-		t, next := toks[k], toks[k+1]
-		if text := string(st.text[t.a:t.b]); t.kind == tokWord && (text == "自治区" || text == "省") && next.kind == tokUnit && !next.sep {
-			toks[k].kind, toks[k].known = tokProvince, Known{}
-			provs = append(provs, k)
-		}
-	}
-	sort.Ints(provs)
+	provs, units := rt.provs, rt.units
 	ctx := r.province
 	scopes := map[int]*scope{}
 	for k, t := range toks {
@@ -723,10 +752,11 @@ func (r *reader) add(st *scanText, t token, sc *scope, from string, joined bool)
 		prov, code = sc.name, sc.code
 	}
 	if t.kind == tokDamaged {
-		r.n.Unreadable = append(r.n.Unreadable, Unreadable{
-			Text: nm.Written, Line: nm.Line, Province: prov.Written,
-			Reason: "damaged text: characters that no name holds (" + damage(st.text[t.a:t.b]) + ")",
-		})
+		reason := "damaged text in a row that mojibake runs through (a question mark or a replacement character right after a Chinese character)"
+		if d := damage(st.text[t.a:t.b]); d != "" {
+			reason = "damaged text: characters that no name holds (" + d + ")"
+		}
+		r.n.Unreadable = append(r.n.Unreadable, Unreadable{Text: nm.Written, Line: nm.Line, Province: prov.Written, Reason: reason})
 		return
 	}
 	if t.kind == tokUnit && !t.inner && !joined && (from == FromHeading || from == "") && !contains(t.known.Provinces, code) && len(t.known.Provinces) == 1 {
@@ -810,7 +840,7 @@ func (r *reader) provinceOf(toks []token, provs []int, scopes map[int]*scope, k 
 	}
 	t := toks[k]
 	in := func(p int) bool { return p >= 0 && contains(t.known.Provinces, scopes[p].code) }
-	attached := after == k+1 && (toks[after].paren || !toks[after].sep)
+	attached := after == k+1 && (toks[after].paren || !toks[after].sep && !toks[after].space)
 	switch {
 	case attached && before >= 0 && t.kind == tokUnit && in(before) != in(after):
 		if in(before) {

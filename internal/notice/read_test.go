@@ -342,3 +342,16 @@ func TestPerturbations(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreadableKeepsItsProvince checks that mojibake after a province is
+// reported under that province, not under the province that follows it
+// after a space.
+func TestUnreadableKeepsItsProvince(t *testing.T) {
+	res, _ := readList(t, "黑龍江?。汗枮I市 上海市:黃浦區(qū)")
+	if len(res.Unreadable) != 1 || res.Unreadable[0].Province != "黑龍江" || res.Unreadable[0].Line != 1 || !strings.Contains(res.Unreadable[0].Reason, "Latin letter I") {
+		t.Fatalf("unreadable %+v, want 汗枮I市 under 黑龍江 with its reason\n%s", res.Unreadable, describe(res))
+	}
+	if len(res.Units) != 1 || res.Units[0].Code != "310101" {
+		t.Errorf("units %+v, want 黄浦区 310101", res.Units)
+	}
+}

@@ -39,9 +39,10 @@ var testLimit = auth.LimitConfig{Burst: 5, Every: time.Hour}
 // on with testToken (and the password "correct horse" for "office").
 type adminServer struct {
 	*httptest.Server
-	st   store.Store
-	ds   *dataset.Dataset
-	auth *auth.Authority
+	st       store.Store
+	ds       *dataset.Dataset
+	auth     *auth.Authority
+	authHash string // the password's bcrypt hash
 }
 
 func newAdminServer(t *testing.T, writes bool) *adminServer {
@@ -53,13 +54,15 @@ func newAdminServer(t *testing.T, writes bool) *adminServer {
 	}
 	t.Cleanup(func() { ds.Close() })
 	var a *auth.Authority
+	var hashText string
 	if writes {
 		// The lowest cost: the race detector makes cost 12 take seconds.
 		hash, err := bcrypt.GenerateFromPassword([]byte("correct horse"), bcrypt.MinCost)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a, err = auth.New(auth.Config{Token: testToken, User: "office", PasswordHash: string(hash)}); err != nil {
+		hashText = string(hash)
+		if a, err = auth.New(auth.Config{Token: testToken, User: "office", PasswordHash: hashText}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -67,7 +70,7 @@ func newAdminServer(t *testing.T, writes bool) *adminServer {
 	t.Cleanup(func() { srv.Close() })
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &adminServer{Server: hs, st: ds.Store, ds: ds, auth: a}
+	return &adminServer{Server: hs, st: ds.Store, ds: ds, auth: a, authHash: hashText}
 }
 
 // call sends a request; body may be nil, a []byte or a *multipart body.
@@ -286,6 +289,24 @@ func TestAdminSignIn(t *testing.T) {
 	srv.ServeHTTP(rec, req)
 	if sc := rec.Header().Get("Set-Cookie"); rec.Code != http.StatusOK || !strings.Contains(sc, "Secure") {
 		t.Errorf("sign-in with the token behind an HTTPS proxy: %d, Set-Cookie %q, want Secure", rec.Code, sc)
+	}
+	// Another replica configured alike (its own Authority, same
+	// credentials) accepts the session: nothing is kept in one process.
+	replicaAuth, err := auth.New(auth.Config{Token: testToken, User: "office", PasswordHash: s.authHash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replica := New(Deps{Data: s.ds, Topology: shared(t).topo, Auth: replicaAuth, SignInLimit: testLimit})
+	defer replica.Close()
+	rec = httptest.NewRecorder()
+	req = httptest.NewRequest("GET", "/api/v1/admin/session", nil)
+	u, _ := url.Parse(s.URL + "/api/v1/admin/session")
+	for _, c := range jar.Cookies(u) {
+		req.AddCookie(c)
+	}
+	replica.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), sess.CSRFToken) {
+		t.Errorf("the session on another replica: %d %s", rec.Code, rec.Body.String())
 	}
 	// Sign out clears the cookie.
 	if code, h, _ := s.call(t, c, "DELETE", "/api/v1/admin/session", nil, csrfHeader+": "+sess.CSRFToken); code != http.StatusNoContent || !strings.Contains(h.Get("Set-Cookie"), "Max-Age=0") {

@@ -167,3 +167,38 @@ func BenchmarkTileUncachedAll(b *testing.B) {
 		})
 	}
 }
+
+// discardWriter is a ResponseWriter that drops the body, so a benchmark of
+// a large body measures the server, not a recorder's copy.
+type discardWriter struct {
+	h    http.Header
+	n    int
+	code int
+}
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) WriteHeader(code int)        { w.code = code }
+func (w *discardWriter) Write(b []byte) (int, error) { w.n += len(b); return len(b), nil }
+
+// BenchmarkOGCItemsCached serves the OGC page of all units (limit=1000)
+// from the cache: the shared features part and the links added for the
+// request (serveTail), gzipped and not.
+func BenchmarkOGCItemsCached(b *testing.B) {
+	h := benchRouter(b)
+	for _, enc := range []string{"gzip", "identity"} {
+		b.Run(enc, func(b *testing.B) {
+			req := httptest.NewRequest(http.MethodGet, "/ogc/collections/units/items?limit=1000", nil)
+			req.Header.Set("Accept-Encoding", enc)
+			w := &discardWriter{h: http.Header{}}
+			h.ServeHTTP(w, req) // warm
+			if w.code != 200 && w.code != 0 {
+				b.Fatalf("%d", w.code)
+			}
+			b.ReportMetric(float64(w.n), "bytes/resp")
+			b.ReportAllocs()
+			for b.Loop() {
+				h.ServeHTTP(&discardWriter{h: http.Header{}}, req)
+			}
+		})
+	}
+}

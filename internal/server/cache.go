@@ -124,9 +124,24 @@ func call(f func()) {
 // many requests ask concurrently) and keeps it. hit reports whether it was
 // cached.
 func (c *bodyCache) get(ctx context.Context, key cacheKey, build buildFunc) (rep *representation, hit bool, err error) {
-	if rep, ok := c.lru.Get(key); ok {
-		call(c.obs.hit)
-		return rep, true, nil
+	return c.fetch(ctx, key, build, true)
+}
+
+// transient builds the response for key like get, once for the requests
+// that ask at the same time, but does not keep it: for keys from an
+// unbounded space (a client's own bbox), which would evict what every
+// client shares.
+func (c *bodyCache) transient(ctx context.Context, key cacheKey, build buildFunc) (*representation, error) {
+	rep, _, err := c.fetch(ctx, key, build, false)
+	return rep, err
+}
+
+func (c *bodyCache) fetch(ctx context.Context, key cacheKey, build buildFunc, keep bool) (rep *representation, hit bool, err error) {
+	if keep {
+		if rep, ok := c.lru.Get(key); ok {
+			call(c.obs.hit)
+			return rep, true, nil
+		}
 	}
 	call(c.obs.miss)
 	bctx := context.WithoutCancel(ctx)
@@ -138,7 +153,9 @@ func (c *bodyCache) get(ctx context.Context, key cacheKey, build buildFunc) (rep
 		if err != nil {
 			return nil, err
 		}
-		c.add(key, rep)
+		if keep {
+			c.add(key, rep)
+		}
 		return rep, nil
 	})
 	select {

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -12,6 +14,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 
 	"pilotmap/internal/importer"
 )
@@ -242,7 +247,9 @@ func TestBodyCacheTrims(t *testing.T) {
 // geometry from one cache entry, not one copy per zoom.
 func TestLayerBeyondDataZoomShared(t *testing.T) {
 	h := newTestRouter(t)
-	bbox := "&bbox=116.3,39.8,116.5,40.0"
+	// A tile of zoom 10 around Beijing: on the grid, so cached.
+	b := maptile.At(orb.Point{116.4, 39.9}, 10).Bound()
+	bbox := fmt.Sprintf("&bbox=%g,%g,%g,%g", b.Min[0], b.Min[1], b.Max[0], b.Max[1])
 	first := get(t, h, "/api/v1/layers/units?zoom=12"+bbox)
 	if first.Code != 200 || first.Header().Get("X-Cache") != "MISS" {
 		t.Fatalf("%d, X-Cache %q", first.Code, first.Header().Get("X-Cache"))
@@ -371,5 +378,34 @@ func TestBusyIs503(t *testing.T) {
 	wantStatus(t, r, http.StatusServiceUnavailable, "")
 	if r.Header().Get("Retry-After") != "1" {
 		t.Errorf("Retry-After %q", r.Header().Get("Retry-After"))
+	}
+}
+
+// A bbox on the tile grid of zoom-2 (what the web map sends) is cached; any
+// other is built for its request only, so clients' own boxes cannot evict
+// what every client shares.
+func TestOffGridBBoxNotKept(t *testing.T) {
+	f := shared(t)
+	s := newServer(Deps{Data: f.ds, Topology: f.topo})
+	h := s.middleware(s.router())
+	grid := maptile.At(orb.Point{116.4, 39.9}, 7).Bound()
+	// The web map's rounding: outward to 3 decimals.
+	on := fmt.Sprintf("bbox=%.3f,%.3f,%.3f,%.3f", math.Floor(grid.Min[0]*1000)/1000, math.Floor(grid.Min[1]*1000)/1000, math.Ceil(grid.Max[0]*1000)/1000, math.Ceil(grid.Max[1]*1000)/1000)
+	off := "bbox=116.3,39.8,116.5,40.0"
+	for _, c := range []struct {
+		query string
+		kept  bool
+	}{{on, true}, {off, false}} {
+		n0, _ := s.cache.stats()
+		p := "/api/v1/layers/units?zoom=9&" + c.query
+		get(t, h, p)
+		second := get(t, h, p)
+		n1, _ := s.cache.stats()
+		if hit := second.Header().Get("X-Cache") == "HIT"; hit != c.kept || (n1 > n0) != c.kept {
+			t.Errorf("%s: second X-Cache %q, entries %d → %d; want kept %v", c.query, second.Header().Get("X-Cache"), n0, n1, c.kept)
+		}
+	}
+	if !onTileGrid(maptile.New(843, 388, 10).Bound(), 10) || onTileGrid(orb.Bound{Min: orb.Point{116.3, 39.8}, Max: orb.Point{116.5, 40}}, 7) {
+		t.Error("onTileGrid")
 	}
 }

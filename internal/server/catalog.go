@@ -40,11 +40,15 @@ type layerSpec struct {
 	// tiles and ogc: whether /tiles and /ogc serve the layer (GeoJSON
 	// under /api/v1/layers always).
 	tiles, ogc bool
-	// source is the topology layer the features come from; keep, when
-	// set, selects the features of a world that the layer holds. The gaps
-	// layer has no source: its features are built from the gap analysis.
-	source string
-	keep   func(w *world.World) func(*boundary.Feature) bool
+	// source is the topology layer the features come from and layerOf
+	// its boundary features; keep, when set, selects the features of a
+	// world that the layer holds.
+	source  string
+	layerOf func(*boundary.Set) *boundary.Layer
+	keep    func(w *world.World) func(*boundary.Feature) bool
+	// geojson, when set, builds the layer's GeoJSON instead of the
+	// division features of source (the gaps layer: the gap clusters).
+	geojson func(s *server, w *world.World, zoom int, bbox orb.Bound) (*representation, error)
 	// withCoverage adds the province coverage figures to the properties.
 	withCoverage bool
 }
@@ -75,19 +79,19 @@ func catalog() []layerSpec {
 		{
 			name: layerProvinces, title: "Provinces", geometryType: "MultiPolygon",
 			description: "Province-level divisions (34, with 台湾, 香港, 澳门) and their coverage figures",
-			maxZoom:     layer.DataZoom, tiles: true, ogc: true, source: layer.Provinces, withCoverage: true,
+			maxZoom:     layer.DataZoom, tiles: true, ogc: true, source: layer.Provinces, layerOf: provincesOf, withCoverage: true,
 			props: append(slices.Clone(div), layerProp{"units", propNumber}, layerProp{"comparable_units", propNumber},
 				layerProp{"covered_units", propNumber}, layerProp{"coverage", propNumber}),
 		},
 		{
 			name: layerUnits, title: "Comparable units", geometryType: "MultiPolygon",
 			description: "Comparable units: districts and counties of the municipalities, prefecture-level units and province-direct county-level units elsewhere",
-			maxZoom:     layer.DataZoom, tiles: true, ogc: true, source: layer.Units, props: div,
+			maxZoom:     layer.DataZoom, tiles: true, ogc: true, source: layer.Units, layerOf: unitsOf, props: div,
 		},
 		{
 			name: layerPilots, title: "Comparable units with a pilot", geometryType: "MultiPolygon",
 			description: "Comparable units holding at least one active pilot unit",
-			maxZoom:     layer.DataZoom, tiles: true, ogc: true, source: layer.Units, props: div,
+			maxZoom:     layer.DataZoom, tiles: true, ogc: true, source: layer.Units, layerOf: unitsOf, props: div,
 			keep: func(w *world.World) func(*boundary.Feature) bool {
 				return func(f *boundary.Feature) bool { return w.Comparable(f.Code).Pilot() }
 			},
@@ -95,12 +99,12 @@ func catalog() []layerSpec {
 		{
 			name: layerNanhai, title: "South China Sea islands", geometryType: "MultiPolygon",
 			description: "The South China Sea islands (南海诸岛), for the inset of a national map",
-			maxZoom:     layer.DataZoom, tiles: true, ogc: true, source: layer.Nanhai, props: div,
+			maxZoom:     layer.DataZoom, tiles: true, ogc: true, source: layer.Nanhai, layerOf: nanhaiOf, props: div,
 		},
 		{
 			name: layerGaps, title: "Gap clusters", geometryType: "MultiPolygon",
 			description: "Clusters of neighbouring comparable units without a pilot, largest first",
-			maxZoom:     layer.DataZoom,
+			maxZoom:     layer.DataZoom, source: layer.Units, layerOf: unitsOf, geojson: (*server).buildGapsLayer,
 			props: []layerProp{{"id", propNumber}, {"rank", propNumber}, {"name", propString}, {"units", propNumber},
 				{"province_codes", propString}, {"area_km2", propNumber}, {"max_distance_km", propNumber}},
 		},
@@ -153,30 +157,16 @@ func (l *layerSpec) fields() map[string]string {
 	return m
 }
 
+func provincesOf(b *boundary.Set) *boundary.Layer { return b.Provinces }
+func unitsOf(b *boundary.Set) *boundary.Layer     { return b.Units }
+func nanhaiOf(b *boundary.Set) *boundary.Layer    { return b.Nanhai }
+
 // bound is the bounding box of the layer's data (gaps and pilots: the
 // units').
-func (l *layerSpec) bound(w *world.World) orb.Bound {
-	switch l.source {
-	case layer.Provinces:
-		return w.Boundaries.Provinces.Bound()
-	case layer.Nanhai:
-		return w.Boundaries.Nanhai.Bound()
-	default:
-		return w.Boundaries.Units.Bound()
-	}
-}
+func (l *layerSpec) bound(w *world.World) orb.Bound { return l.features(w).Bound() }
 
 // features are the boundary features of the layer's source.
-func (l *layerSpec) features(w *world.World) *boundary.Layer {
-	switch l.source {
-	case layer.Provinces:
-		return w.Boundaries.Provinces
-	case layer.Nanhai:
-		return w.Boundaries.Nanhai
-	default:
-		return w.Boundaries.Units
-	}
-}
+func (l *layerSpec) features(w *world.World) *boundary.Layer { return l.layerOf(w.Boundaries) }
 
 // keeper is the layer's feature filter in a world (nil: all).
 func (l *layerSpec) keeper(w *world.World) func(*boundary.Feature) bool {

@@ -84,12 +84,19 @@ func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	// Zooms beyond layer.DataZoom serve its geometry: one cache entry.
 	zoom = min(zoom, layer.DataZoom)
 	key := cacheKey{version: wd.Version, kind: kindLayer, layer: l.name, zoom: zoom, bbox: bbox, query: wd.Selection.Key()}
-	rep, hit, err := s.cache.get(r.Context(), key, func(ctx context.Context) (*representation, error) {
-		if l.name == layerGaps {
-			return s.buildGapsLayer(wd, zoom, bbox)
+	build := func(ctx context.Context) (*representation, error) {
+		if l.geojson != nil {
+			return l.geojson(s, wd, zoom, bbox)
 		}
 		return s.buildLayer(wd, l, zoom, bbox)
-	})
+	}
+	var rep *representation
+	hit := false
+	if bbox == (orb.Bound{}) || onTileGrid(bbox, max(0, zoom-2)) {
+		rep, hit, err = s.cache.get(r.Context(), key, build)
+	} else {
+		rep, err = s.cache.transient(r.Context(), key, build)
+	}
 	if err != nil {
 		return err
 	}
@@ -108,6 +115,32 @@ func (s *server) buildLayer(wd *world.World, l *layerSpec, zoom int, bbox orb.Bo
 		return nil, err
 	}
 	return s.newRepresentation(ctypeGeoJSON, cacheGeometry, body, gzip.DefaultCompression), nil
+}
+
+// gridSlack is how far a bbox edge may lie from a tile edge and still be
+// on the grid: the web map sends tile edges rounded outward to 3 decimals.
+const gridSlack = 0.0011
+
+// onTileGrid reports whether every edge of b is an edge of the XYZ tile
+// grid at zoom z (within gridSlack degrees): the bboxes the web map asks
+// for (the blocks of zoom-2 covering its view), a bounded set worth
+// caching; any other bbox is built for its request only.
+func onTileGrid(b orb.Bound, z int) bool {
+	n := float64(int(1) << z)
+	onLon := func(lon float64) bool {
+		x := math.Round((lon + 180) / 360 * n)
+		return math.Abs(x/n*360-180-lon) <= gridSlack
+	}
+	onLat := func(lat float64) bool {
+		if math.Abs(lat) >= 85.05 {
+			return true // the grid's own edge, or beyond it
+		}
+		phi := lat * math.Pi / 180
+		y := math.Round((1 - math.Log(math.Tan(phi)+1/math.Cos(phi))/math.Pi) / 2 * n)
+		edge := math.Atan(math.Sinh(math.Pi*(1-2*y/n))) * 180 / math.Pi
+		return math.Abs(edge-lat) <= gridSlack
+	}
+	return onLon(b.Min[0]) && onLon(b.Max[0]) && onLat(b.Min[1]) && onLat(b.Max[1])
 }
 
 func setCacheStatus(w http.ResponseWriter, hit bool) {

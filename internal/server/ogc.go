@@ -192,8 +192,8 @@ func (s *server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var matched, returned int
-	key := cacheKey{version: wd.Version, kind: kindOGCItems, layer: l.name, zoom: limit, query: fmt.Sprint(offset, boxes)}
-	rep, hit, err := s.cache.get(r.Context(), key, func(context.Context) (*representation, error) {
+	key := cacheKey{version: wd.Version, kind: kindOGCItems, layer: l.name, query: fmt.Sprintf("limit=%d offset=%d boxes=%v", limit, offset, boxes)}
+	build := func(context.Context) (*representation, error) {
 		all := ogcShapes(wd, l, boxes)
 		page := all[min(offset, len(all)):min(offset+limit, len(all))]
 		body, err := layer.AppendFeatureCollection(nil, page, l.shapeProps(wd))
@@ -205,7 +205,16 @@ func (s *server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 		rep := newOpenRepresentation(ctypeGeoJSON, cacheRevalidate, body[:len(body)-1], gzip.DefaultCompression)
 		rep.matched, rep.returned = len(all), len(page)
 		return rep, nil
-	})
+	}
+	// A page of a client's own bbox (a GIS client panning) is built for
+	// its request only: those keys have no bound.
+	var rep *representation
+	hit := false
+	if boxes == nil {
+		rep, hit, err = s.cache.get(r.Context(), key, build)
+	} else {
+		rep, err = s.cache.transient(r.Context(), key, build)
+	}
 	if err != nil {
 		return err
 	}

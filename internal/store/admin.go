@@ -123,6 +123,129 @@ type AuditQuery struct {
 	Limit    int   // 0: all
 }
 
+// AdminTx is what the admin writes need from a backend's write
+// transaction, beyond an import's.
+type AdminTx interface {
+	ImportTx
+	// Unit returns a pilot unit; found is false when there is none.
+	Unit(ctx context.Context, id int64) (u PilotUnit, found bool, err error)
+	// SetStatus sets the unit's status (status_since ev.At) and appends ev
+	// to its history.
+	SetStatus(ctx context.Context, ev StatusEvent) error
+	// AddDecision stores a reviewer decision of an import.
+	AddDecision(ctx context.Context, importID int64, d Decision) error
+	// AddAudit appends e (e.At set) and returns its id.
+	AddAudit(ctx context.Context, e AuditEntry) (int64, error)
+}
+
+// CheckPublish checks a publish before any transaction.
+func CheckPublish(req PublishRequest) (PublishRequest, error) {
+	ir, err := CheckImport(req.Import)
+	if err != nil {
+		return PublishRequest{}, err
+	}
+	req.Import = ir
+	if err := validateDecisions(req.Decisions); err != nil {
+		return PublishRequest{}, fmt.Errorf("%s: %w", importPrefix(ir), err)
+	}
+	return req, nil
+}
+
+// RunPublish does the work of Publish inside tx: RunImport, then, when the
+// import created the batch, every decision (a decided code must be a
+// stored division) and the audit entry. req must have passed CheckPublish.
+func RunPublish(ctx context.Context, tx AdminTx, req PublishRequest, now time.Time) (ImportResult, error) {
+	res, err := RunImport(ctx, tx, req.Import, now)
+	if err != nil || !res.Created {
+		return res, err
+	}
+	for _, d := range req.Decisions {
+		if d.Kind == DecisionDivision {
+			if _, ok, err := tx.Division(ctx, d.Code); err != nil {
+				return ImportResult{}, err
+			} else if !ok {
+				return ImportResult{}, fmt.Errorf("decision on line %d (%s): unknown division code %s: %w", d.Line, d.Written, d.Code, ErrInvalid)
+			}
+		}
+		if err := tx.AddDecision(ctx, res.ImportID, d); err != nil {
+			return ImportResult{}, fmt.Errorf("decision on line %d (%s): %w", d.Line, d.Written, err)
+		}
+	}
+	if req.Audit != nil {
+		if err := addAudit(ctx, tx, req.Audit(res), now); err != nil {
+			return ImportResult{}, err
+		}
+	}
+	return res, nil
+}
+
+// RunStatusChange does the work of ChangeStatus inside tx. req must have
+// passed CheckStatusRequest.
+func RunStatusChange(ctx context.Context, tx AdminTx, req StatusRequest, now time.Time) (StatusEvent, error) {
+	before, found, err := tx.Unit(ctx, req.UnitID)
+	if err != nil {
+		return StatusEvent{}, err
+	}
+	if !found {
+		return StatusEvent{}, ErrNotFound
+	}
+	if before.Status == req.Status {
+		return StatusEvent{}, fmt.Errorf("the unit is %s already (since %s): %w", before.Status, before.StatusSince.Format(time.DateOnly), ErrConflict)
+	}
+	ev := StatusEvent{StatusChange: StatusChange{UnitID: req.UnitID, Status: req.Status, Reason: req.Reason, At: Stamp(now)},
+		EffectiveDate: req.EffectiveDate, Actor: req.Actor}
+	if err := tx.SetStatus(ctx, ev); err != nil {
+		return StatusEvent{}, err
+	}
+	if req.Audit != nil {
+		if err := addAudit(ctx, tx, req.Audit(before, ev), now); err != nil {
+			return StatusEvent{}, err
+		}
+	}
+	return ev, nil
+}
+
+// AuditAt checks an entry appended on its own and stamps it.
+func AuditAt(e AuditEntry, now time.Time) (AuditEntry, error) {
+	if err := validateAudit(e); err != nil {
+		return AuditEntry{}, fmt.Errorf("store: append audit: %w", err)
+	}
+	e.At = Stamp(now)
+	return e, nil
+}
+
+func addAudit(ctx context.Context, tx AdminTx, e AuditEntry, now time.Time) error {
+	e, err := AuditAt(e, now)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.AddAudit(ctx, e); err != nil {
+		return fmt.Errorf("audit entry: %w", err)
+	}
+	return nil
+}
+
+// CheckAuditQuery checks a page request of the audit log.
+func CheckAuditQuery(q AuditQuery) error {
+	if q.Limit < 0 || q.BeforeID < 0 {
+		return fmt.Errorf("store: audit log: negative limit or before: %w", ErrInvalid)
+	}
+	return nil
+}
+
+// StatusPrefix names a status change in its errors.
+func StatusPrefix(req StatusRequest) string {
+	return fmt.Sprintf("store: set status of pilot unit %d to %q", req.UnitID, req.Status)
+}
+
+// CheckStatusRequest checks a status change before any transaction.
+func CheckStatusRequest(req StatusRequest) error {
+	if err := validateStatusRequest(req); err != nil {
+		return fmt.Errorf("%s: %w", StatusPrefix(req), err)
+	}
+	return nil
+}
+
 var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 // ValidDate reports whether s is a calendar date written YYYY-MM-DD.

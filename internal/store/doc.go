@@ -4,9 +4,11 @@
 // status history of every pilot unit, and province designations such as the
 // full-promotion provinces.
 //
-// The rest of pilotmap depends on the Store interface only (and the admin
-// routes on Admin: publishing with decisions, status changes, the audit log); *SQLite is the
-// implementation. Its rules:
+// The rest of pilotmap depends on the Store interface only, and the admin
+// routes on Admin (publishing with decisions, status changes, the audit
+// log). *SQLite is one implementation, pgstore.Store (PostgreSQL) the
+// other; both follow the rules written once in rules.go and pass the
+// contract suite of internal/store/storetest. The SQLite store's rules:
 //
 //   - Every write is one transaction (BEGIN IMMEDIATE): all of it or none.
 //   - Every write transaction that changes something increments the data
@@ -19,7 +21,7 @@
 //   - Times are stored in UTC as fixed-width RFC 3339 text with microseconds
 //     (2006-01-02T15:04:05.000000Z), so text order is time order.
 //   - Values always travel as placeholders; the only SQL built at run time
-//     comes from small pure functions (see unitsQuery).
+//     comes from small pure functions (see UnitsQuery in rules.go).
 //
 // Schema (version 3):
 //

@@ -168,7 +168,7 @@ func migrate(ctx context.Context, db *sql.DB, steps []migration, now func() time
 		return err
 	}
 	if current > len(steps) {
-		return fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer pilotmap", current, len(steps))
+		return NewerSchemaError(current, len(steps))
 	}
 	return nil
 }
@@ -187,7 +187,7 @@ func applyStep(ctx context.Context, db *sql.DB, version, known int, step migrati
 		return err
 	}
 	if current > known {
-		return fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer pilotmap", current, known)
+		return NewerSchemaError(current, known)
 	}
 	if current >= version {
 		return nil

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestOpenAppliesMigrationsOnce(t *testing.T) {
@@ -86,7 +88,7 @@ func TestMigrateStepFailureRollsBack(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
 	steps := append(migrations(), migration{name: "broken", sql: "CREATE TABLE half_done (x INTEGER); THIS IS NOT SQL"})
-	if err := migrate(ctx, s.db, steps, s.now); err == nil {
+	if err := migrate(ctx, s.db, steps, time.Now); err == nil {
 		t.Fatal("a broken step was applied without error")
 	}
 	var n int
@@ -162,18 +164,39 @@ func TestOpenEmptyPath(t *testing.T) {
 	}
 }
 
-func TestCanceledContext(t *testing.T) {
-	s := seeded(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := s.PilotUnits(ctx, UnitFilter{}); err == nil {
-		t.Error("PilotUnits with a canceled context succeeded")
+func TestUnitsQueryUsesPlaceholders(t *testing.T) {
+	f := UnitFilter{ProvinceCode: "110000'x", BatchNumber: 2, ProgramID: 7, Status: StatusActive, Query: `50%_\'`}
+	for _, d := range []Dialect{sqliteDialect(), {Placeholder: func(n int) string { return fmt.Sprintf("$%d", n) }, Like: "ILIKE"}} {
+		q, args := UnitsQuery(f, d)
+		if n := strings.Count(q, "?") + strings.Count(q, "$"); n != len(args) || len(args) != 7 {
+			t.Errorf("%d placeholders, %d args, want 7", n, len(args))
+		}
+		if strings.Contains(q, "110000") || strings.Contains(q, "50%") {
+			t.Errorf("a filter value is in the SQL text: %s", q)
+		}
+		if got := args[len(args)-1]; got != `%50\%\_\\'%` {
+			t.Errorf("LIKE pattern = %q", got)
+		}
+		if !strings.Contains(q, "u.code "+d.Like+" "+d.Placeholder(7)) {
+			t.Errorf("the last placeholder is not %s: %s", d.Placeholder(7), q)
+		}
+		if q0, args0 := UnitsQuery(UnitFilter{}, d); strings.Contains(q0, "WHERE") || len(args0) != 0 {
+			t.Errorf("empty filter: %s %v", q0, args0)
+		}
 	}
-	before := takeSnapshot(t, s)
-	if _, err := s.Import(ctx, batch2()); err == nil {
-		t.Error("Import with a canceled context succeeded")
+}
+
+// openTemp opens a new database in t.TempDir().
+func openTemp(tb testing.TB) *SQLite {
+	tb.Helper()
+	s, err := Open(context.Background(), filepath.Join(tb.TempDir(), "pilotmap.db"))
+	if err != nil {
+		tb.Fatal(err)
 	}
-	if after := takeSnapshot(t, s); !sameSnapshot(before, after) {
-		t.Errorf("canceled Import changed %v to %v", before, after)
-	}
+	tb.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return s
 }

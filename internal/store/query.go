@@ -5,94 +5,27 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
+	"time"
 )
 
-// unitColumns is the select list and joins every pilot-unit query shares;
-// scanUnit reads its columns in this order.
-const unitColumns = `SELECT u.id, b.program_id, u.batch_id, p.name, b.number,
-       u.code, u.name, u.level, u.province_code, coalesce(u.comparable_code, ''),
-       u.province_written, u.written, u.line, u.rule, u.confidence, u.status, u.status_since
-FROM pilot_units u
-JOIN batches b ON b.id = u.batch_id
-JOIN programs p ON p.id = b.program_id`
-
-// unitsOrder sorts units by program, batch, position in the notice and code.
-const unitsOrder = " ORDER BY b.program_id, b.number, u.line, u.code"
-
-// validateFilter rejects filters that cannot select anything meaningful.
-func validateFilter(f UnitFilter) error {
-	if f.Status != "" && !f.Status.Valid() {
-		return fmt.Errorf("unknown status %q: %w", f.Status, ErrInvalid)
-	}
-	if f.BatchNumber < 0 {
-		return fmt.Errorf("batch number %d: %w", f.BatchNumber, ErrInvalid)
-	}
-	if f.ProgramID < 0 {
-		return fmt.Errorf("program id %d: %w", f.ProgramID, ErrInvalid)
-	}
-	return nil
+// sqliteDialect is SQLite's: ? placeholders, LIKE (case-insensitive for
+// ASCII letters by default).
+func sqliteDialect() Dialect {
+	return Dialect{Placeholder: func(int) string { return "?" }, Like: "LIKE"}
 }
 
-// unitsQuery builds the query for a filter. Every value is a placeholder;
-// only fixed fragments are joined into the SQL text.
-func unitsQuery(f UnitFilter) (string, []any) {
-	var where []string
-	var args []any
-	if f.ProvinceCode != "" {
-		where = append(where, "u.province_code = ?")
-		args = append(args, f.ProvinceCode)
-	}
-	if f.BatchNumber != 0 {
-		where = append(where, "b.number = ?")
-		args = append(args, f.BatchNumber)
-	}
-	if f.ProgramID != 0 {
-		where = append(where, "b.program_id = ?")
-		args = append(args, f.ProgramID)
-	}
-	if f.Status != "" {
-		where = append(where, "u.status = ?")
-		args = append(args, string(f.Status))
-	}
-	if f.Query != "" {
-		pattern := "%" + escapeLike(f.Query) + "%"
-		where = append(where, `(u.name LIKE ? ESCAPE '\' OR u.written LIKE ? ESCAPE '\' OR u.code LIKE ? ESCAPE '\')`)
-		args = append(args, pattern, pattern, pattern)
-	}
-	q := unitColumns
-	if len(where) > 0 {
-		q += "\nWHERE " + strings.Join(where, " AND ")
-	}
-	return q + unitsOrder, args
-}
-
-// escapeLike makes s match itself in a LIKE pattern with ESCAPE '\'.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// rowScanner is what *sql.Row and *sql.Rows share.
-type rowScanner interface{ Scan(dest ...any) error }
-
-func scanUnit(r rowScanner) (PilotUnit, error) {
-	var u PilotUnit
-	var status string
+func scanUnit(r RowScanner) (PilotUnit, error) {
 	var since timeText
-	err := r.Scan(&u.ID, &u.ProgramID, &u.BatchID, &u.Program, &u.BatchNumber,
-		&u.Code, &u.Name, &u.Level, &u.ProvinceCode, &u.ComparableCode,
-		&u.ProvinceWritten, &u.Written, &u.Line, &u.Rule, &u.Confidence, &status, &since)
-	u.Status, u.StatusSince = Status(status), since.Time
-	return u, err
+	return ScanUnit(r, &since, func() time.Time { return since.Time })
 }
 
 // PilotUnits returns the pilot units the filter selects, sorted by program,
 // batch, line in the notice and code.
 func (s *SQLite) PilotUnits(ctx context.Context, f UnitFilter) ([]PilotUnit, error) {
-	if err := validateFilter(f); err != nil {
-		return nil, fmt.Errorf("store: pilot units: %w", err)
+	if err := ValidateFilter(f); err != nil {
+		return nil, err
 	}
-	q, args := unitsQuery(f)
+	q, args := UnitsQuery(f, sqliteDialect())
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: pilot units: %w", err)
@@ -114,7 +47,7 @@ func (s *SQLite) PilotUnits(ctx context.Context, f UnitFilter) ([]PilotUnit, err
 
 // PilotUnit returns one pilot unit, or an error wrapping ErrNotFound.
 func (s *SQLite) PilotUnit(ctx context.Context, id int64) (PilotUnit, error) {
-	u, err := scanUnit(s.db.QueryRowContext(ctx, unitColumns+"\nWHERE u.id = ?", id))
+	u, err := scanUnit(s.db.QueryRowContext(ctx, UnitColumns+"\nWHERE u.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return PilotUnit{}, fmt.Errorf("store: pilot unit %d: %w", id, ErrNotFound)
 	}

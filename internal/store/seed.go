@@ -15,7 +15,7 @@ import (
 // alias table with aliases, in one transaction. The data version changes
 // only when something stored changes.
 func (s *SQLite) SeedDivisions(ctx context.Context, divisions []gazetteer.Division, aliases []gazetteer.Alias) error {
-	if err := validateDivisions(divisions); err != nil {
+	if err := ValidateDivisions(divisions); err != nil {
 		return fmt.Errorf("store: seed divisions: %w", err)
 	}
 	_, err := s.write(ctx, func(tx *sql.Tx) (bool, error) {
@@ -33,42 +33,6 @@ func (s *SQLite) SeedDivisions(ctx context.Context, divisions []gazetteer.Divisi
 		return fmt.Errorf("store: seed divisions: %w", err)
 	}
 	return nil
-}
-
-// validateDivisions checks what can be checked without the database.
-func validateDivisions(divisions []gazetteer.Division) error {
-	seen := make(map[string]bool, len(divisions))
-	for _, d := range divisions {
-		if !isDivisionCode(d.Code) {
-			return fmt.Errorf("division %q has code %q, want six digits: %w", d.Name, d.Code, ErrInvalid)
-		}
-		if seen[d.Code] {
-			return fmt.Errorf("division %s (%s) listed twice: %w", d.Code, d.Name, ErrInvalid)
-		}
-		seen[d.Code] = true
-		if d.Name == "" {
-			return fmt.Errorf("division %s has no name: %w", d.Code, ErrInvalid)
-		}
-		if !d.Level.Valid() {
-			return fmt.Errorf("division %s (%s) has unknown level %q: %w", d.Code, d.Name, d.Level, ErrInvalid)
-		}
-		if (d.Level == gazetteer.Province) != (d.ParentCode == "") {
-			return fmt.Errorf("division %s (%s, %s) has parent %q: only provinces have none: %w", d.Code, d.Name, d.Level, d.ParentCode, ErrInvalid)
-		}
-	}
-	return nil
-}
-
-func isDivisionCode(code string) bool {
-	if len(code) != 6 {
-		return false
-	}
-	for _, c := range []byte(code) {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func upsertDivisions(ctx context.Context, tx *sql.Tx, divisions []gazetteer.Division) (bool, error) {
@@ -92,17 +56,8 @@ WHERE divisions.name IS NOT excluded.name OR divisions.level IS NOT excluded.lev
 		}
 		changed = changed || n > 0
 	}
-	// The parent key is deferred (a list need not be in parent-first order);
-	// check it here to name the culprit instead of failing at commit.
-	for _, d := range divisions {
-		if d.ParentCode == "" {
-			continue
-		}
-		if ok, err := divisionExists(ctx, tx, d.ParentCode); err != nil {
-			return false, err
-		} else if !ok {
-			return false, fmt.Errorf("division %s (%s): unknown parent %s: %w", d.Code, d.Name, d.ParentCode, ErrInvalid)
-		}
+	if err := CheckParents(ctx, divisions, divisionExists(tx)); err != nil {
+		return false, err
 	}
 	return changed, nil
 }
@@ -125,31 +80,12 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	}
 	defer stmt.Close()
 	for i, a := range aliases {
-		if a.Written == "" || a.Kind == "" {
-			return false, fmt.Errorf("alias row %d (%q): needs a written name and a kind: %w", i+1, a.Written, ErrInvalid)
-		}
-		for _, code := range []string{a.ProvinceCode, a.Code} {
-			if ok, err := divisionExists(ctx, tx, code); err != nil {
-				return false, err
-			} else if !ok {
-				return false, fmt.Errorf("alias row %d (%q): unknown division code %q: %w", i+1, a.Written, code, ErrInvalid)
-			}
+		if err := CheckAlias(ctx, i+1, a, divisionExists(tx)); err != nil {
+			return false, err
 		}
 		if _, err := stmt.ExecContext(ctx, i+1, a.Written, a.ProvinceCode, a.OldCode, a.Code, string(a.Kind), a.Year, a.ListedUntil, a.Source, a.Note); err != nil {
 			return false, fmt.Errorf("alias row %d (%q): %w", i+1, a.Written, err)
 		}
-	}
-	return true, nil
-}
-
-func divisionExists(ctx context.Context, q queryer, code string) (bool, error) {
-	var one int
-	err := q.QueryRowContext(ctx, "SELECT 1 FROM divisions WHERE code = ?", code).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("look up division %s: %w", code, err)
 	}
 	return true, nil
 }
@@ -212,8 +148,8 @@ func readAliases(ctx context.Context, q queryer) ([]gazetteer.Alias, error) {
 // internal/boundary), replacing its row. Putting the same format, version
 // and bytes again changes nothing.
 func (s *SQLite) PutBoundaryLayer(ctx context.Context, layer, format, version string, data []byte) error {
-	if layer == "" || format == "" {
-		return fmt.Errorf("store: put boundary layer %q: needs a layer name and a format: %w", layer, ErrInvalid)
+	if err := CheckBoundaryLayer(layer, format); err != nil {
+		return err
 	}
 	if data == nil {
 		data = []byte{} // NOT NULL: an empty layer is empty bytes

@@ -19,7 +19,7 @@ import (
 type SQLite struct {
 	db   *sql.DB
 	path string
-	now  func() time.Time // the clock; replaced in tests
+	now  func() time.Time // the clock (WithClock)
 }
 
 var _ Store = (*SQLite)(nil)
@@ -31,7 +31,7 @@ const busyTimeout = 5 * time.Second
 // foreign keys and a busy timeout on every pooled connection, and applies the
 // migrations the database lacks. A database with a newer schema than this
 // code knows is refused.
-func Open(ctx context.Context, path string) (*SQLite, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*SQLite, error) {
 	if path == "" {
 		return nil, errors.New("store: open: empty database path")
 	}
@@ -43,7 +43,7 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
 	}
-	s := &SQLite{db: db, path: abs, now: time.Now}
+	s := &SQLite{db: db, path: abs, now: NewOptions(opts...).Now}
 	if err := s.checkConnection(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
@@ -170,7 +170,7 @@ func (s *SQLite) write(ctx context.Context, fn func(tx *sql.Tx) (changed bool, e
 // is time order.
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+func formatTime(t time.Time) string { return Stamp(t).Format(timeLayout) }
 
 func parseTime(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)

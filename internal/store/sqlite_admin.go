@@ -2,12 +2,9 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 var _ Admin = (*SQLite)(nil)
@@ -51,115 +48,91 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 `
 
 // Publish stores a reviewed notice: the import, the decisions and the
-// audit entry in one write transaction.
+// audit entry in one write transaction (RunPublish).
 func (s *SQLite) Publish(ctx context.Context, req PublishRequest) (ImportResult, error) {
-	ir := req.Import
-	ir.Program = strings.TrimSpace(ir.Program)
-	prefix := fmt.Sprintf("store: publish %q batch %d", ir.Program, ir.BatchNumber)
-	if err := validateImport(ir); err != nil {
-		return ImportResult{}, fmt.Errorf("%s: %w", prefix, err)
+	req, err := CheckPublish(req)
+	if err != nil {
+		return ImportResult{}, err
 	}
-	if err := validateDecisions(req.Decisions); err != nil {
-		return ImportResult{}, fmt.Errorf("%s: %w", prefix, err)
-	}
-	sum := sha256.Sum256(ir.Raw)
-	hash := hex.EncodeToString(sum[:])
 	var res ImportResult
 	version, err := s.write(ctx, func(tx *sql.Tx) (bool, error) {
+		atx := &sqliteAdminTx{sqliteImportTx: &sqliteImportTx{tx: tx}}
+		defer atx.close()
 		var err error
-		if res, err = s.importTx(ctx, tx, ir, hash); err != nil || !res.Created {
-			return false, err
-		}
-		if err := insertDecisions(ctx, tx, res.ImportID, req.Decisions); err != nil {
-			return false, err
-		}
-		if req.Audit != nil {
-			if _, err := s.appendAudit(ctx, tx, req.Audit(res)); err != nil {
-				return false, err
-			}
-		}
-		return true, nil
+		res, err = RunPublish(ctx, atx, req, s.now())
+		return res.Created, err
 	})
 	if err != nil {
-		if _, ok := errors.AsType[*BatchConflictError](err); ok {
-			return ImportResult{}, err
-		}
-		return ImportResult{}, fmt.Errorf("%s: %w", prefix, err)
+		return ImportResult{}, WrapImportError(req.Import, err)
 	}
 	res.DataVersion = version
 	return res, nil
 }
 
-func insertDecisions(ctx context.Context, tx *sql.Tx, importID int64, ds []Decision) error {
-	if len(ds) == 0 {
-		return nil
+// ChangeStatus changes a unit's status with its effective date and audit
+// entry in one write transaction (RunStatusChange).
+func (s *SQLite) ChangeStatus(ctx context.Context, req StatusRequest) (StatusEvent, error) {
+	if err := CheckStatusRequest(req); err != nil {
+		return StatusEvent{}, err
 	}
-	division, err := tx.PrepareContext(ctx, "SELECT name, level, coalesce(parent_code, '') FROM divisions WHERE code = ?")
+	var ev StatusEvent
+	_, err := s.write(ctx, func(tx *sql.Tx) (bool, error) {
+		atx := &sqliteAdminTx{sqliteImportTx: &sqliteImportTx{tx: tx}}
+		defer atx.close()
+		var err error
+		ev, err = RunStatusChange(ctx, atx, req, s.now())
+		return err == nil, err
+	})
 	if err != nil {
-		return fmt.Errorf("prepare: %w", err)
+		return StatusEvent{}, fmt.Errorf("%s: %w", StatusPrefix(req), err)
 	}
-	defer division.Close()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO import_decisions (import_id, line, written, province_code, kind, code, note, decided_by)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("prepare: %w", err)
+	return ev, nil
+}
+
+// sqliteAdminTx is AdminTx on a SQLite transaction.
+type sqliteAdminTx struct {
+	*sqliteImportTx
+}
+
+var _ AdminTx = (*sqliteAdminTx)(nil)
+
+func (t *sqliteAdminTx) Unit(ctx context.Context, id int64) (PilotUnit, bool, error) {
+	u, err := scanUnit(t.tx.QueryRowContext(ctx, UnitColumns+"\nWHERE u.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return PilotUnit{}, false, nil
 	}
-	defer stmt.Close()
-	for _, d := range ds {
-		if d.Kind == DecisionDivision {
-			if _, ok, err := lookupDivision(ctx, division, d.Code); err != nil {
-				return err
-			} else if !ok {
-				return fmt.Errorf("decision on line %d (%s): unknown division code %s: %w", d.Line, d.Written, d.Code, ErrInvalid)
-			}
-		}
-		if _, err := stmt.ExecContext(ctx, importID, d.Line, d.Written, d.ProvinceCode, d.Kind, d.Code, d.Note, d.DecidedBy); err != nil {
-			return fmt.Errorf("decision on line %d (%s): %w", d.Line, d.Written, err)
-		}
+	return u, err == nil, err
+}
+
+func (t *sqliteAdminTx) SetStatus(ctx context.Context, ev StatusEvent) error {
+	at := formatTime(ev.At)
+	if _, err := t.tx.ExecContext(ctx, "UPDATE pilot_units SET status = ?, status_since = ? WHERE id = ?", string(ev.Status), at, ev.UnitID); err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(ctx, `INSERT INTO unit_status_history (unit_id, status, reason, at, import_id, effective_date, actor)
+VALUES (?, ?, ?, ?, NULL, ?, ?)`, ev.UnitID, string(ev.Status), ev.Reason, at, ev.EffectiveDate, ev.Actor); err != nil {
+		return fmt.Errorf("status history: %w", err)
 	}
 	return nil
 }
 
-// ChangeStatus changes a unit's status with its effective date and audit
-// entry in one write transaction.
-func (s *SQLite) ChangeStatus(ctx context.Context, req StatusRequest) (StatusEvent, error) {
-	prefix := fmt.Sprintf("store: set status of pilot unit %d to %q", req.UnitID, req.Status)
-	if err := validateStatusRequest(req); err != nil {
-		return StatusEvent{}, fmt.Errorf("%s: %w", prefix, err)
-	}
-	ev := StatusEvent{StatusChange: StatusChange{UnitID: req.UnitID, Status: req.Status, Reason: req.Reason, At: s.now().UTC()},
-		EffectiveDate: req.EffectiveDate, Actor: req.Actor}
-	now := formatTime(ev.At)
-	ev.At, _ = parseTime(now) // as stored
-	_, err := s.write(ctx, func(tx *sql.Tx) (bool, error) {
-		before, err := scanUnit(tx.QueryRowContext(ctx, unitColumns+"\nWHERE u.id = ?", req.UnitID))
-		if errors.Is(err, sql.ErrNoRows) {
-			return false, ErrNotFound
-		}
-		if err != nil {
-			return false, err
-		}
-		if before.Status == req.Status {
-			return false, fmt.Errorf("the unit is %s already (since %s): %w", before.Status, before.StatusSince.Format("2006-01-02"), ErrConflict)
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE pilot_units SET status = ?, status_since = ? WHERE id = ?", string(req.Status), now, req.UnitID); err != nil {
-			return false, err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_status_history (unit_id, status, reason, at, import_id, effective_date, actor)
-VALUES (?, ?, ?, ?, NULL, ?, ?)`, req.UnitID, string(req.Status), req.Reason, now, req.EffectiveDate, req.Actor); err != nil {
-			return false, fmt.Errorf("status history: %w", err)
-		}
-		if req.Audit != nil {
-			if _, err := s.appendAudit(ctx, tx, req.Audit(before, ev)); err != nil {
-				return false, err
-			}
-		}
-		return true, nil
-	})
+func (t *sqliteAdminTx) AddDecision(ctx context.Context, importID int64, d Decision) error {
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO import_decisions (import_id, line, written, province_code, kind, code, note, decided_by)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, importID, d.Line, d.Written, d.ProvinceCode, d.Kind, d.Code, d.Note, d.DecidedBy)
+	return err
+}
+
+func (t *sqliteAdminTx) AddAudit(ctx context.Context, e AuditEntry) (int64, error) {
+	return addAuditRow(ctx, t.tx, e)
+}
+
+func addAuditRow(ctx context.Context, tx *sql.Tx, e AuditEntry) (int64, error) {
+	r, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, client, action, target, detail, before, after)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, formatTime(e.At), e.Actor, e.Client, e.Action, e.Target, e.Detail, e.Before, e.After)
 	if err != nil {
-		return StatusEvent{}, fmt.Errorf("%s: %w", prefix, err)
+		return 0, err
 	}
-	return ev, nil
+	return r.LastInsertId()
 }
 
 // UnitHistory returns a unit's status changes with effective dates.
@@ -226,45 +199,28 @@ FROM import_decisions WHERE import_id = ? ORDER BY id`, importID)
 // AppendAudit appends one entry in its own transaction without touching
 // the data version (an audit entry changes no data the map shows).
 func (s *SQLite) AppendAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) {
-	if err := validateAudit(e); err != nil {
-		return AuditEntry{}, fmt.Errorf("store: append audit: %w", err)
+	e, err := AuditAt(e, s.now())
+	if err != nil {
+		return AuditEntry{}, err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return AuditEntry{}, fmt.Errorf("store: append audit: begin: %w", err)
 	}
 	defer tx.Rollback()
-	out, err := s.appendAudit(ctx, tx, e)
-	if err != nil {
+	if e.ID, err = addAuditRow(ctx, tx, e); err != nil {
 		return AuditEntry{}, fmt.Errorf("store: append audit: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return AuditEntry{}, fmt.Errorf("store: append audit: commit: %w", err)
 	}
-	return out, nil
-}
-
-func (s *SQLite) appendAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) (AuditEntry, error) {
-	if err := validateAudit(e); err != nil {
-		return AuditEntry{}, err
-	}
-	at := formatTime(s.now())
-	r, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, client, action, target, detail, before, after)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, at, e.Actor, e.Client, e.Action, e.Target, e.Detail, e.Before, e.After)
-	if err != nil {
-		return AuditEntry{}, fmt.Errorf("audit entry: %w", err)
-	}
-	if e.ID, err = r.LastInsertId(); err != nil {
-		return AuditEntry{}, fmt.Errorf("audit entry: %w", err)
-	}
-	e.At, _ = parseTime(at)
 	return e, nil
 }
 
 // AuditLog returns a page of the audit log, newest first.
 func (s *SQLite) AuditLog(ctx context.Context, q AuditQuery) ([]AuditEntry, error) {
-	if q.Limit < 0 || q.BeforeID < 0 {
-		return nil, fmt.Errorf("store: audit log: negative limit or before: %w", ErrInvalid)
+	if err := CheckAuditQuery(q); err != nil {
+		return nil, err
 	}
 	query := "SELECT id, at, actor, client, action, target, detail, before, after FROM audit_log"
 	var args []any

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"pilotmap/internal/gazetteer"
@@ -57,6 +58,14 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close releases the database.
 	Close() error
+}
+
+// VersionWatcher is a Store that tells when the data version may have
+// moved by a write of any process (pgstore: LISTEN/NOTIFY), so a replica
+// need not poll. WatchDataVersion sends each new data version until ctx
+// ends, then closes the channel; it logs lost connections on log.
+type VersionWatcher interface {
+	WatchDataVersion(ctx context.Context, log *slog.Logger) <-chan int64
 }
 
 // ErrNotFound is wrapped by errors about a record that does not exist.

@@ -453,9 +453,9 @@ export class CoverageMap {
    * refine replaces the geometry of the features in view with geometry
    * simplified for the current zoom, once the map is zoomed in beyond the
    * zoom the national layers were fetched for. It asks for the view snapped
-   * to the tile grid (the blocks of zoom z-2 covering it), so a pan within
-   * the same blocks asks for the same URLs, cached by the browser and the
-   * server, and a pan that makes a request stale aborts it.
+   * to the tile grid (the blocks of the fetch zoom − 2 covering it), so a
+   * pan within the same blocks asks for the same URLs, cached by the
+   * browser and the server, and a pan that makes a request stale aborts it.
    */
   async refine() {
     const fetchLayer = this.opts.fetchLayer;
@@ -463,22 +463,29 @@ export class CoverageMap {
     const z = Math.min(9, Math.round(this.map.getZoom()));
     if (z <= (this.dataZoom ?? 99)) return;
     const b = this.map.getBounds();
-    const blocks = blocksCovering([Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())], Math.max(0, z - 2));
-    if (blocks.length === 0) return;
-    const bbox = [
-      Math.min(...blocks.map((t) => t.bbox[0])),
-      Math.min(...blocks.map((t) => t.bbox[1])),
-      Math.max(...blocks.map((t) => t.bbox[2])),
-      Math.max(...blocks.map((t) => t.bbox[3])),
-    ];
+    const view = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
+    // Each layer's bbox: the blocks of its fetch zoom − 2 covering the view.
+    const gridBBox = (fz) => {
+      const blocks = blocksCovering(view, Math.max(0, fz - 2));
+      if (blocks.length === 0) return null;
+      return [
+        Math.min(...blocks.map((t) => t.bbox[0])),
+        Math.min(...blocks.map((t) => t.bbox[1])),
+        Math.max(...blocks.map((t) => t.bbox[2])),
+        Math.max(...blocks.map((t) => t.bbox[3])),
+      ];
+    };
     const seq = (this.refineSeq = (this.refineSeq || 0) + 1);
     this.refineAbort?.abort();
     const ctl = (this.refineAbort = new AbortController());
     let fcs;
     const names = ['units', 'pilots', 'provinces'];
     if (this.gapsOn && this.gapsFC) names.push('gaps');
+    const zooms = names.map((n) => Math.min(z, n === 'provinces' ? 7 : 9));
+    const boxes = zooms.map(gridBBox);
+    if (boxes.some((x) => x === null)) return;
     try {
-      fcs = await Promise.all(names.map((n) => fetchLayer(n, Math.min(z, n === 'provinces' ? 7 : 9), bbox, { signal: ctl.signal })));
+      fcs = await Promise.all(names.map((n, i) => fetchLayer(n, zooms[i], boxes[i], { signal: ctl.signal })));
     } catch (err) {
       if (err?.name !== 'AbortError') console.warn('pilotmap: refine:', err);
       return;
