@@ -102,6 +102,12 @@ browserTest('admin: no write without signing in; sign in, upload .docx, resolve,
   assert.ok(table.publishDisabled, 'publish waits for every row');
   assert.equal(table.designations, 12);
 
+  // A full-promotion province the notice does not name can be added (云南), and one unticked (甘肃).
+  await page.selectOption('#im-add-province', '530000');
+  await page.click('#im-add-designation');
+  await page.uncheck('#im-designations input[data-code="620000"]');
+  assert.equal(await page.locator('#im-designations input:checked').count(), 12);
+
   // Resolve the row by searching the gazetteer: 昆明市.
   const row = page.locator('#im-table tr.row-unmatched');
   await row.locator('input.ad-search').fill('昆明');
@@ -121,6 +127,9 @@ browserTest('admin: no write without signing in; sign in, upload .docx, resolve,
   const b3 = batches.find((b) => b.number === 3 && b.program === PROGRAM);
   assert.ok(b3, 'batch 3 stored');
   assert.equal(b3.units, 109);
+  // The program's designations keep their first import (batch 2's 12); 云南 is added by batch 3.
+  const yunnan = await env.json('/api/v1/provinces/530000');
+  assert.equal(yunnan.pilot_province, true, '云南 designated by the reviewer');
 
   // On the map: 云南 is no longer empty, and 109 pilot units are drawn.
   const map = await env.newPage({ width: 1600, height: 900 });

@@ -177,14 +177,9 @@ function showReview() {
 
   const des = $('im-designations');
   des.replaceChildren();
-  for (const p of result.pilot_provinces) {
-    const box = el('input', null, { type: 'checkbox', checked: true, value: p.code });
-    box.dataset.code = p.code;
-    const lab = el('label');
-    lab.append(box, ' ' + p.name);
-    des.append(lab);
-  }
+  for (const p of result.pilot_provinces) addDesignation(p.code, p.name);
   if (!result.pilot_provinces.length) des.append(el('span', '（通知未列出 none listed）', { class: 'ad-note' }));
+  fillProvinces();
 
   const tbody = $('im-table').tBodies[0];
   tbody.replaceChildren();
@@ -200,6 +195,37 @@ function showReview() {
   updateUndecided();
   drawPreview();
 }
+
+/** addDesignation adds a checked full-promotion province (once). */
+function addDesignation(code, name) {
+  const des = $('im-designations');
+  if (des.querySelector(`input[data-code="${code}"]`)) return;
+  const box = el('input', null, { type: 'checkbox', checked: true, value: code });
+  box.dataset.code = code;
+  const lab = el('label');
+  lab.append(box, ' ' + name);
+  des.append(lab);
+}
+
+let provincesLoaded = false;
+/** fillProvinces lists every province for adding a designation the notice does not name. */
+async function fillProvinces() {
+  if (provincesLoaded) return;
+  try {
+    const list = await getJSON('/api/v1/provinces');
+    const sel = $('im-add-province');
+    for (const p of list) if (p.in_program) sel.append(el('option', `${p.name} ${p.code}`, { value: p.code }));
+    provincesLoaded = true;
+  } catch (err) {
+    failed(err);
+  }
+}
+
+$('im-add-designation').addEventListener('click', () => {
+  const sel = $('im-add-province');
+  if (!sel.value) return;
+  addDesignation(sel.value, sel.selectedOptions[0].textContent.replace(/ \d{6}$/, ''));
+});
 
 function showExisting() {
   const b = review && review.result.metadata.existing_batch;
