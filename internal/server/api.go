@@ -33,6 +33,8 @@ type pilotUnitDoc struct {
 	StatusSince     string  `json:"status_since"`
 	Program         string  `json:"program"`
 	Batch           int     `json:"batch"`
+	// History is the status history, on /api/v1/units/{code} only.
+	History []historyDoc `json:"history,omitempty"`
 }
 
 func pilotUnitJSON(wd *world.World, u store.PilotUnit) pilotUnitDoc {
@@ -104,7 +106,7 @@ func unapprovedNote(f FrontendConfig) string {
 
 // GET /api/v1/stats
 func (s *server) getStats(w http.ResponseWriter, r *http.Request) error {
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -113,7 +115,7 @@ func (s *server) getStats(w http.ResponseWriter, r *http.Request) error {
 
 // GET /api/v1/stats/provinces
 func (s *server) getProvinceStats(w http.ResponseWriter, r *http.Request) error {
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -122,7 +124,7 @@ func (s *server) getProvinceStats(w http.ResponseWriter, r *http.Request) error 
 
 // GET /api/v1/stats/regions
 func (s *server) getRegionStats(w http.ResponseWriter, r *http.Request) error {
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -131,7 +133,7 @@ func (s *server) getRegionStats(w http.ResponseWriter, r *http.Request) error {
 
 // GET /api/v1/provinces
 func (s *server) getProvinces(w http.ResponseWriter, r *http.Request) error {
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -164,7 +166,7 @@ func (s *server) getProvince(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -250,6 +252,16 @@ func (s *server) getUnit(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := pilotUnitJSON(wd, units[0])
 	return s.cachedJSON(w, r, wd, func() (any, error) {
+		pilots := pilotUnitsJSON(wd, units)
+		if hs, ok := s.data.Store.(store.Admin); ok {
+			for i := range pilots {
+				h, err := hs.UnitHistory(r.Context(), pilots[i].ID)
+				if err != nil {
+					return nil, err
+				}
+				pilots[i].History = historyJSON(h)
+			}
+		}
 		return struct {
 			Code           string         `json:"code"`
 			Name           string         `json:"name"`
@@ -259,7 +271,7 @@ func (s *server) getUnit(w http.ResponseWriter, r *http.Request) error {
 			ComparableCode string         `json:"comparable_code"`
 			ComparableName string         `json:"comparable_name"`
 			Pilots         []pilotUnitDoc `json:"pilots"`
-		}{u.Code, u.Name, u.Level, u.ProvinceCode, u.ProvinceName, u.ComparableCode, u.ComparableName, pilotUnitsJSON(wd, units)}, nil
+		}{u.Code, u.Name, u.Level, u.ProvinceCode, u.ProvinceName, u.ComparableCode, u.ComparableName, pilots}, nil
 	})
 }
 

@@ -83,7 +83,7 @@ func divisionProps() []layerProp {
 		{"code", propString}, {"name", propString}, {"level", propString},
 		{"province_code", propString}, {"pilot", propBoolean}, {"pilot_province", propBoolean},
 		{"in_program", propBoolean}, {"batch", propNumber}, {"status", propString},
-		{"area_km2", propNumber},
+		{"new", propBoolean}, {"area_km2", propNumber},
 	}, labelProps()...)
 }
 
@@ -280,6 +280,7 @@ func (l *layerSpec) featureProps(w *world.World, f *boundary.Feature) map[string
 		p["in_program"] = coverage.InProgram(f.Code)
 		p["batch"] = nil
 		p["status"] = nil
+		p["new"] = nil
 		p["units"] = st.Units
 		p["comparable_units"] = st.ComparableUnits
 		p["covered_units"] = st.CoveredUnits
@@ -290,9 +291,12 @@ func (l *layerSpec) featureProps(w *world.World, f *boundary.Feature) map[string
 	p["pilot"] = ci.Pilot()
 	p["pilot_province"] = w.IsPilotProvince(f.ProvinceCode)
 	p["in_program"] = coverage.InProgram(f.ProvinceCode)
-	p["batch"], p["status"] = nil, nil
+	p["batch"], p["status"], p["new"] = nil, nil, nil
 	if ci != nil {
 		p["batch"], p["status"] = ci.Batch, string(ci.Status)
+		if len(w.Selection.Batches) > 0 {
+			p["new"] = ci.New // only a view of selected batches knows
+		}
 	}
 	return p
 }

@@ -77,9 +77,12 @@ func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
+	}
+	if l.name == layerGaps && !wd.Selection.IsZero() {
+		return badParam("batch", "the gaps layer is of every program and batch; leave program and batch out")
 	}
 	// Zooms beyond layer.DataZoom serve its geometry: one cache entry
 	// (the South China Sea line is the same at every zoom).
@@ -87,7 +90,7 @@ func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	if l.name == layerNanhaiLine {
 		zoom = 0
 	}
-	key := cacheKey{version: wd.Version, kind: kindLayer, layer: l.name, zoom: zoom, bbox: bbox}
+	key := cacheKey{version: wd.Version, kind: kindLayer, layer: l.name, zoom: zoom, bbox: bbox, query: wd.Selection.Key()}
 	build := func(ctx context.Context) (*representation, error) {
 		if l.geojson != nil {
 			return l.geojson(s, wd, zoom, bbox)

@@ -20,6 +20,7 @@ func migrations() []migration {
 	return []migration{
 		{name: "initial schema", sql: schemaV1},
 		{name: "aliases: listed_until of a row derived from code tables", sql: schemaV2},
+		{name: "admin: reviewer decisions, effective dates of status changes, append-only audit log", sql: schemaV3},
 	}
 }
 
@@ -28,6 +29,8 @@ func migrations() []migration {
 const schemaV2 = `
 ALTER TABLE aliases ADD COLUMN listed_until INTEGER NOT NULL DEFAULT 0;
 `
+
+// schemaV3 is in sqlite_admin.go, with the code that uses it.
 
 const schemaV1 = `
 CREATE TABLE meta (

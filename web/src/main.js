@@ -13,6 +13,7 @@ import { t, HTML_LANG, provinceName, PROVINCE_EN } from './i18n.js';
 import { indexGaps } from './gaps.js';
 import { pngName } from './layout.js';
 import { PresentFrame, renderPNG, download } from './present.js';
+import { initSelection, mountPicker } from './batchpicker.js';
 
 const body = document.body;
 const $ = (id) => document.getElementById(id);
@@ -410,6 +411,7 @@ async function main() {
   cmap.setOff(state.off);
   if (state.view && !pres.present) cmap.setView(state.view);
   const z = layerZoom(cmap.map.getZoom());
+  const selection = await initSelection(); // ?program=&batch= (batchpicker.js)
   let provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC, config;
   [config, stats, provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC] = await Promise.all([
     api.config(),
@@ -428,6 +430,7 @@ async function main() {
   cmap.dataZoom = z;
   cmap.setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC });
   panel.setData({ stats, provinceStats, regions, provinces });
+  mountPicker($('panel-body'), selection, state.lang).catch((err) => console.warn('pilotmap: batches:', err));
   dataReady = true;
   applyLang(state.lang);
   const fit = !state.view || pres.present;
