@@ -14,7 +14,7 @@ import (
 	"sort"
 )
 
-//go:embed divisions.csv aliases.csv history.csv provinces.layer.gz units.layer.gz nanhai.layer.gz provenance.json notices/*.txt
+//go:embed divisions.csv aliases.csv history.csv provinces.layer.gz units.layer.gz nanhai.layer.gz nanhai_line.geojson provenance.json notices/*.txt
 var files embed.FS
 
 // DefaultNotice is the path of the default notice inside FS().

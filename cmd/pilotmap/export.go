@@ -65,9 +65,14 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	case "nanhai":
 		l = set.Nanhai
 	}
+	fc := layer.FeatureCollection(l, extend)
+	if *name == "nanhai" && len(set.NanhaiLine) > 0 {
+		// The islands, and the dashed line of the 南海诸岛 inset.
+		fc.Append(boundary.NanhaiLineFeature(set.NanhaiLine))
+	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(layer.FeatureCollection(l, extend)); err != nil {
+	if err := enc.Encode(fc); err != nil {
 		fmt.Fprintf(e.stderr, "pilotmap export: write: %v\n", err)
 		return 1
 	}

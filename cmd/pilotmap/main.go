@@ -27,6 +27,7 @@ type command struct {
 type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	stdin          io.Reader // nil: os.Stdin
 }
 
 func commands() map[string]command {
@@ -38,8 +39,9 @@ func commands() map[string]command {
 		"import":     {"match a notice and store its pilot units", runImport},
 		"stats":      {"print coverage statistics", runStats},
 		"render":     {"draw a presentation map as SVG (national, province or gaps; 16:9, 4:3, A4)", runRender},
-		"boundaries": {"import a boundary file (GeoJSON, TopoJSON, zipped Shapefile), list the boundary versions, switch to one", runBoundaries},
 		"gaps":       {"print where the program does not reach: gap clusters, distances, thin provinces", runGaps},
+		"admin":      {"admin tasks: hash-password makes the bcrypt hash for serve --admin-password-hash", runAdmin},
+		"boundaries": {"import a boundary file (GeoJSON, TopoJSON, zipped Shapefile), list the boundary versions, switch to one", runBoundaries},
 	}
 }
 

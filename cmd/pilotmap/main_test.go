@@ -231,8 +231,32 @@ func TestExportUnitsPilotFlags(t *testing.T) {
 	for _, layer := range []string{"provinces", "nanhai"} {
 		code, out, _ := runCmd(t, nil, "export", "--layer", layer, "--db", db)
 		n := strings.Count(out, `"type":"Feature"`)
-		if code != 0 || (layer == "provinces" && n != 34) || (layer == "nanhai" && n != 1) {
+		// nanhai: the islands (三沙市) and the South China Sea line.
+		if code != 0 || (layer == "provinces" && n != 34) || (layer == "nanhai" && n != 2) {
 			t.Errorf("export %s: exit %d, %d features", layer, code, n)
+		}
+		if layer == "nanhai" {
+			var fc struct {
+				Features []struct {
+					ID       string
+					Geometry struct {
+						Type        string
+						Coordinates json.RawMessage
+					}
+				}
+			}
+			if err := json.Unmarshal([]byte(out), &fc); err != nil {
+				t.Fatal(err)
+			}
+			var lines [][][2]float64
+			for _, f := range fc.Features {
+				if f.Geometry.Type == "MultiLineString" {
+					json.Unmarshal(f.Geometry.Coordinates, &lines)
+				}
+			}
+			if len(lines) != 9 {
+				t.Errorf("export nanhai: %d dashes of the South China Sea line, want 9", len(lines))
+			}
 		}
 	}
 }

@@ -19,7 +19,7 @@ Write an SVG instead (--out map.svg), then either use "Export PNG" in the web ma
 or convert it: rsvg-convert -z 2 map.svg -o map.png   (Debian: apt-get install librsvg2-bin fonts-noto-cjk)`
 
 func runRender(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "render", "--out FILE.svg [--view coverage|gaps] [--province CODE] [--layout 16:9|4:3|a4] [--title T] [--subtitle S] [--lang zh|en] [--approval-number N] [--date YYYY-MM-DD] [--db PATH|URL]")
+	fs := newFlags(e, "render", "--out FILE.svg [--view coverage|gaps] [--province CODE] [--layout 16:9|4:3|a4] [--title T] [--subtitle S] [--lang zh|en] [--approval-number N] [--unapproved-note TEXT] [--date YYYY-MM-DD] [--db PATH|URL]")
 	out := fs.String("out", "", "file to write: FILE.svg, or - for stdout (required)")
 	view := fs.String("view", "coverage", "coverage, or gaps (distance of the units without a pilot to the nearest one, largest clusters)")
 	province := fs.String("province", "", "a mainland province code (e.g. 110000) for a province map; empty for the national map")
@@ -28,6 +28,7 @@ func runRender(ctx context.Context, e *env, args []string) int {
 	subtitle := fs.String("subtitle", "", "subtitle (default: the notices' numbers, e.g. 依据 国卫家庭发〔2013〕5号)")
 	lang := fs.String("lang", "zh", "language of the map's words: zh or en")
 	approval := fs.String("approval-number", "", "map approval number (审图号) to print, e.g. GS（2024）1234号; empty prints no approval line (PILOTMAP_APPROVAL_NUMBER, shared with serve)")
+	unapproved := fs.String("unapproved-note", "", "printed instead of the approval line while --approval-number is not set; empty: "+render.DefaultUnapproved+" (PILOTMAP_UNAPPROVED_NOTE, shared with serve)")
 	date := fs.String("date", "", "map date YYYY-MM-DD (default today)")
 	db := dbFlag(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
@@ -57,6 +58,7 @@ func runRender(ctx context.Context, e *env, args []string) int {
 		return 2
 	}
 	opt.Approval = *approval
+	opt.Unapproved = *unapproved
 	opt.Date = time.Now()
 	if *date != "" {
 		if opt.Date, err = time.Parse("2006-01-02", *date); err != nil {

@@ -12,23 +12,26 @@ import (
 
 	"pilotmap/internal/dataset"
 	"pilotmap/internal/layer"
+	"pilotmap/internal/render"
 	"pilotmap/internal/server"
 	"pilotmap/internal/world"
 	"pilotmap/web"
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH|URL] [--public-url URL] [--trust-proxy] [--attribution TEXT] [--approval-number TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE]")
+	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH|URL] [--public-url URL] [--trust-proxy] [--attribution TEXT] [--approval-number TEXT] [--unapproved-note TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE] [--admin-token TOKEN | --admin-password-hash HASH] [--admin-user NAME] [--session-key HEX] [--session-ttl 8h]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (PILOTMAP_ADDR)")
 	db := dbFlag(fs)
 	attribution := fs.String("attribution", server.DefaultAttribution, "sources line shown on the map (PILOTMAP_ATTRIBUTION)")
 	approval := fs.String("approval-number", "", "map approval number (审图号) of this deployment, shown on the map (PILOTMAP_APPROVAL_NUMBER)")
+	unapproved := fs.String("unapproved-note", "", "printed on maps and exports instead of the approval line while --approval-number is not set; empty: "+render.DefaultUnapproved+" (PILOTMAP_UNAPPROVED_NOTE)")
 	tilesURL := fs.String("tiles-url", "", "optional raster base layer, an {z}/{x}/{y} URL template; none by default, so the map works offline (PILOTMAP_TILES_URL)")
 	tilesAttribution := fs.String("tiles-attribution", "", "attribution of the base layer (PILOTMAP_TILES_ATTRIBUTION)")
 	publicURL := fs.String("public-url", "", "where absolute links (OGC API, TileJSON) point, e.g. https://maps.example.org/pilotmap; none: the host of each request (PILOTMAP_PUBLIC_URL)")
 	trustProxy := fs.Bool("trust-proxy", false, "read X-Forwarded-Proto/-Host and Forwarded for links (only behind a proxy that sets them) (PILOTMAP_TRUST_PROXY)")
 	memLimit := defaultMemoryLimit
 	fs.Var(&memLimit, "memory-limit", "soft limit of the Go runtime's memory, e.g. 160MiB or 1GiB; 0: none; when not given and GOMEMLIMIT is set, that one (PILOTMAP_MEMORY_LIMIT)")
+	admin := addAdminFlags(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -36,9 +39,13 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "pilotmap serve: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
+	authority, err := admin.authority()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pilotmap serve: %v\n", err)
+		return 2
+	}
 	public := ""
 	if *publicURL != "" {
-		var err error
 		if public, err = server.ParsePublicURL(*publicURL); err != nil {
 			fmt.Fprintf(e.stderr, "pilotmap serve: --public-url: %v\n", err)
 			return 2
@@ -95,11 +102,23 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		Frontend: server.FrontendConfig{
 			Attribution:      *attribution,
 			ApprovalNumber:   *approval,
+			UnapprovedNote:   *unapproved,
 			TilesURL:         *tilesURL,
 			TilesAttribution: *tilesAttribution,
 		},
 		VersionTTL: time.Second,
+		Auth:       authority,
 	})
+	defer h.Close()
+	if authority != nil && !h.WritesOn() {
+		fmt.Fprintf(e.stderr, "pilotmap serve: an admin credential is configured, but writes cannot be turned on (see the log)\n")
+		return 1
+	}
+	if h.WritesOn() {
+		log.Info("writes are on: /admin and /api/v1/admin", "user", *admin.user, "token", *admin.token != "", "password", *admin.hash != "", "session_ttl", admin.ttl.String())
+	} else {
+		log.Info("writes are off (read-only): no --admin-token or --admin-password-hash")
+	}
 	if err := h.Warm(ctx); err != nil {
 		log.Warn("the first world build failed; retried by the first request", "error", err)
 	}

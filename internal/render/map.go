@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/paulmach/orb"
+
 	"pilotmap/internal/coverage"
 	"pilotmap/internal/layer"
 	"pilotmap/internal/store"
@@ -40,6 +42,9 @@ type Map struct {
 	National coverage.National
 	// Gaps is the gap analysis for the gaps view; nil when not available.
 	Gaps *Gaps
+	// NanhaiLine is the dashed line of the 南海诸岛 inset (lon/lat), from
+	// the boundaries (geodata/nanhai_line.geojson).
+	NanhaiLine orb.MultiLineString
 }
 
 // Province is one province-level unit and its coverage.
@@ -75,6 +80,9 @@ func NewMap(w *world.World) (Map, error) {
 		return Map{}, fmt.Errorf("render map: the world has no topology")
 	}
 	m := Map{Topology: w.Topology, National: w.Stats.National, BoundaryCredit: w.BoundaryCredit()}
+	if w.Boundaries != nil {
+		m.NanhaiLine = w.Boundaries.NanhaiLine
+	}
 	if w.Gaps != nil {
 		m.Gaps = GapsFromReport(*w.Gaps)
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
 
 	"pilotmap/internal/boundary"
 	"pilotmap/internal/layer"
@@ -320,6 +321,7 @@ func (r *renderer) inset(b box, proj pageProj) {
 				"fill", fill, "stroke", line, "stroke-width", ftoa(0.6*r.u))
 		}
 		islands := r.islands(proj, inner)
+		r.nanhaiLine(proj, inner)
 		// The label sits in the lower right corner, on open sea; moved up
 		// while it would cover an island.
 		size := 16 * r.u
@@ -329,6 +331,33 @@ func (r *renderer) inset(b box, proj pageProj) {
 		}
 		w.textEl(label)
 	})
+}
+
+// nanhaiLine draws the South China Sea line in the inset, in the group
+// id="nanhai-line": one stroke per dash of the line, clipped to the inset.
+func (r *renderer) nanhaiLine(proj pageProj, inner box) {
+	if len(r.m.NanhaiLine) == 0 {
+		return
+	}
+	w := &r.out
+	w.raw(`<g id="nanhai-line"`)
+	w.attr("fill", "none")
+	w.attr("stroke", colorNanhaiLine)
+	w.num("stroke-width", 1.6*r.u)
+	w.raw(">\n")
+	for _, dash := range r.m.NanhaiLine {
+		var page orb.LineString
+		for _, p := range dash {
+			x, y := proj.point(p[0], p[1])
+			page = append(page, orb.Point{x, y})
+		}
+		for _, ls := range clip.LineString(orb.Bound{Min: orb.Point{inner.x0, inner.y0}, Max: orb.Point{inner.x1, inner.y1}}, page) {
+			w.raw("<path")
+			w.line(ls)
+			w.raw("/>\n")
+		}
+	}
+	w.raw("</g>\n")
 }
 
 // islands draws the nanhai layer in the inset, one path per feature

@@ -79,6 +79,11 @@ type Options struct {
 	// e.g. GS（2024）1234号; "" prints no approval line. A value that
 	// already contains 审图号 is printed as it is.
 	Approval string
+	// Unapproved is printed instead of the approval line when Approval is
+	// "": the deployment's own words; "" prints the default
+	// (DefaultUnapproved, in English "No map approval number configured:
+	// for internal reference only").
+	Unapproved string
 	// Date is the map's date (制图日期); zero: today.
 	Date time.Time
 }

@@ -144,7 +144,7 @@ func unionText(items []textItem) box {
 // left.
 func (r *renderer) footerItems() ([]textItem, box) {
 	size := 15 * r.u
-	lines := []string{r.w.sourcesText(r.m.BoundaryCredit), joinNonEmpty("　", r.w.dateText(r.o.Date), r.w.approvalText(r.o.Approval))}
+	lines := []string{r.w.sourcesText(r.m.BoundaryCredit), joinNonEmpty("　", r.w.dateText(r.o.Date), r.w.approvalText(r.o.Approval, r.o.Unapproved))}
 	var items []textItem
 	y := r.H - r.margin - 0.12*size
 	for i := len(lines) - 1; i >= 0; i-- {
@@ -224,8 +224,8 @@ func (r *renderer) legendSize(entries []legendEntry) (w, h float64) {
 		switch e.kind {
 		case "header":
 			w = math.Max(w, textWidth(e.text, 17*r.u, true))
-		case "scale":
-			w = math.Max(w, 170*r.u+textWidth("1000 km", 14*r.u, false)/2)
+		case "scale": // the scale bar, and the north arrow right of it
+			w = math.Max(w, 170*r.u+textWidth("1000 km", 14*r.u, false)/2+northArrowWidth*r.u)
 		default:
 			w = math.Max(w, sw+gap+textWidth(e.text, 16*r.u, false))
 		}
@@ -266,6 +266,7 @@ func (r *renderer) legend(b box, entries []legendEntry, scale float64) {
 			case "scale":
 				y += r.legendRow() / 2
 				r.scaleBar(x+7*r.u, mid+r.legendRow()/4, scale)
+				r.northArrow(b.x1-pad-northArrowWidth*r.u/2, mid-r.legendRow()/4, r.legendRow()*1.4)
 			default:
 				r.swatch(e, x, mid-sh/2, sw, sh)
 				w.textEl(textItem{x: x + sw + gap, y: mid + 0.36*16*r.u, size: 16 * r.u, text: e.text})
@@ -309,6 +310,34 @@ func (r *renderer) swatch(e legendEntry, x, y, sw, sh float64) {
 	w.attr("stroke", line)
 	w.num("stroke-width", math.Max(e.width, 0.8*r.u))
 	w.raw("/>\n")
+}
+
+// northArrowWidth is the room (size units) the north arrow takes right of
+// the scale bar.
+const northArrowWidth = 36
+
+// northArrow draws the north arrow, group id="north-arrow": an arrow of
+// height h (page units) with its tip at (x, top) and 北 (N) under it.
+// North is up on every map: the national map's central meridian (105°E)
+// and a province map's are vertical, and the maps span few degrees of
+// longitude either side (the meridians' tilt at the edges stays under
+// about 15°, as on any conic map of China).
+func (r *renderer) northArrow(x, top, h float64) {
+	w := &r.out
+	size := 13 * r.u
+	ah := h - 1.1*size // the arrow, the letter under it
+	r.group("north-arrow", box{x - 8*r.u, top, x + 8*r.u, top + h}, func() {
+		w.raw(`<path`)
+		w.attr("d", fmt.Sprintf("M%s %sL%s %sL%s %sZ", ftoa(x), ftoa(top), ftoa(x+7*r.u), ftoa(top+ah), ftoa(x), ftoa(top+0.72*ah)))
+		w.attr("fill", colorText)
+		w.raw("/>\n<path")
+		w.attr("d", fmt.Sprintf("M%s %sL%s %sL%s %sZ", ftoa(x), ftoa(top), ftoa(x-7*r.u), ftoa(top+ah), ftoa(x), ftoa(top+0.72*ah)))
+		w.attr("fill", "#ffffff")
+		w.attr("stroke", colorText)
+		w.num("stroke-width", 0.8*r.u)
+		w.raw("/>\n")
+		w.textEl(textItem{x: x, y: top + h, size: size, anchor: "middle", bold: true, fill: colorText, text: r.w.north})
+	})
 }
 
 // scaleBar draws a bar of a round length no longer than 170 units.

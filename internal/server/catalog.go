@@ -31,6 +31,13 @@ type layerProp struct {
 	typ  propType
 }
 
+// labelProps are the label point of a feature, inside its geometry at the
+// zoom served, as two plain numbers (layer.SetLabel): in the GeoJSON
+// features (layers, OGC items), not in the vector tiles.
+func labelProps() []layerProp {
+	return []layerProp{{"label_lon", propNumber}, {"label_lat", propNumber}}
+}
+
 // layerSpec is one served layer.
 type layerSpec struct {
 	name, title, description string
@@ -49,6 +56,9 @@ type layerSpec struct {
 	// geojson, when set, builds the layer's GeoJSON instead of the
 	// division features of source (the gaps layer: the gap clusters).
 	geojson func(s *server, w *world.World, zoom int, bbox orb.Bound) (*representation, error)
+	// extent, when set, is the bounding box of the layer's features in a
+	// world; else that of its source's features it keeps.
+	extent func(w *world.World) orb.Bound
 	// withCoverage adds the province coverage figures to the properties.
 	withCoverage bool
 }
@@ -60,16 +70,21 @@ const (
 	layerPilots    = "pilots"
 	layerNanhai    = layer.Nanhai
 	layerGaps      = "gaps" // one feature per cluster of uncovered comparable units
+	// layerNanhaiLine is the South China Sea line (MultiLineString), for
+	// the 南海诸岛 inset: a layer of its own (one geometry type per
+	// layer), served as GeoJSON only.
+	layerNanhaiLine = "nanhai_line"
 )
 
-// featureProps are the properties of a boundary feature on every
+// divisionProps are the properties of a boundary feature on every
 // division layer (docs/api.md).
 func divisionProps() []layerProp {
-	return []layerProp{
-		{"code", propString}, {"name", propString}, {"level", propString}, {"province_code", propString},
-		{"pilot", propBoolean}, {"pilot_province", propBoolean}, {"in_program", propBoolean},
-		{"batch", propNumber}, {"status", propString}, {"area_km2", propNumber},
-	}
+	return append([]layerProp{
+		{"code", propString}, {"name", propString}, {"level", propString},
+		{"province_code", propString}, {"pilot", propBoolean}, {"pilot_province", propBoolean},
+		{"in_program", propBoolean}, {"batch", propNumber}, {"status", propString},
+		{"new", propBoolean}, {"area_km2", propNumber},
+	}, labelProps()...)
 }
 
 // catalog lists the served layers in the order documents list them.
@@ -102,13 +117,49 @@ func catalog() []layerSpec {
 			maxZoom:     layer.DataZoom, tiles: true, ogc: true, source: layer.Nanhai, layerOf: nanhaiOf, props: div,
 		},
 		{
+			name: layerNanhaiLine, title: "South China Sea line", geometryType: "MultiLineString",
+			description: "The dashed line of the 南海诸岛 inset (南海断续线), one feature, the same at every zoom",
+			maxZoom:     layer.DataZoom,
+			props:       []layerProp{{"code", propString}, {"name", propString}, {"level", propString}},
+			layerOf:     nanhaiOf, extent: nanhaiLineExtent,
+			geojson: func(s *server, w *world.World, _ int, bbox orb.Bound) (*representation, error) {
+				return s.buildNanhaiLineLayer(w, bbox)
+			},
+		},
+		{
 			name: layerGaps, title: "Gap clusters", geometryType: "MultiPolygon",
 			description: "Clusters of neighbouring comparable units without a pilot, largest first",
 			maxZoom:     layer.DataZoom, source: layer.Units, layerOf: unitsOf, geojson: (*server).buildGapsLayer,
-			props: []layerProp{{"id", propNumber}, {"rank", propNumber}, {"name", propString}, {"units", propNumber},
-				{"province_codes", propString}, {"area_km2", propNumber}, {"max_distance_km", propNumber}},
+			props: append([]layerProp{{"id", propNumber}, {"rank", propNumber}, {"name", propString},
+				{"units", propNumber}, {"province_codes", propString}, {"area_km2", propNumber},
+				{"max_distance_km", propNumber}}, labelProps()...),
+			extent: gapsExtent,
 		},
 	}
+}
+
+// nanhaiLineExtent is the bounding box of the South China Sea line (zero
+// when the boundaries have none).
+func nanhaiLineExtent(w *world.World) orb.Bound {
+	if len(w.Boundaries.NanhaiLine) == 0 {
+		return orb.Bound{}
+	}
+	return w.Boundaries.NanhaiLine.Bound()
+}
+
+// gapsExtent is the bounding box of the units of the world's gap clusters
+// (zero without a gap analysis or clusters).
+func gapsExtent(w *world.World) orb.Bound {
+	if w.Gaps == nil {
+		return orb.Bound{}
+	}
+	in := map[string]bool{}
+	for _, c := range w.Gaps.Clusters {
+		for _, code := range c.Units {
+			in[code] = true
+		}
+	}
+	return w.Boundaries.Units.BoundFunc(func(f *boundary.Feature) bool { return in[f.Code] })
 }
 
 // layerCatalog is the catalog with its lookups; the server makes one.
@@ -149,6 +200,9 @@ func (c *layerCatalog) lookup(param, name string, serves func(*layerSpec) bool) 
 func anyLayer(*layerSpec) bool    { return true }
 func tileLayer(l *layerSpec) bool { return l.tiles }
 func ogcLayer(l *layerSpec) bool  { return l.ogc }
+
+// fields are the properties of the layer's GeoJSON features with their
+// types.
 func (l *layerSpec) fields() map[string]string {
 	m := make(map[string]string, len(l.props))
 	for _, p := range l.props {
@@ -161,9 +215,31 @@ func provincesOf(b *boundary.Set) *boundary.Layer { return b.Provinces }
 func unitsOf(b *boundary.Set) *boundary.Layer     { return b.Units }
 func nanhaiOf(b *boundary.Set) *boundary.Layer    { return b.Nanhai }
 
-// bound is the bounding box of the layer's data (gaps and pilots: the
-// units').
-func (l *layerSpec) bound(w *world.World) orb.Bound { return l.features(w).Bound() }
+// tileFields are the properties of the layer's vector tile features with
+// their types (TileJSON).
+func (l *layerSpec) tileFields() map[string]string {
+	m := make(map[string]string, len(l.props))
+	for _, p := range l.props {
+		if !slices.Contains(labelProps(), p) {
+			m[p.name] = string(p.typ)
+		}
+	}
+	return m
+}
+
+// bound is the bounding box of the layer's own features in a world
+// (pilots: the units holding an active pilot unit; gaps: the units of the
+// clusters); the zero Bound when it has none.
+func (l *layerSpec) bound(w *world.World) orb.Bound {
+	if l.extent != nil {
+		return l.extent(w)
+	}
+	src := l.features(w)
+	if keep := l.keeper(w); keep != nil {
+		return src.BoundFunc(keep)
+	}
+	return src.Bound()
+}
 
 // features are the boundary features of the layer's source.
 func (l *layerSpec) features(w *world.World) *boundary.Layer { return l.layerOf(w.Boundaries) }
@@ -185,7 +261,7 @@ func (l *layerSpec) shapes(w *world.World, zoom int, bbox orb.Bound) []layer.Sha
 	return w.Topology.Features(l.source, zoom, bbox)
 }
 
-// props returns the properties of a feature of a division layer
+// featureProps returns the properties of a feature of a division layer
 // (docs/api.md): code, name, level, province_code, pilot, pilot_province,
 // in_program, batch, status and area_km2; with coverage also the
 // province's figures.
@@ -204,6 +280,7 @@ func (l *layerSpec) featureProps(w *world.World, f *boundary.Feature) map[string
 		p["in_program"] = coverage.InProgram(f.Code)
 		p["batch"] = nil
 		p["status"] = nil
+		p["new"] = nil
 		p["units"] = st.Units
 		p["comparable_units"] = st.ComparableUnits
 		p["covered_units"] = st.CoveredUnits
@@ -214,18 +291,22 @@ func (l *layerSpec) featureProps(w *world.World, f *boundary.Feature) map[string
 	p["pilot"] = ci.Pilot()
 	p["pilot_province"] = w.IsPilotProvince(f.ProvinceCode)
 	p["in_program"] = coverage.InProgram(f.ProvinceCode)
-	p["batch"], p["status"] = nil, nil
+	p["batch"], p["status"], p["new"] = nil, nil, nil
 	if ci != nil {
 		p["batch"], p["status"] = ci.Batch, string(ci.Status)
+		if len(w.Selection.Batches) > 0 {
+			p["new"] = ci.New // only a view of selected batches knows
+		}
 	}
 	return p
 }
 
-// shapeProps are featureProps plus the label point of the zoom's geometry.
+// shapeProps are featureProps plus the label point of the zoom's geometry
+// (label_lon, label_lat).
 func (l *layerSpec) shapeProps(w *world.World) func(*layer.Shape) map[string]any {
 	return func(sh *layer.Shape) map[string]any {
 		p := l.featureProps(w, &sh.Feature)
-		p["label"] = sh.Label
+		layer.SetLabel(p, sh.Label)
 		return p
 	}
 }

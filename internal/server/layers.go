@@ -3,13 +3,16 @@ package server
 import (
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
 
 	"github.com/gorilla/mux"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
+	"pilotmap/internal/boundary"
 	"pilotmap/internal/layer"
 	"pilotmap/internal/world"
 )
@@ -74,13 +77,20 @@ func (s *server) getLayer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
 	}
-	// Zooms beyond layer.DataZoom serve its geometry: one cache entry.
+	if l.name == layerGaps && !wd.Selection.IsZero() {
+		return badParam("batch", "the gaps layer is of every program and batch; leave program and batch out")
+	}
+	// Zooms beyond layer.DataZoom serve its geometry: one cache entry
+	// (the South China Sea line is the same at every zoom).
 	zoom = min(zoom, layer.DataZoom)
-	key := cacheKey{version: wd.Version, kind: kindLayer, layer: l.name, zoom: zoom, bbox: bbox}
+	if l.name == layerNanhaiLine {
+		zoom = 0
+	}
+	key := cacheKey{version: wd.Version, kind: kindLayer, layer: l.name, zoom: zoom, bbox: bbox, query: wd.Selection.Key()}
 	build := func(ctx context.Context) (*representation, error) {
 		if l.geojson != nil {
 			return l.geojson(s, wd, zoom, bbox)
@@ -138,6 +148,23 @@ func onTileGrid(b orb.Bound, z int) bool {
 		return math.Abs(edge-lat) <= gridSlack
 	}
 	return onLon(b.Min[0]) && onLon(b.Max[0]) && onLat(b.Min[1]) && onLat(b.Max[1])
+}
+
+// buildNanhaiLineLayer encodes the South China Sea line as a GeoJSON
+// FeatureCollection of one feature, two points a dash, the same at every
+// zoom; empty when bbox (zero: all) misses the line's bounding box or the
+// boundaries have no line.
+func (s *server) buildNanhaiLineLayer(wd *world.World, bbox orb.Bound) (*representation, error) {
+	fc := geojson.NewFeatureCollection()
+	line := wd.Boundaries.NanhaiLine
+	if len(line) > 0 && (bbox == orb.Bound{} || bbox.Intersects(line.Bound())) {
+		fc.Append(boundary.NanhaiLineFeature(line))
+	}
+	body, err := json.Marshal(fc)
+	if err != nil {
+		return nil, fmt.Errorf("layer %s: %w", layerNanhaiLine, err)
+	}
+	return s.newRepresentation(ctypeGeoJSON, cacheGeometry, body, gzip.DefaultCompression), nil
 }
 
 func setCacheStatus(w http.ResponseWriter, hit bool) {

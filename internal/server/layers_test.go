@@ -2,6 +2,9 @@ package server
 
 import (
 	"fmt"
+	"maps"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,10 +13,21 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
+	"pilotmap/internal/geoscheck"
 	"pilotmap/internal/layer"
 )
 
 func getLayer(t *testing.T, path string) *geojson.FeatureCollection {
+	t.Helper()
+	fc, err := geojson.UnmarshalFeatureCollection(getLayerBody(t, path))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return fc
+}
+
+// getLayerBody returns the GeoJSON of a layer request.
+func getLayerBody(t *testing.T, path string) []byte {
 	t.Helper()
 	r := get(t, newTestRouter(t), path, "Accept-Encoding: gzip")
 	wantStatus(t, r, 200, "")
@@ -24,16 +38,46 @@ func getLayer(t *testing.T, path string) *geojson.FeatureCollection {
 	if r.Header().Get("Content-Encoding") == "gzip" {
 		body = gunzip(t, body)
 	}
-	fc, err := geojson.UnmarshalFeatureCollection(body)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
+	return body
+}
+
+// TestLayersGEOSValid has GEOS judge every feature of the layers a client
+// asks for, as served: units, provinces, pilots and gaps at zooms 0, 4, 8
+// and 12, each with one geometry type, MultiPolygon.
+func TestLayersGEOSValid(t *testing.T) {
+	c := geoscheck.New(t)
+	for _, name := range []string{layerUnits, layerProvinces, layerPilots, layerGaps, layerNanhai} {
+		for _, zoom := range []int{0, 4, 8, 12} {
+			path := fmt.Sprintf("/api/v1/layers/%s?zoom=%d", name, zoom)
+			body := getLayerBody(t, path)
+			if name == layerGaps { // gap clusters carry no code: give GDAL their id
+				fc, err := geojson.UnmarshalFeatureCollection(body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range fc.Features {
+					f.Properties["code"] = fmt.Sprint(f.ID)
+				}
+				if body, err = fc.MarshalJSON(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, p := range c.Invalid(t, body) {
+				t.Errorf("%s: %s %s", path, p.Code, p.Reason)
+			}
+			types := c.GeometryTypes(t, body)
+			if len(types) != 1 || types["MULTIPOLYGON"] == 0 {
+				t.Errorf("%s: geometry types %v, want only MULTIPOLYGON", path, types)
+			}
+		}
 	}
-	return fc
 }
 
 func TestLayers(t *testing.T) {
-	props := []string{"code", "name", "level", "province_code", "pilot", "pilot_province", "in_program", "batch", "status", "label", "area_km2"}
+	props := []string{"code", "name", "level", "province_code", "pilot", "pilot_province", "in_program", "batch", "status", "label_lon", "label_lat", "area_km2"}
+	points := map[string]map[int]int{} // layer → zoom → coordinates served
 	for _, name := range newLayerCatalog().served(ogcLayer) {
+		points[name] = map[int]int{}
 		for _, zoom := range []int{0, 4, 8, 12} {
 			t.Run(fmt.Sprintf("%s/z%d", name, zoom), func(t *testing.T) {
 				fc := getLayer(t, fmt.Sprintf("/api/v1/layers/%s?zoom=%d", name, zoom))
@@ -64,12 +108,16 @@ func TestLayers(t *testing.T) {
 					if name == layerPilots && f.Properties["pilot"] != true {
 						t.Errorf("%s in the pilots layer is no pilot", code)
 					}
-					mp := multiPolygon(f.Geometry)
-					lab, _ := f.Properties["label"].([]any)
-					if len(lab) != 2 {
-						t.Fatalf("%s: label %v", code, f.Properties["label"])
+					mp, ok := f.Geometry.(orb.MultiPolygon)
+					if !ok {
+						t.Fatalf("%s: geometry %T, want a MultiPolygon", code, f.Geometry)
 					}
-					pt := orb.Point{lab[0].(float64), lab[1].(float64)}
+					lon, ok1 := f.Properties["label_lon"].(float64)
+					lat, ok2 := f.Properties["label_lat"].(float64)
+					if !ok1 || !ok2 {
+						t.Fatalf("%s: label %v, %v", code, f.Properties["label_lon"], f.Properties["label_lat"])
+					}
+					pt := orb.Point{lon, lat}
 					if !planar.MultiPolygonContains(mp, pt) && !onBoundary(mp, pt) {
 						t.Errorf("%s %s: label %v outside its geometry", code, f.Properties["name"], pt)
 					}
@@ -89,10 +137,18 @@ func TestLayers(t *testing.T) {
 						}
 					}
 				}
-				if total >= 1000 && fine*10 > total { // tiny layers are all refined vertices
+				points[name][zoom] = total
+				// Tiny layers are all refined vertices. At zoom 0 (1 decimal:
+				// 11 km) most junctions need finer rounding to keep the
+				// polygons valid (layer/untangle.go); it must stay coarser
+				// than zoom 4, below.
+				if zoom > 0 && total >= 1000 && fine*10 > total {
 					t.Errorf("%d of %d coordinates have more than zoom %d's %d decimals", fine, total, zoom, coarse)
 				}
 			})
+		}
+		if points[name][0] >= points[name][4] {
+			t.Errorf("%s: %d coordinates at zoom 0, %d at zoom 4: zoom 0 should be coarser", name, points[name][0], points[name][4])
 		}
 	}
 }
@@ -214,4 +270,135 @@ func decimals(v float64) int {
 		return len(s) - i - 1
 	}
 	return 0
+}
+
+// TestNanhaiLineLayer: the South China Sea line for the web map's inset,
+// one MultiLineString of nine dashes, valid for GEOS.
+func TestNanhaiLineLayer(t *testing.T) {
+	c := geoscheck.New(t)
+	body := getLayerBody(t, "/api/v1/layers/nanhai_line")
+	fc, err := geojson.UnmarshalFeatureCollection(body)
+	if err != nil || len(fc.Features) != 1 {
+		t.Fatalf("%v, %d features", err, len(fc.Features))
+	}
+	if ml, ok := fc.Features[0].Geometry.(orb.MultiLineString); !ok || len(ml) != 9 {
+		t.Errorf("geometry %v, want 9 dashes", fc.Features[0].Geometry)
+	}
+	if ts := c.GeometryTypes(t, body); ts["MULTILINESTRING"] != 1 || len(ts) != 1 {
+		t.Errorf("types %v", ts)
+	}
+	if ps := c.Invalid(t, body); len(ps) > 0 {
+		t.Errorf("invalid: %v", ps)
+	}
+}
+
+// TestLayerCatalog: /api/v1/layers describes what each layer serves: its
+// geometry type is that of every served feature, its properties those the
+// features carry (with their JSON types), its bbox the served features'
+// extent, and the TileJSON fields are the properties less the label point.
+func TestLayerCatalog(t *testing.T) {
+	h := newTestRouter(t)
+	var docs []struct {
+		Name         string
+		GeometryType string `json:"geometry_type"`
+		Properties   map[string]string
+		BBox         []float64
+		TileJSON     string
+		OGC          string `json:"ogc_collection"`
+	}
+	get(t, h, "/api/v1/layers").decode(t, &docs)
+	var names []string
+	for _, d := range docs {
+		names = append(names, d.Name)
+	}
+	if want := []string{layerProvinces, layerUnits, layerPilots, layerNanhai, layerNanhaiLine, layerGaps}; !slices.Equal(names, want) {
+		t.Fatalf("layers %v, want %v", names, want)
+	}
+	jsonType := func(v any) string {
+		switch v := v.(type) {
+		case string:
+			return string(propString)
+		case float64:
+			return string(propNumber)
+		case bool:
+			return string(propBoolean)
+		case []any: // province_codes of a gap cluster: a list of strings
+			if len(v) > 0 {
+				if _, ok := v[0].(string); ok {
+					return string(propString)
+				}
+			}
+		}
+		return fmt.Sprintf("%T", v)
+	}
+	for _, d := range docs {
+		fc := getLayer(t, "/api/v1/layers/"+d.Name+"?zoom=12")
+		if len(fc.Features) == 0 {
+			t.Fatalf("%s: no features", d.Name)
+		}
+		b := fc.Features[0].Geometry.Bound()
+		problems := map[string]bool{} // each told once per layer
+		for _, f := range fc.Features {
+			b = b.Union(f.Geometry.Bound())
+			if gt := f.Geometry.GeoJSONType(); gt != d.GeometryType {
+				problems[fmt.Sprintf("geometry %s, the catalog says %s", gt, d.GeometryType)] = true
+			}
+			for k, v := range f.Properties {
+				typ, ok := d.Properties[k]
+				switch {
+				case !ok:
+					problems[fmt.Sprintf("property %q is not in the catalog", k)] = true
+				case v != nil && jsonType(v) != typ:
+					problems[fmt.Sprintf("%s is %s, the catalog says %s", k, jsonType(v), typ)] = true
+				}
+			}
+			for k := range d.Properties {
+				if _, ok := f.Properties[k]; !ok {
+					problems[fmt.Sprintf("a feature lacks the catalog's property %q", k)] = true
+				}
+			}
+		}
+		for _, p := range slices.Sorted(maps.Keys(problems)) {
+			t.Errorf("%s: %s", d.Name, p)
+		}
+		want := []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+		for i := range want {
+			if math.Abs(d.BBox[i]-want[i]) > 1e-3 {
+				t.Errorf("%s: bbox %v, its features' %v", d.Name, d.BBox, want)
+				break
+			}
+		}
+		if (d.TileJSON != "") != (d.OGC != "") || (d.TileJSON != "") == (d.Name == layerGaps || d.Name == layerNanhaiLine) {
+			t.Errorf("%s: tilejson %q, ogc_collection %q", d.Name, d.TileJSON, d.OGC)
+		}
+		if d.TileJSON == "" {
+			continue
+		}
+		var tj struct {
+			VectorLayers []struct{ Fields map[string]string } `json:"vector_layers"`
+		}
+		get(t, h, "/tiles/"+d.Name+".json").decode(t, &tj)
+		want2 := maps.Clone(d.Properties)
+		delete(want2, "label_lon")
+		delete(want2, "label_lat")
+		if len(tj.VectorLayers) != 1 || !maps.Equal(tj.VectorLayers[0].Fields, want2) {
+			t.Errorf("%s: TileJSON fields %v, want %v", d.Name, tj.VectorLayers, want2)
+		}
+	}
+}
+
+// TestNanhaiLineBBox: the line is kept by a bbox meeting it and left out
+// by one that does not; zooms share one cache entry.
+func TestNanhaiLineBBox(t *testing.T) {
+	if fc := getLayer(t, "/api/v1/layers/nanhai_line?bbox=105,3,125,26"); len(fc.Features) != 1 {
+		t.Errorf("bbox over the South China Sea: %d features, want 1", len(fc.Features))
+	}
+	if fc := getLayer(t, "/api/v1/layers/nanhai_line?bbox=73,40,90,50"); len(fc.Features) != 0 {
+		t.Errorf("bbox over 新疆: %d features, want none", len(fc.Features))
+	}
+	h := newTestRouter(t)
+	get(t, h, "/api/v1/layers/nanhai_line?zoom=3")
+	if r := get(t, h, "/api/v1/layers/nanhai_line?zoom=9"); r.Header().Get("X-Cache") != "HIT" {
+		t.Errorf("zoom 9 after zoom 3: X-Cache %q, want HIT", r.Header().Get("X-Cache"))
+	}
 }

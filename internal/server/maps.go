@@ -16,6 +16,7 @@ import (
 	"pilotmap/internal/export"
 	"pilotmap/internal/gaps"
 	"pilotmap/internal/layer"
+	"pilotmap/internal/polyrepair"
 	"pilotmap/internal/render"
 	"pilotmap/internal/world"
 )
@@ -37,8 +38,10 @@ func (s *server) getGaps(w http.ResponseWriter, r *http.Request) error {
 	return s.cachedJSON(w, r, wd, func() (any, error) { return gapReport(wd) })
 }
 
-// gapShapes groups the zoom's unit geometry by gap cluster: neighbours
-// inside a cluster still meet, since the units come from the topology.
+// gapShapes groups the zoom's unit geometry by gap cluster, dissolved into
+// one valid outline per cluster (polyrepair, on the grid of 10⁻⁶° every
+// served coordinate lies on: the units come from the topology, so
+// neighbours inside a cluster meet exactly and their borders cancel).
 func gapShapes(wd *world.World, zoom int, bbox orb.Bound) ([]layer.Shape, map[string]gaps.Cluster, error) {
 	rep, err := gapReport(wd)
 	if err != nil {
@@ -71,6 +74,7 @@ func gapShapes(wd *world.World, zoom int, bbox orb.Bound) ([]layer.Shape, map[st
 		if len(geoms[i]) == 0 {
 			continue
 		}
+		geoms[i], _ = polyrepair.Repair(geoms[i], servedGrid)
 		id := fmt.Sprint(c.ID)
 		byID[id] = c
 		out = append(out, layer.Shape{
@@ -81,9 +85,13 @@ func gapShapes(wd *world.World, zoom int, bbox orb.Bound) ([]layer.Shape, map[st
 	return out, byID, nil
 }
 
+// servedGrid is the grid every coordinate the layers serve lies on: at most
+// 6 decimals (layer.Decimals, refined vertices).
+const servedGrid = 1e6
+
 // buildGapsLayer encodes the clusters as a GeoJSON FeatureCollection: id =
 // cluster id (its rank by area); properties id, rank, name, units (count),
-// province_codes, area_km2, max_distance_km, label.
+// province_codes, area_km2, max_distance_km, label_lon, label_lat.
 func (s *server) buildGapsLayer(wd *world.World, zoom int, bbox orb.Bound) (*representation, error) {
 	shapes, byID, err := gapShapes(wd, zoom, bbox)
 	if err != nil {
@@ -91,11 +99,13 @@ func (s *server) buildGapsLayer(wd *world.World, zoom int, bbox orb.Bound) (*rep
 	}
 	body, err := layer.AppendFeatureCollection(nil, shapes, func(sh *layer.Shape) map[string]any {
 		c := byID[sh.Feature.Code]
-		return map[string]any{
+		p := map[string]any{
 			"id": c.ID, "rank": c.ID, "name": c.Name, "units": len(c.Units),
 			"province_codes": c.ProvinceCodes, "area_km2": round(c.AreaKM2, 0),
-			"max_distance_km": round(c.MaxDistanceKM, 1), "label": c.Label,
+			"max_distance_km": round(c.MaxDistanceKM, 1),
 		}
+		layer.SetLabel(p, c.Label)
+		return p
 	})
 	if err != nil {
 		return nil, err
@@ -110,6 +120,7 @@ func (s *server) getMapSVG(w http.ResponseWriter, r *http.Request) error {
 		return renderProblem(err)
 	}
 	opt.Approval = s.frontend.ApprovalNumber
+	opt.Unapproved = s.frontend.UnapprovedNote
 	wd, err := s.world(r.Context())
 	if err != nil {
 		return err

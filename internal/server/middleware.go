@@ -14,8 +14,9 @@ import (
 	"time"
 )
 
-// maxBodyBytes limits request bodies: the API only reads, so any body is
-// small or a mistake.
+// maxBodyBytes limits request bodies: the API reads, and the admin
+// routes take small JSON, so any body is small or a mistake; only an
+// uploaded notice may be larger (maxUploadBytes).
 const maxBodyBytes = 64 << 10
 
 // maxURIBytes limits the request target (path and query).
@@ -183,12 +184,16 @@ func (s *server) middleware(next http.Handler) http.Handler {
 			writeProblem(sw, r, newProblem(http.StatusRequestURITooLong, fmt.Sprintf("request target of %d bytes, at most %d allowed", len(r.RequestURI), maxURIBytes)))
 			return
 		}
-		if r.ContentLength > maxBodyBytes {
-			writeProblem(sw, r, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body of %d bytes, at most %d allowed", r.ContentLength, maxBodyBytes)))
+		limit := int64(maxBodyBytes)
+		if r.URL.Path == adminPath+"/imports" {
+			limit = maxUploadBytes // a notice
+		}
+		if r.ContentLength > limit {
+			writeProblem(sw, r, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body of %d bytes, at most %d allowed", r.ContentLength, limit)))
 			return
 		}
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(sw, r.Body, maxBodyBytes)
+			r.Body = http.MaxBytesReader(sw, r.Body, limit)
 		}
 		if !canonicalPath(r.URL.Path) {
 			writeProblem(sw, r, newProblem(http.StatusBadRequest, fmt.Sprintf("path %q has an empty, . or .. segment; no path is redirected", clip(r.URL.Path))))
@@ -205,6 +210,9 @@ func (s *server) middleware(next http.Handler) http.Handler {
 // isPublicData reports whether a path is under the data routes, which any
 // origin may read.
 func isPublicData(p string) bool {
+	if p == adminPath || strings.HasPrefix(p, adminPath+"/") {
+		return false // the admin routes answer their own origin only
+	}
 	return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/tiles/") || p == "/ogc" || strings.HasPrefix(p, "/ogc/")
 }
 

@@ -1,10 +1,13 @@
 package server
 
 import (
+	"math"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb/geojson"
 )
 
 type ogcLinks []ogcLink
@@ -219,4 +222,38 @@ func TestOGCItemsFilters(t *testing.T) {
 	// limit above the maximum is clamped.
 	r = get(t, h, "/ogc/collections/units/items?limit=999999")
 	wantStatus(t, r, 200, "")
+}
+
+// TestCollectionExtents: each collection's extent (OGC and TileJSON) is
+// that of its own features: their items' bounding boxes together, within
+// the rounding of the served geometry (pilots is not the national box).
+func TestCollectionExtents(t *testing.T) {
+	h := newTestRouter(t)
+	for _, name := range newLayerCatalog().served(ogcLayer) {
+		var coll struct {
+			Extent struct{ Spatial struct{ BBox [][]float64 } }
+		}
+		get(t, h, "/ogc/collections/"+name).decode(t, &coll)
+		var tj struct{ Bounds []float64 }
+		get(t, h, "/tiles/"+name+".json").decode(t, &tj)
+		r := get(t, h, "/ogc/collections/"+name+"/items?limit=10000")
+		wantStatus(t, r, 200, "")
+		fc, err := geojson.UnmarshalFeatureCollection(r.body)
+		if err != nil || len(fc.Features) == 0 {
+			t.Fatalf("%s items: %v", name, err)
+		}
+		b := fc.Features[0].Geometry.Bound()
+		for _, f := range fc.Features[1:] {
+			b = b.Union(f.Geometry.Bound())
+		}
+		want := []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+		for what, got := range map[string][]float64{"OGC extent": coll.Extent.Spatial.BBox[0], "TileJSON bounds": tj.Bounds} {
+			for i := range want {
+				if math.Abs(got[i]-want[i]) > 1e-3 {
+					t.Errorf("%s %s %v, its features' %v", name, what, got, want)
+					break
+				}
+			}
+		}
+	}
 }

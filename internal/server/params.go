@@ -78,8 +78,11 @@ func (p params) int(name string, def, lo, hi int) (int, error) {
 }
 
 // download reads the optional download=1|0|true|false of the layers.
-func (p params) download() (bool, error) {
-	v, ok, err := p.given("download")
+func (p params) download() (bool, error) { return p.flag("download") }
+
+// flag reads an optional name=1|0|true|false; false when absent.
+func (p params) flag(name string) (bool, error) {
+	v, ok, err := p.given(name)
 	if err != nil || !ok {
 		return false, err
 	}
@@ -89,7 +92,7 @@ func (p params) download() (bool, error) {
 	case "0", "false":
 		return false, nil
 	}
-	return false, badParam("download", "want 1 or 0, got %q", clip(v))
+	return false, badParam(name, "want 1 or 0, got %q", clip(v))
 }
 
 // zoom reads the layer zoom, 0–layer.MaxZoom, default 4.

@@ -22,8 +22,10 @@ type problem struct {
 	Instance  string `json:"instance,omitempty"`
 	// allow is the Allow header of a 405.
 	allow string
-	// retryAfter is the Retry-After header of a 503.
+	// retryAfter is the Retry-After header of a 503 or 429.
 	retryAfter string
+	// challenge is the WWW-Authenticate header of a 401.
+	challenge string
 }
 
 func (p *problem) Error() string {
@@ -114,6 +116,9 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p *problem) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	if q.allow != "" {
 		h.Set("Allow", q.allow)
+	}
+	if q.challenge != "" {
+		h.Set("WWW-Authenticate", q.challenge)
 	}
 	if q.retryAfter != "" {
 		h.Set("Retry-After", q.retryAfter)

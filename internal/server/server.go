@@ -40,9 +40,12 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"pilotmap/internal/auth"
 	"pilotmap/internal/dataset"
+	"pilotmap/internal/document"
 	"pilotmap/internal/gaps"
 	"pilotmap/internal/layer"
+	"pilotmap/internal/store"
 	"pilotmap/internal/world"
 )
 
@@ -80,12 +83,23 @@ type Deps struct {
 	// X-Forwarded-*/Forwarded only with TrustProxy.
 	PublicURL  string
 	TrustProxy bool
+	// Auth turns writes on (admin.go); nil: the server is read-only and
+	// every route under /api/v1/admin answers 404 saying so. The store
+	// must implement store.Admin.
+	Auth *auth.Authority
+	// Converter reads uploaded notices; nil: New makes one (closed by
+	// Server.Close).
+	Converter *document.Converter
+	// SignInLimit limits failed sign-ins per client address (zero fields:
+	// auth.NewLimiter's defaults).
+	SignInLimit auth.LimitConfig
 }
 
 // FrontendConfig is the deployment's configuration of the web map.
 type FrontendConfig struct {
 	Attribution      string // sources line shown on the map
 	ApprovalNumber   string // 审图号 of the deployment, if any
+	UnapprovedNote   string // printed instead of the approval line while there is none ("": render.DefaultUnapproved)
 	TilesURL         string // optional raster base layer ({z}/{x}/{y} template)
 	TilesAttribution string // its attribution
 }
@@ -121,14 +135,22 @@ type server struct {
 	frontend FrontendConfig
 	links    links
 	cache    *bodyCache
+	views    *views // views of selected batches (selection.go)
 	metrics  *metrics
 	ids      *requestIDs
 	site     *site
+	// The admin side (admin.go); auth is nil when writes are off.
+	auth        *auth.Authority
+	adminStore  store.Admin
+	limiter     *auth.Limiter
+	converter   *document.Converter
+	ownConv     bool
+	crossOrigin *http.CrossOriginProtection
 }
 
 // newServer sets up the shared state of the handlers.
 func newServer(d Deps) *server {
-	s := &server{log: d.Log, data: d.Data, catalog: newLayerCatalog(), frontend: d.Frontend, ids: newRequestIDs(), metrics: newMetrics(),
+	s := &server{log: d.Log, data: d.Data, catalog: newLayerCatalog(), frontend: d.Frontend, ids: newRequestIDs(), metrics: newMetrics(), views: newViews(),
 		links: links{public: strings.TrimSuffix(d.PublicURL, "/"), trustProxy: d.TrustProxy}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -149,6 +171,7 @@ func newServer(d Deps) *server {
 			OnError: func(err error) { s.log.Warn("data version check failed; serving the current world", "error", err) },
 		})
 	}
+	s.setUpAdmin(d)
 	var err error
 	if s.site, err = s.newSite(d.Web); err != nil {
 		s.log.Error("the web map is not served", "error", err)
@@ -196,6 +219,17 @@ func (s *Server) Reload(ctx context.Context) error {
 	return err
 }
 
+// Close releases what New made (the document converter's PDF engine).
+func (s *Server) Close() error {
+	if s.srv.ownConv {
+		return s.srv.converter.Close()
+	}
+	return nil
+}
+
+// WritesOn reports whether the admin routes accept writes.
+func (s *Server) WritesOn() bool { return s.srv.auth != nil }
+
 // router maps the paths to the handlers.
 func (s *server) router() *mux.Router {
 	r := mux.NewRouter()
@@ -231,7 +265,7 @@ func (s *server) router() *mux.Router {
 
 	// gorilla/mux tries routes in order: the most requested first.
 	data("/tiles/{layer}/{z}/{x}/{y}.mvt", s.getTile)
-	data("/api/v1/layers/{layer}", s.getLayer, "zoom", "bbox", "download")
+	data("/api/v1/layers/{layer}", s.getLayer, "zoom", "bbox", "download", "program", "batch")
 	data("/tiles/{layer}.json", s.getTileJSON)
 	data("/api/v1/layers", s.getLayers)
 
@@ -244,11 +278,11 @@ func (s *server) router() *mux.Router {
 	}))
 
 	data("/api/v1/config", s.getConfig)
-	data("/api/v1/stats", s.getStats)
-	data("/api/v1/stats/provinces", s.getProvinceStats)
-	data("/api/v1/stats/regions", s.getRegionStats)
-	data("/api/v1/provinces", s.getProvinces)
-	data("/api/v1/provinces/{code}", s.getProvince)
+	data("/api/v1/stats", s.getStats, selectionParams...)
+	data("/api/v1/stats/provinces", s.getProvinceStats, selectionParams...)
+	data("/api/v1/stats/regions", s.getRegionStats, selectionParams...)
+	data("/api/v1/provinces", s.getProvinces, selectionParams...)
+	data("/api/v1/provinces/{code}", s.getProvince, selectionParams...)
 	data("/api/v1/units", s.getUnits, "province", "batch", "status", "q")
 	data("/api/v1/units/{code}", s.getUnit)
 	data("/api/v1/search", s.getSearch, "q", "limit")
@@ -266,6 +300,8 @@ func (s *server) router() *mux.Router {
 	ogc("/ogc/collections/{id}", s.ogcCollectionDoc)
 	ogc("/ogc/collections/{id}/items", s.ogcItems)
 	ogc("/ogc/collections/{id}/items/{featureId}", s.ogcItem)
+
+	s.adminRoutes(r)
 
 	// The web map's own query (?mode=present&layout=…) is read by the page.
 	r.PathPrefix("/").Handler(s.handle(s.getStatic)).Methods(http.MethodGet, http.MethodHead)

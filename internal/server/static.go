@@ -69,8 +69,11 @@ The API works: <a href="/api/v1/stats">/api/v1/stats</a>, <a href="/api/v1/provi
 // GET /{path}: a file of the frontend.
 func (s *server) getStatic(w http.ResponseWriter, r *http.Request) error {
 	p := r.URL.Path
-	if p == "/index.html" {
+	switch p {
+	case "/index.html":
 		p = "/"
+	case "/admin":
+		p = "/admin.html" // the admin page (web/src/admin.html)
 	}
 	rep, ok := s.site.files[path.Clean(p)]
 	if !ok || (p != "/" && strings.HasSuffix(p, "/")) {

@@ -72,7 +72,7 @@ func (s *server) getTileJSON(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	doc := tiles.TileJSONFields(l.name, s.baseURL(r)+"/tiles/"+l.name+"/{z}/{x}/{y}.mvt", l.bound(wd), l.minZoom, l.maxZoom, l.fields())
+	doc := tiles.TileJSONFields(l.name, s.baseURL(r)+"/tiles/"+l.name+"/{z}/{x}/{y}.mvt", l.bound(wd), l.minZoom, l.maxZoom, l.tileFields())
 	if a := s.attribution(wd); a != "" {
 		doc["attribution"] = a
 	}

@@ -4,10 +4,11 @@
 // status history of every pilot unit, and province designations such as the
 // full-promotion provinces.
 //
-// The rest of pilotmap depends on the Store interface only. *SQLite is one
-// implementation, pgstore.Store (PostgreSQL) the other; both follow the
-// rules written once in rules.go and pass the contract suite of
-// internal/store/storetest. The SQLite store's rules:
+// The rest of pilotmap depends on the Store interface only, and the admin
+// routes on Admin (publishing with decisions, status changes, the audit
+// log). *SQLite is one implementation, pgstore.Store (PostgreSQL) the
+// other; both follow the rules written once in rules.go and pass the
+// contract suite of internal/store/storetest. The SQLite store's rules:
 //
 //   - Every write is one transaction (BEGIN IMMEDIATE): all of it or none.
 //   - Every write transaction that changes something increments the data
@@ -22,7 +23,7 @@
 //   - Values always travel as placeholders; the only SQL built at run time
 //     comes from small pure functions (see UnitsQuery in rules.go).
 //
-// Schema (version 3):
+// Schema (version 4):
 //
 //	schema_migrations (version PK, name, applied_at)
 //	meta              (key PK, value)                      -- data_version
@@ -33,9 +34,9 @@
 //	boundary_layers   (layer PK, format, version, data BLOB, updated_at)
 //	                                                       -- the layers in use
 //	boundary_versions (version PK, source, license, attribution, filename,
-//	                   sha256, report, format, created_at)  -- v3
+//	                   sha256, report, format, created_at)  -- v4
 //	boundary_version_layers (version → boundary_versions, layer, data BLOB,
-//	                   PK(version, layer))                  -- v3
+//	                   PK(version, layer))                  -- v4
 //	unit_statuses     (status PK)                          -- active, revoked
 //	programs          (id PK, name UNIQUE, created_at)
 //	imports           (id PK, sha256, raw BLOB, filename, program, batch_number,
@@ -48,7 +49,11 @@
 //	                   status → unit_statuses, status_since,
 //	                   UNIQUE(batch_id, code))
 //	unit_status_history (id PK, unit_id → pilot_units, status, reason, at,
-//	                   import_id → imports)
+//	                   import_id → imports, effective_date, actor) -- v3: the last two
+//	import_decisions  (id PK, import_id → imports, line, written, province_code,
+//	                   kind, code, note, decided_by)        -- v3: reviewer decisions
+//	audit_log         (id PK, at, actor, client, action, target, detail,
+//	                   before, after)                       -- v3: append-only (triggers)
 //	designations      (id PK, program_id → programs, province_code → divisions,
 //	                   written, kind, import_id → imports,
 //	                   UNIQUE(program_id, province_code, kind))

@@ -20,7 +20,8 @@ func migrations() []migration {
 	return []migration{
 		{name: "initial schema", sql: schemaV1},
 		{name: "aliases: listed_until of a row derived from code tables", sql: schemaV2},
-		{name: "boundary versions with provenance", sql: schemaV3},
+		{name: "admin: reviewer decisions, effective dates of status changes, append-only audit log", sql: schemaV3},
+		{name: "boundary versions with provenance", sql: schemaV4},
 	}
 }
 
@@ -30,10 +31,12 @@ const schemaV2 = `
 ALTER TABLE aliases ADD COLUMN listed_until INTEGER NOT NULL DEFAULT 0;
 `
 
-// schemaV3 keeps every boundary version (an imported boundary file, the
+// schemaV3 is in sqlite_admin.go, with the code that uses it.
+
+// schemaV4 keeps every boundary version (an imported boundary file, the
 // embedded default) with its provenance; boundary_layers stays the copy in
 // use, whose version column names the active version.
-const schemaV3 = `
+const schemaV4 = `
 CREATE TABLE boundary_versions (
 	version     TEXT PRIMARY KEY CHECK (version <> ''),
 	source      TEXT NOT NULL,

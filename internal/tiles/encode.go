@@ -23,6 +23,7 @@ import (
 
 	"pilotmap/internal/boundary"
 	"pilotmap/internal/layer"
+	"pilotmap/internal/polyrepair"
 )
 
 // Extent is the size of a tile in tile coordinates.
@@ -81,6 +82,10 @@ func Encode(layerName string, shapes []layer.Shape, props func(code string) map[
 				mp = append(mp, q)
 			}
 		}
+		// Rounding to tile coordinates and clipping can make rings touch
+		// or cross themselves (and run along the buffer's edge twice):
+		// repair on the tile's integer grid.
+		mp, _ = polyrepair.Repair(mp, 1)
 		if len(mp) == 0 {
 			continue
 		}

@@ -55,6 +55,8 @@ type World struct {
 	Gaps *gaps.Report
 	// BuildDuration is how long Build took.
 	BuildDuration time.Duration
+	// Selection is what a view made by Select shows (zero: everything).
+	Selection Selection
 
 	pilotProvinces []string                     // codes, in designation order
 	isPilotProv    map[string]bool              // full-promotion pilot provinces
@@ -73,6 +75,9 @@ type Comparable struct {
 	Batch int
 	// Status is active when it holds an active pilot unit, else revoked.
 	Status store.Status
+	// New is true in a view of selected batches (Select) when no earlier
+	// batch of the program holds a pilot unit under the comparable unit.
+	New bool
 }
 
 // Pilot reports whether the comparable unit holds an active pilot unit

@@ -38,7 +38,13 @@ browserTest('national view: drawn, 108 pilots, inset, legend, attribution, no la
       fullPromo: document.querySelectorAll('.leaflet-pm-outlines-pane path[stroke="#1d2433"]').length,
       hatched: [...document.querySelectorAll('.leaflet-pm-provinces-pane path[fill="url(#pm-hatch-zero)"]')].map((e) => e.getAttribute('data-code')),
       outside: [...document.querySelectorAll('.leaflet-pm-provinces-pane path[fill="#d4d4d4"]')].map((e) => e.getAttribute('data-code')).sort(),
-      inset: inset && { rect: rect(inset), islands: Number(inset.dataset.islands), label: inset.textContent },
+      inset: inset && { rect: rect(inset), islands: Number(inset.dataset.islands), label: inset.textContent, dashes: Number(inset.dataset.nanhaiDashes) },
+      // The South China Sea line's strokes, drawn and inside the inset's frame.
+      line: [...document.querySelectorAll('.pm-inset path.pm-nanhai-line')].map((e) => {
+        const r = e.getBoundingClientRect();
+        const f = inset.getBoundingClientRect();
+        return { w: r.width + r.height, inside: r.left >= f.left - 1 && r.right <= f.right + 1 && r.top >= f.top - 1 && r.bottom <= f.bottom + 1 };
+      }),
       map: rect(q('#map')),
       attribution: q('.leaflet-control-attribution')?.textContent || '',
       legend: q('.pm-legend')?.textContent || '',
@@ -58,12 +64,14 @@ browserTest('national view: drawn, 108 pilots, inset, legend, attribution, no la
   assert.ok(facts.inset, 'South China Sea inset present');
   assert.ok(facts.inset.islands > 0, 'inset draws the islands');
   assert.match(facts.inset.label, /南海诸岛/);
+  assert.equal(facts.inset.dashes, 9, 'the South China Sea line: nine dashes');
+  assert.ok(facts.line.length > 0 && facts.line.every((l) => l.inside && l.w > 4), `line drawn inside the inset: ${JSON.stringify(facts.line)}`);
   assert.ok(facts.map.right - facts.inset.rect.right < 40 && facts.map.bottom - facts.inset.rect.bottom < 60, 'inset in the lower right');
   assert.ok(facts.attribution.trim().length > 0, 'attribution line');
   assert.match(facts.legend, /全面推进试点省/);
   assert.match(facts.legend, /不在试点范围/);
   assert.ok(facts.scale, 'scale bar');
-  for (const name of ['北京', '新疆', '云南', '台湾']) assert.ok(facts.labels.includes(name), `label ${name} in ${facts.labels.join(' ')}`);
+  for (const name of ['北京', '新疆', '云南', '台湾', '香港', '澳门']) assert.ok(facts.labels.includes(name), `label ${name} in ${facts.labels.join(' ')}`);
   assert.ok(facts.cls < 0.02, `cumulative layout shift ${facts.cls}`);
   await shot(page, t, 'national-1600x900.png');
 

@@ -1,12 +1,13 @@
 // Browser tests of gaps mode, presentation mode, the PNG export and the
 // data downloads, in real headless Chromium against the real server (see
 // harness.mjs). The exported PNGs are kept in test-artifacts/:
-// present-national-coverage.png, present-beijing.png, present-gaps.png,
-// with screenshots of the presentation frame next to them (*-screen.png).
+// present-national-coverage.png, present-gaps.png, present-beijing.png,
+// with screenshots of the presentation frame next to them (*-screen.png),
+// and present-national-coverage-1920x1080.png, present-3840x2160.png.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { setup, browserTest, shot, artifact, GAPS_READY } from './harness.mjs';
-import { gapColor, GAP_BASE, TOP_CLUSTERS, PRESENT_CLUSTERS } from '../src/gaps.js';
+import { gapColor, GAP_BASE, TOP_CLUSTERS } from '../src/gaps.js';
 
 const env = setup();
 
@@ -17,8 +18,6 @@ function pngInfo(buf) {
   return { magic: buf.subarray(0, 8).equals(PNG_MAGIC), width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
 }
 
-const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-const inside = (a, f) => a.left >= f.left - 0.5 && a.top >= f.top - 0.5 && a.right <= f.right + 0.5 && a.bottom <= f.bottom + 0.5;
 
 /** rects returns the bounding boxes of selectors (null when absent or not shown). */
 function rects(page, selectors) {
@@ -128,152 +127,362 @@ browserTest('gaps mode: shades uncovered units, outlines and numbers the largest
   await page.close();
 });
 
-browserTest('presentation mode at 1920×1080: no controls; title, legend, inset and footer inside the frame and apart', async (t) => {
+/** DRAWN waits for the presentation frame to show a drawing (body[data-present-drawn] is its map.svg URL). */
+const DRAWN = 'body[data-present-drawn^="/api/v1/map.svg"]';
+
+/** drawn waits until the frame shows the SVG for params (a subset of map.svg's query) and returns that query. */
+async function drawn(page, params) {
+  await page.waitForFunction(
+    (want) => {
+      const u = document.body.dataset.presentDrawn;
+      if (!u) return false;
+      const q = new URL(u, location.href).searchParams;
+      return Object.entries(want).every(([k, v]) => (v === null ? !q.has(k) : q.get(k) === v));
+    },
+    params,
+    { timeout: 20000 },
+  );
+  return Object.fromEntries(new URL(await page.evaluate(() => document.body.dataset.presentDrawn), 'http://x').searchParams);
+}
+
+/** frameSVG reads what the frame's <img> shows (the SVG text behind its blob URL): its groups, texts and size. */
+function frameSVG(page) {
+  return page.evaluate(async () => {
+    const img = document.querySelector('#present-map');
+    const doc = new DOMParser().parseFromString(await (await fetch(img.src)).text(), 'image/svg+xml');
+    const text = (id) => [...doc.querySelectorAll(`#${id} text`)].map((e) => e.textContent);
+    return {
+      natural: [img.naturalWidth, img.naturalHeight],
+      shown: [img.getBoundingClientRect().width, img.getBoundingClientRect().height],
+      layout: doc.documentElement.dataset.layout,
+      view: doc.documentElement.dataset.view,
+      groups: ['title', 'legend', 'inset', 'footer', 'north-arrow', 'nanhai-line'].filter((id) => doc.getElementById(id)),
+      nanhaiPaths: doc.querySelectorAll('#nanhai-line path, #nanhai-line polyline, #nanhai-line line').length,
+      title: text('title'),
+      footer: text('footer').join(' '),
+      scripts: doc.querySelectorAll('script, foreignObject').length,
+    };
+  });
+}
+
+browserTest('presentation mode at 1920×1080: the frame is the server SVG of the presentation; texts, mode, language and layouts redraw it', async (t) => {
   const page = await env.newPage({ width: 1920, height: 1080 });
   const cfg = await env.json('/api/v1/config');
   await env.openMap(page, '?mode=present');
+  let q = await drawn(page, { view: 'coverage', layout: '16:9', lang: 'zh', title: null, subtitle: null, province: null });
+  assert.deepEqual(Object.keys(q).sort(), ['lang', 'layout', 'view'], 'the frame asks map.svg for its view, layout and language only');
   await quiet(page);
-  const r = await rects(page, {
-    frame: '#map',
-    title: '.pm-present-title',
-    legend: '.pm-legend',
-    inset: '.pm-inset',
-    scale: '.leaflet-control-scale',
-    footer: '.pm-present-foot',
-  });
+  const r = await rects(page, { frame: '#present-frame' });
   assert.deepEqual([r.frame.left, r.frame.top, r.frame.width, r.frame.height], [0, 0, 1920, 1080], 'the 16:9 frame fills a 1920×1080 window');
-  for (const k of ['title', 'legend', 'inset', 'scale', 'footer']) {
-    assert.ok(r[k], `${k} shown`);
-    assert.ok(inside(r[k], r.frame), `${k} inside the frame: ${JSON.stringify(r[k])}`);
+  let svg = await frameSVG(page);
+  assert.deepEqual(svg.natural, [1920, 1080], 'the SVG at the layout size');
+  assert.deepEqual(svg.shown, [1920, 1080], 'shown at 1×');
+  assert.deepEqual(svg.groups, ['title', 'legend', 'inset', 'footer', 'north-arrow', 'nanhai-line'], 'title, legend, inset, footer, north arrow and the 南海诸岛 line in the frame');
+  assert.ok(svg.nanhaiPaths > 0, 'the line has paths');
+  assert.equal(svg.scripts, 0, 'nothing active in the drawing');
+  assert.equal(svg.title[0], '创建幸福家庭活动试点覆盖图');
+  assert.ok(svg.title[1].includes(cfg.notice.doc_number), `subtitle names the notice: ${svg.title[1]}`);
+  assert.match(svg.footer, /数据来源/);
+  assert.match(svg.footer, /制图日期：\d{4}-\d{2}-\d{2}/);
+  if (cfg.approval_number) assert.match(svg.footer, /审图号/);
+  else {
+    assert.ok(cfg.unapproved_note && svg.footer.includes(cfg.unapproved_note), `footer ${svg.footer} lacks ${cfg.unapproved_note}`);
+    assert.ok(await page.isVisible('#present-approval-note'), 'the toolbar says there is no approval number');
   }
-  const keys = ['title', 'legend', 'inset', 'scale', 'footer'];
-  for (let i = 0; i < keys.length; i++) for (let j = i + 1; j < keys.length; j++) assert.ok(!overlap(r[keys[i]], r[keys[j]]), `${keys[i]} and ${keys[j]} apart`);
   const ui = await page.evaluate(() => {
     const shown = (s) => {
       const e = document.querySelector(s);
-      return !!e && e.getBoundingClientRect().width > 0 && getComputedStyle(e).visibility !== 'hidden';
+      if (!e) return false;
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && getComputedStyle(e).visibility !== 'hidden' && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === e;
     };
     return {
+      map: shown('#map'),
       zoom: shown('.leaflet-control-zoom'),
       search: shown('#q'),
       panel: shown('#panel'),
-      toggles: document.querySelectorAll('.pm-legend input').length,
-      attribution: shown('.leaflet-control-attribution'),
-      title: document.querySelector('.pm-pt-title').textContent,
-      editable: document.querySelector('.pm-pt-title').isContentEditable && document.querySelector('.pm-pt-sub').isContentEditable,
-      sub: document.querySelector('.pm-pt-sub').textContent,
-      footer: document.querySelector('.pm-present-foot').textContent,
-      insetLabel: document.querySelector('.pm-inset').textContent,
-      islands: Number(document.querySelector('.pm-inset').dataset.islands),
-      labels: [...document.querySelectorAll('.pm-label')].map((e) => e.getBoundingClientRect().toJSON()),
+      placeholder: document.querySelector('#present-title').placeholder,
     };
   });
-  assert.deepEqual([ui.zoom, ui.search, ui.panel, ui.toggles, ui.attribution], [false, false, false, 0, false], 'no controls');
-  assert.equal(ui.title, '创建幸福家庭活动试点覆盖图');
-  assert.ok(ui.editable, 'title and subtitle editable in place');
-  assert.ok(ui.sub.includes(cfg.notice.doc_number), `subtitle names the notice: ${ui.sub}`);
-  assert.match(ui.footer, /数据来源/);
-  assert.match(ui.footer, /制图日期：\d{4}-\d{2}-\d{2}/);
-  // The approval line only when configured (see web/README.md).
-  if (cfg.approval_number) assert.match(ui.footer, /审图号/);
-  else assert.doesNotMatch(ui.footer, /审图号/);
-  assert.match(ui.insetLabel, /南海诸岛/);
-  assert.ok(ui.islands > 0, 'inset draws the islands');
-  assert.ok(ui.labels.length > 20, `province names: ${ui.labels.length}`);
-  for (const l of ui.labels) {
-    assert.ok(inside(l, r.frame), 'label inside the frame');
-    for (const k of ['title', 'legend', 'inset', 'footer']) assert.ok(!overlap(l, r[k]), `a label over the ${k}: ${JSON.stringify(l)}`);
-  }
-  await shot(page, t, 'present-national-coverage-screen.png');
+  assert.deepEqual([ui.map, ui.zoom, ui.search, ui.panel], [false, false, false, false], 'the Leaflet map and the controls hidden');
+  assert.equal(ui.placeholder, svg.title[0], "an empty title input shows the server's default title");
+  await shot(page, t, 'present-national-coverage-1920x1080.png');
 
-  // The title edits in place and goes into the URL (and the export).
-  await page.click('.pm-pt-title');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type('试点覆盖情况（汇报用）');
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(() => new URLSearchParams(location.search).get('title') === '试点覆盖情况（汇报用）');
-  const req = page.waitForRequest((q) => q.url().includes('/api/v1/map.svg'));
-  const dl = page.waitForEvent('download', { timeout: 30000 });
-  await page.click('#present-export');
-  const svgURL = new URL((await req).url());
-  assert.equal(svgURL.searchParams.get('title'), '试点覆盖情况（汇报用）');
-  assert.equal(svgURL.searchParams.get('layout'), '16:9');
-  assert.equal(svgURL.searchParams.get('view'), 'coverage');
-  await (await dl).cancel();
+  // The title input redraws the frame (debounced), goes into the URL and the SVG.
+  await page.fill('#present-title', '试点覆盖情况（汇报用）');
+  q = await drawn(page, { title: '试点覆盖情况（汇报用）' });
+  assert.equal(await page.evaluate(() => new URLSearchParams(location.search).get('title')), '试点覆盖情况（汇报用）');
+  assert.equal((await frameSVG(page)).title[0], '试点覆盖情况（汇报用）');
+  await page.fill('#present-subtitle', '内部汇报');
+  await page.press('#present-subtitle', 'Enter');
+  await drawn(page, { title: '试点覆盖情况（汇报用）', subtitle: '内部汇报' });
+  assert.equal((await frameSVG(page)).title[1], '内部汇报');
+  // Emptied: the server's defaults again, nothing in the URL.
+  await page.fill('#present-title', '');
+  await page.fill('#present-subtitle', '  ');
+  await drawn(page, { title: null, subtitle: null });
+  assert.doesNotMatch(await page.evaluate(() => location.search), /title=/);
+  assert.equal((await frameSVG(page)).title[0], '创建幸福家庭活动试点覆盖图');
 
-  // 4:3 letterboxed in the same window: 1440×1080, centred.
-  await env.openMap(page, '?mode=present&layout=4:3');
-  const f43 = await rects(page, { frame: '#map' });
+  // Coverage | gaps and the language switch redraw it.
+  await page.click('#present-mode-gaps');
+  await drawn(page, { view: 'gaps' });
+  assert.equal((await frameSVG(page)).view, 'gaps');
+  assert.match(await page.evaluate(() => location.hash), /view=gaps/);
+  await page.click('#present-lang');
+  await drawn(page, { view: 'gaps', lang: 'en' });
+  assert.match((await frameSVG(page)).title[0], /[A-Za-z]/, 'an English title');
+  assert.equal(await page.textContent('#present-export'), 'Export PNG');
+  await page.click('#present-lang');
+  await page.click('#present-mode-coverage');
+  await drawn(page, { view: 'coverage', lang: 'zh' });
+
+  // 4:3 from the toolbar, letterboxed in the same window: 1440×1080, centred.
+  await page.selectOption('#present-layout', '4:3');
+  await drawn(page, { layout: '4:3' });
+  const f43 = await rects(page, { frame: '#present-frame' });
   assert.deepEqual([f43.frame.left, f43.frame.top, f43.frame.width, f43.frame.height].map(Math.round), [240, 0, 1440, 1080]);
+  assert.deepEqual((await frameSVG(page)).natural, [1600, 1200]);
+  assert.match(await page.evaluate(() => location.search), /layout=4(:|%3A)3/);
+  // A4 from the URL: 1754×1240, letterboxed.
+  await env.openMap(page, '?mode=present&layout=a4');
+  await drawn(page, { layout: 'a4' });
+  svg = await frameSVG(page);
+  assert.equal(svg.layout, 'a4');
+  // The A4 SVG is 297 × 210 mm (its <img> size at 96 dpi is 1123 × 794).
+  assert.ok(Math.abs(svg.natural[0] / svg.natural[1] - 297 / 210) < 0.005, `A4 landscape: ${svg.natural}`);
+  const fa4 = await rects(page, { frame: '#present-frame' });
+  assert.equal(Math.round(fa4.frame.height), 1080);
+  assert.equal(Math.round(fa4.frame.width), Math.round((1754 * 1080) / 1240));
 
-  // Escape leaves presentation mode; the button comes back.
+  // A province, and back to the nation without leaving the presentation.
+  await env.openMap(page, '?mode=present#p=110000');
+  await drawn(page, { province: '110000' });
+  svg = await frameSVG(page);
+  assert.match(svg.title[1], /北京/);
+  // The empty inputs' placeholders are the texts the server drew by default.
+  assert.deepEqual(await page.evaluate(() => [document.querySelector('#present-title').placeholder, document.querySelector('#present-subtitle').placeholder]), svg.title.slice(0, 2));
+  await page.click('#present-nation');
+  await drawn(page, { province: null });
+  assert.doesNotMatch(await page.evaluate(() => location.hash), /p=110000/);
+  assert.match(await page.evaluate(() => location.search), /mode=present/);
+
+  // Escape leaves presentation mode; the frame goes, the map and the button come back.
+  await page.mouse.click(960, 540);
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => !document.documentElement.classList.contains('pm-present'));
   assert.doesNotMatch(await page.evaluate(() => location.search), /mode=present/);
+  assert.equal(await page.locator('#present-frame').count(), 0);
   assert.ok(await page.isVisible('#present'));
+  assert.ok(await page.isVisible('.leaflet-control-zoom'));
   await page.close();
 });
 
-browserTest('presentation on a 3840-wide screen: 大屏 styling, frame scaled ×2', async (t) => {
+browserTest('presentation on a 3840-wide screen: 大屏 toolbar, the SVG rasterized at 3840×2160', async (t) => {
   const page = await env.newPage({ width: 3840, height: 2160 });
   await env.openMap(page, '?mode=present');
-  await quiet(page);
+  await drawn(page, { layout: '16:9' });
   const got = await page.evaluate(() => ({
     big: document.documentElement.classList.contains('pm-big'),
-    frame: document.querySelector('#map').getBoundingClientRect().toJSON(),
-    title: parseFloat(getComputedStyle(document.querySelector('.pm-pt-title')).fontSize),
+    frame: document.querySelector('#present-frame').getBoundingClientRect().toJSON(),
+    img: document.querySelector('#present-map').getBoundingClientRect().toJSON(),
+    transform: getComputedStyle(document.querySelector('#present-frame')).transform,
+    button: parseFloat(getComputedStyle(document.querySelector('#present-export')).fontSize),
   }));
   assert.ok(got.big, 'html.pm-big');
   assert.deepEqual([got.frame.width, got.frame.height], [3840, 2160]);
-  assert.ok(got.title > 44, `title ${got.title}px in the frame`);
+  assert.deepEqual([got.img.width, got.img.height], [3840, 2160], 'the <img> laid out at the size on screen');
+  assert.equal(got.transform, 'none', 'not a scaled bitmap');
+  assert.ok(got.button >= 20, `大屏 toolbar type ${got.button}px`);
+  await quiet(page);
   await shot(page, t, 'present-3840x2160.png');
   await page.close();
 });
 
-browserTest('Export PNG: 2× PNGs of the national coverage map, 北京 and gaps mode', async (t) => {
+// How alike the frame on screen and the exported PNG must be. Both are the
+// same SVG text rasterized by the same browser, the PNG at 2× and scaled
+// down here, so they differ only by antialiasing: the mean absolute
+// difference per channel (0–255) and the share of pixels differing by more
+// than DIFF_PIXEL in some channel stay under these bounds. A different map
+// (the gaps PNG against the coverage frame) exceeds both by far: the test
+// checks that too, so it can fail.
+const MAX_MEAN_DIFF = 2;
+const DIFF_PIXEL = 48;
+const MAX_DIFF_SHARE = 0.01;
+
+/**
+ * compareInPage compares PNGs (base64) in the page at w × h: each is drawn
+ * into a canvas of that size (scaled with high-quality smoothing). Returns
+ * {mean, share} for a against b, and, with svg (text) and box (the
+ * inset's [x, y, w, h]), line: the line's pixels (where the SVG drawn with
+ * and without its #nanhai-line group differ by more than DIFF_PIXEL), how
+ * many of them lie outside box, and how many a and b show (they differ
+ * there from the SVG without the line).
+ */
+function compareInPage(page, a, b, w, h, svg, box) {
+  return page.evaluate(
+    async ({ a, b, w, h, svg, box, DIFF_PIXEL }) => {
+      const decode = async (src) => {
+        const img = new Image();
+        img.src = src;
+        await img.decode();
+        return img;
+      };
+      const pixels = (img) => {
+        const c = document.createElement('canvas');
+        c.width = w;
+        c.height = h;
+        const ctx = c.getContext('2d');
+        ctx.fillStyle = '#fff';
+        ctx.fillRect(0, 0, w, h);
+        ctx.imageSmoothingEnabled = true;
+        ctx.imageSmoothingQuality = 'high';
+        ctx.drawImage(img, 0, 0, w, h);
+        return ctx.getImageData(0, 0, w, h).data;
+      };
+      const pa = pixels(await decode('data:image/png;base64,' + a));
+      const pb = pixels(await decode('data:image/png;base64,' + b));
+      const far = (p, q, i) => Math.max(Math.abs(p[i] - q[i]), Math.abs(p[i + 1] - q[i + 1]), Math.abs(p[i + 2] - q[i + 2])) > DIFF_PIXEL;
+      let sum = 0;
+      let n = 0;
+      for (let i = 0; i < pa.length; i += 4) {
+        sum += Math.abs(pa[i] - pb[i]) + Math.abs(pa[i + 1] - pb[i + 1]) + Math.abs(pa[i + 2] - pb[i + 2]);
+        if (far(pa, pb, i)) n++;
+      }
+      const out = { mean: sum / ((pa.length / 4) * 3), share: n / (pa.length / 4) };
+      if (svg) {
+        const draw = async (text) => {
+          const src = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+          try {
+            return pixels(await decode(src));
+          } finally {
+            URL.revokeObjectURL(src);
+          }
+        };
+        const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+        doc.getElementById('nanhai-line').remove();
+        const pw = await draw(svg);
+        const pn = await draw(new XMLSerializer().serializeToString(doc));
+        // The inset's box, grown by the line's stroke and antialiasing (3 px).
+        const [bx, by, bw, bh] = [box[0] - 3, box[1] - 3, box[2] + 6, box[3] + 6].map(Math.round);
+        // mask: the line's pixels (the SVG with and without #nanhai-line differ);
+        // a, b: those of them where the frame, the PNG differ from the SVG without the line.
+        const line = { mask: 0, outside: 0, a: 0, b: 0 };
+        for (let y = 0; y < h; y++)
+          for (let x = 0; x < w; x++) {
+            const i = (y * w + x) * 4;
+            if (!far(pw, pn, i)) continue;
+            if (!(x >= bx && x < bx + bw && y >= by && y < by + bh)) {
+              line.outside++;
+              continue;
+            }
+            line.mask++;
+            if (far(pa, pn, i)) line.a++;
+            if (far(pb, pn, i)) line.b++;
+          }
+        out.line = line;
+      }
+      return out;
+    },
+    { a, b, w, h, svg, box, DIFF_PIXEL },
+  );
+}
+
+browserTest('one map: the presentation frame and the exported 2× PNG are the same drawing (national coverage, gaps, 北京), with the 南海诸岛 line', async (t) => {
   const page = await env.newPage({ width: 1920, height: 1080 });
   const cases = [
-    { where: '?mode=present', file: 'present-national-coverage.png', name: 'pilotmap-national-coverage-16x9.png' },
-    { where: '?mode=present#p=110000', file: 'present-beijing.png', name: 'pilotmap-beijing-coverage-16x9.png' },
-    { where: '?mode=present#view=gaps', file: 'present-gaps.png', name: 'pilotmap-national-gaps-16x9.png', gaps: true },
+    { where: '?mode=present', file: 'present-national-coverage.png', name: 'pilotmap-national-coverage-16x9.png', params: { view: 'coverage', province: null }, line: true },
+    { where: '?mode=present#view=gaps', file: 'present-gaps.png', name: 'pilotmap-national-gaps-16x9.png', params: { view: 'gaps', province: null }, line: true },
+    { where: '?mode=present#p=110000', file: 'present-beijing.png', name: 'pilotmap-beijing-coverage-16x9.png', params: { view: 'coverage', province: '110000' } },
   ];
+  const got = {};
   for (const c of cases) {
     await env.openMap(page, c.where);
-    if (c.gaps) {
-      await page.waitForSelector(GAPS_READY, { state: 'attached', timeout: 20000 });
-      assert.equal(await page.locator('.leaflet-pm-cluster-nums-pane .pm-cluster-num').count(), PRESENT_CLUSTERS, 'the frame numbers as many clusters as the SVG');
-    }
-    await page.waitForTimeout(300);
-    await quiet(page);
-    await shot(page, t, c.file.replace('.png', '-screen.png'));
+    await drawn(page, { ...c.params, layout: '16:9' });
+    // The toolbar floats over the frame: out of the way for the screenshot.
+    await page.evaluate(() => (document.querySelector('#present-toolbar').style.visibility = 'hidden'));
+    const screen = await page.locator('#present-frame').screenshot({ path: artifact(c.file.replace('.png', '-screen.png')) });
+    await page.evaluate(() => (document.querySelector('#present-toolbar').style.visibility = ''));
+    t.diagnostic(`screenshot: ${artifact(c.file.replace('.png', '-screen.png'))}`);
+    const shownURL = await page.evaluate(() => document.body.dataset.presentDrawn);
+
+    const requests = [];
+    const onReq = (r) => requests.push(r.url());
+    page.on('request', onReq);
     const dl = page.waitForEvent('download', { timeout: 30000 });
     await page.click('#present-export');
     const d = await dl;
+    page.off('request', onReq);
     assert.equal(d.suggestedFilename(), c.name);
+    assert.ok(!requests.some((u) => u.includes('/api/v1/map.svg')), 'the export draws the SVG the frame shows, without fetching another');
+    assert.equal(await page.evaluate(() => document.body.dataset.presentDrawn), shownURL);
     const file = artifact(c.file);
     await d.saveAs(file);
-    const info = pngInfo(fs.readFileSync(file));
+    const png = fs.readFileSync(file);
+    const info = pngInfo(png);
     assert.ok(info.magic, `${c.file} is a PNG`);
     assert.deepEqual([info.width, info.height], [3840, 2160], `${c.file} at 2× 1920×1080`);
     assert.match(await page.textContent('#present-status'), /已导出/);
-    t.diagnostic(`PNG: ${file}`);
-    console.log(`exported PNG: ${file}`);
+
+    let svg = null;
+    let box = null;
+    if (c.line) {
+      svg = await page.evaluate(async () => (await fetch(document.querySelector('#present-map').src)).text());
+      box = /<g id="inset" data-box="([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)"/.exec(svg).slice(1).map(Number);
+    }
+    const cmp = await compareInPage(page, screen.toString('base64'), png.toString('base64'), 1920, 1080, svg, box);
+    t.diagnostic(`${c.file}: frame vs PNG mean |Δ| ${cmp.mean.toFixed(3)}, ${(cmp.share * 100).toFixed(3)}% of pixels differ by > ${DIFF_PIXEL}${cmp.line ? `; the line's ${cmp.line.mask} px: shown in the frame ${cmp.line.a}, in the PNG ${cmp.line.b}; outside the inset ${cmp.line.outside}` : ''}`);
+    assert.ok(cmp.mean < MAX_MEAN_DIFF, `${c.file}: mean difference ${cmp.mean} ≥ ${MAX_MEAN_DIFF}`);
+    assert.ok(cmp.share < MAX_DIFF_SHARE, `${c.file}: ${cmp.share} of pixels differ ≥ ${MAX_DIFF_SHARE}`);
+    if (c.line) {
+      // The line's pixels: where the drawing differs from the same SVG without #nanhai-line.
+      assert.ok(cmp.line.mask > 100, `the SVG draws the 南海诸岛 line (${cmp.line.mask} px)`);
+      assert.equal(cmp.line.outside, 0, 'the line only in the inset');
+      assert.ok(cmp.line.a >= 0.8 * cmp.line.mask, `the frame shows the line: ${cmp.line.a} of ${cmp.line.mask} px`);
+      assert.ok(cmp.line.b >= 0.8 * cmp.line.mask, `the PNG shows the line: ${cmp.line.b} of ${cmp.line.mask} px`);
+    }
+    got[c.params.view + (c.params.province || '')] = { screen, png };
   }
+  // A different map is told apart: the gaps PNG against the coverage frame.
+  const other = await compareInPage(page, got.coverage.screen.toString('base64'), got.gaps.png.toString('base64'), 1920, 1080);
+  t.diagnostic(`coverage frame vs gaps PNG: mean |Δ| ${other.mean.toFixed(3)}, ${(other.share * 100).toFixed(3)}% of pixels differ`);
+  assert.ok(other.mean > 5 * MAX_MEAN_DIFF && other.share > 5 * MAX_DIFF_SHARE, `the comparison tells two maps apart: ${JSON.stringify(other)}`);
+
   // An empty subtitle in the page's query is not passed on to map.svg
-  // (which answers an empty value with a 400): the export still works.
+  // (which answers an empty value with a 400): the frame draws, the export works.
   await env.openMap(page, '?mode=present&subtitle=');
-  const req = page.waitForRequest((q) => q.url().includes('/api/v1/map.svg'));
+  await drawn(page, { subtitle: null });
   const dl = page.waitForEvent('download', { timeout: 30000 });
   await page.click('#present-export');
-  assert.ok(!new URL((await req).url()).searchParams.has('subtitle'), 'no empty subtitle sent');
   await (await dl).cancel();
+  await page.close();
+});
 
-  // From a province back to the nation without leaving the presentation.
-  await env.openMap(page, '?mode=present#p=110000');
+browserTest('presentation: a refused drawing is said in the toolbar, with the server\'s reason', async () => {
+  const page = await env.newPage({ width: 1920, height: 1080 });
+  // A link to a province code that is none (map.svg answers 400 naming province).
+  await env.openMap(page, '?mode=present#p=990000');
+  await page.waitForSelector('body[data-present-error]', { state: 'attached', timeout: 20000 });
+  const status = await page.textContent('#present-status');
+  assert.match(status, /地图加载失败/);
+  assert.match(status, /400/);
+  assert.match(status, /province/, `the status names the parameter: ${status}`);
+  assert.equal(await page.evaluate(() => document.body.dataset.presentDrawn), '', 'nothing drawn');
+  // The export says the same instead of saving something else.
+  await page.click('#present-export');
+  await page.waitForFunction(() => /导出失败/.test(document.querySelector('#present-status').textContent));
+  // Back to the nation: drawn, the error gone.
   await page.click('#present-nation');
-  await page.waitForFunction(() => !location.hash.includes('p=110000'));
-  assert.doesNotMatch(await page.textContent('.pm-pt-sub'), /北京/);
-  assert.match(await page.evaluate(() => location.search), /mode=present/);
+  await drawn(page, { province: null });
+  assert.equal(await page.evaluate(() => document.body.dataset.presentError), undefined);
+  // This test's refusals (map.svg, the province's details) and their
+  // console lines are expected; the last test checks the rest.
+  const ours = (f) => f.includes('990000');
+  const refused = env.failed.filter(ours);
+  // (Each redraw asks again after a failure: on loading, once the data is in, on export.)
+  assert.ok(refused.filter((f) => f.startsWith('400 /api/v1/map.svg')).length >= 2, `refused: ${refused}`);
+  env.failed = env.failed.filter((f) => !ours(f));
+  env.consoleErrors = env.consoleErrors.filter((f) => !ours(f));
   await page.close();
 });
 

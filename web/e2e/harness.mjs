@@ -88,10 +88,11 @@ async function waitHTTP(url, ms, proc) {
 
 /**
  * setup registers the file's before and after hooks and returns the
- * environment: {base, context, consoleErrors, offsite} (filled in before
+ * environment (serveArgs and serveEnv are added to the server's command
+ * line and environment): {base, context, consoleErrors, offsite} (filled in before
  * the first test), and helpers bound to it.
  */
-export function setup() {
+export function setup({ serveArgs = [], serveEnv = {} } = {}) {
   // failed: the server's 4xx and 5xx answers to the pages ("400 /api/v1/…?x=1").
   const env = { base: '', context: null, consoleErrors: [], offsite: [], failed: [], server: null, tmp: '' };
 
@@ -102,7 +103,10 @@ export function setup() {
     const port = await freePort();
     const db = path.join(env.tmp, 'pm.db');
     let log = '';
-    env.server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PILOTMAP_TILES_URL: '' } });
+    env.server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--db', db, ...serveArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PILOTMAP_TILES_URL: '', ...serveEnv },
+    });
     env.server.stdout.on('data', (d) => (log += d));
     env.server.stderr.on('data', (d) => (log += d));
     const url = `http://127.0.0.1:${port}`;

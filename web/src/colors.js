@@ -28,6 +28,7 @@ export const PALETTE = {
   fullPromotion: '#1d2433', // outline of the 12 full-promotion pilot provinces
   selected: '#c2185b',
   sea: '#f3f6f9',
+  nanhaiLine: '#7a4a8c', // the South China Sea line in the inset (the national border's colour)
 };
 
 /**

@@ -9,10 +9,11 @@ import { CoverageMap } from './map.js';
 import { Panel, applyI18n } from './panel.js';
 import { SearchBox } from './search.js';
 import { parseHash, formatHash, provinceOf, parseSearch, formatSearch } from './state.js';
-import { t, HTML_LANG, provinceName, formatNumber, formatPercent, formatArea, PROVINCE_EN } from './i18n.js';
+import { t, HTML_LANG, provinceName, PROVINCE_EN } from './i18n.js';
 import { indexGaps } from './gaps.js';
 import { pngName } from './layout.js';
 import { PresentFrame, renderPNG, download } from './present.js';
+import { initSelection, mountPicker } from './batchpicker.js';
 
 const body = document.body;
 const $ = (id) => document.getElementById(id);
@@ -274,15 +275,15 @@ const presenter = new PresentFrame({
   lang: () => toggleLang(),
   export: () => exportPNG(),
   nation: () => selectNation(),
+  text: (which, value) => {
+    // Empty: the server's default, so nothing in the URL or the request.
+    pres[which] = value || null;
+    writeSearch();
+    refreshPresent();
+  },
 });
 
-/** localDate is today as YYYY-MM-DD in the local time zone. */
-function localDate(d = new Date()) {
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
-
-/** presentTexts are the presentation's default title and subtitle, figures line and footer. */
+/** presentTexts are the presentation's default title and subtitle (the server's) and its approval line. */
 function presentTexts() {
   const lang = state.lang;
   const cfg = cmap.config || {};
@@ -294,85 +295,36 @@ function presentTexts() {
     title: t(lang, state.gaps ? 'titleGaps' : 'title'),
     subtitle: pname ? (sub ? t(lang, 'subtitleProvince', { name: pname, sub }) : pname) : sub,
   };
-  let figures = '';
-  if (state.gaps && gapsIndex) {
-    if (info) {
-      const n = [...gapsIndex.units.values()].filter((u) => u.province_code === info.code).length;
-      figures = t(lang, 'statsGapsProvince', { name: pname, n: formatNumber(lang, n) });
-    } else {
-      const c = gapsIndex.clusters[0];
-      figures = c
-        ? t(lang, 'statsGaps', { n: formatNumber(lang, gapsIndex.units.size), name: c.name, units: formatNumber(lang, c.units.length), area: formatArea(lang, c.area_km2) })
-        : '';
-    }
-  } else if (info) {
-    figures = t(lang, 'statsProvince', { name: pname, units: formatNumber(lang, info.units), covered: formatNumber(lang, info.covered_units), comparable: formatNumber(lang, info.comparable_units), pct: formatPercent(lang, info.coverage) });
-  } else if (stats) {
-    figures = t(lang, 'statsNational', {
-      units: formatNumber(lang, stats.units),
-      provinces: formatNumber(lang, stats.provinces_with_units),
-      pilotProvinces: formatNumber(lang, stats.pilot_provinces),
-      covered: formatNumber(lang, stats.covered_units),
-      comparable: formatNumber(lang, stats.comparable_units),
-      pct: formatPercent(lang, stats.coverage),
-    });
-  }
-  // The approval line only when the deployment has a number: a bare
-  // "审图号：" on a slide reads as an unapproved map (the toolbar says so
-  // to the presenter instead). The server's SVG does the same.
-  const n = String(cfg.approval_number || '').trim();
-  const approval = n ? (n.includes('审图号') ? n : t(lang, 'approval', { n })) : '';
-  const footer = [
-    cfg.attribution ? ['pm-pf-sources', t(lang, 'sourcesLine', { s: cfg.attribution })] : null,
-    ['pm-pf-date', t(lang, 'dateLine', { d: localDate() })],
-    approval ? ['pm-pf-approval', approval] : null,
-  ];
-  return { defaults, stats: figures, footer, approval };
+  return { defaults, approval: String(cfg.approval_number || '').trim() };
 }
 
-/** refreshPresent redraws the presentation's texts after a change of view, place or language. */
+/** presentOptions are the map.svg options of what the presentation shows. */
+function presentOptions() {
+  return { view: state.gaps ? 'gaps' : 'coverage', province: state.province, layout: pres.layout, lang: state.lang, title: pres.title, subtitle: pres.subtitle };
+}
+
+/** refreshPresent redraws the frame (the server's SVG) after a change of view, place, texts or language. */
 function refreshPresent() {
   if (!pres.present) return;
   const tx = presentTexts();
-  cmap.setPresent({
-    title: pres.title,
-    subtitle: pres.subtitle,
-    defaults: tx.defaults,
-    stats: tx.stats,
-    footer: tx.footer,
-    onText: (which, text) => {
-      const v = text === null ? null : text.replace(/\s+/g, ' ').trim();
-      pres[which] = v && v !== tx.defaults[which] ? v : null;
-      writeSearch();
-    },
-  });
-  presenter.sync({ gaps: state.gaps, approval: tx.approval, province: state.province });
-  if (dataReady) cmap.fitPresent();
-}
-
-/** presentScale is the map's line and label scale in the frame: 1, or heavier on a 大屏. */
-function presentScale() {
-  return presenter.big ? 1.3 : 1;
+  presenter.sync({ gaps: state.gaps, approval: tx.approval, province: state.province, title: pres.title, subtitle: pres.subtitle, defaults: tx.defaults });
+  presenter.draw(presentOptions());
 }
 
 /** applyPresent puts the page in or out of presentation mode as pres says. */
 function applyPresent() {
   if (pres.present) {
     presenter.show(pres.layout);
-    cmap.scale = presentScale();
+    refreshPresent();
   } else {
     presenter.hide();
-    cmap.setPresent(null);
-    cmap.scale = uiScale();
+    // The map was hidden, not resized; refit it to what the hash says.
+    cmap.invalidate();
+    if (dataReady) {
+      if (state.province) cmap.select(state.province, state.unit, { fit: true });
+      else cmap.fitNational(false);
+    }
   }
-  cmap.invalidate();
-  cmap.restyle();
-  if (pres.present) refreshPresent();
-  else if (dataReady) {
-    if (state.province) cmap.select(state.province, state.unit, { fit: true });
-    else cmap.fitNational(false);
-  }
-  cmap.drawClusters();
   body.dataset.present = pres.present ? pres.layout : '';
 }
 
@@ -397,7 +349,10 @@ window.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && pres.present && !e.target.isContentEditable && !(e.target instanceof HTMLInputElement)) setPresent(false);
 });
 
-/** exportPNG downloads a 2× PNG of the presentation (the server's SVG drawn in a canvas). */
+/**
+ * exportPNG downloads a 2× PNG of the presentation: the SVG the frame
+ * shows, once it shows the latest texts, drawn in a canvas.
+ */
 async function exportPNG() {
   const lang = state.lang;
   const layout = pres.layout;
@@ -406,7 +361,9 @@ async function exportPNG() {
   const name = pngName({ place, view, layout });
   presenter.setStatus(t(lang, 'presentExporting'), true);
   try {
-    const blob = await renderPNG({ view, province: state.province, layout, lang, title: pres.title, subtitle: pres.subtitle });
+    presenter.flushText();
+    await presenter.draw(presentOptions());
+    const blob = await renderPNG(presenter.svg, layout);
     download(blob, name);
     presenter.setStatus(t(lang, 'presentExported', { name }));
   } catch (err) {
@@ -431,16 +388,14 @@ let resizeTimer = 0;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
-    const s = pres.present ? presentScale() : uiScale();
+    const s = uiScale();
     if (Math.abs(s - cmap.scale) > 0.05) {
       cmap.scale = s;
       cmap.restyle();
       cmap.drawClusters();
-      if (pres.present) refreshPresent();
     }
-    // The frame keeps its size in presentation mode: nothing to refit.
-    if (!pres.present) cmap.invalidate();
-    else cmap.updateLabels();
+    // The frame fits itself (present.js); the map under it follows the window.
+    cmap.invalidate();
   }, 100);
 });
 
@@ -456,8 +411,9 @@ async function main() {
   cmap.setOff(state.off);
   if (state.view && !pres.present) cmap.setView(state.view);
   const z = layerZoom(cmap.map.getZoom());
-  let provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, config;
-  [config, stats, provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC] = await Promise.all([
+  const selection = await initSelection(); // ?program=&batch= (batchpicker.js)
+  let provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC, config;
+  [config, stats, provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC] = await Promise.all([
     api.config(),
     api.stats(),
     api.provinceStats(),
@@ -467,18 +423,19 @@ async function main() {
     api.layer('units', z),
     api.layer('pilots', z),
     api.layer('nanhai', Math.min(z + 1, 8)),
+    api.layer('nanhai_line', 0),
   ]);
   provincesList = provinces;
   cmap.setConfig(config);
   cmap.dataZoom = z;
-  cmap.setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC });
+  cmap.setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC });
   panel.setData({ stats, provinceStats, regions, provinces });
+  mountPicker($('panel-body'), selection, state.lang).catch((err) => console.warn('pilotmap: batches:', err));
   dataReady = true;
   applyLang(state.lang);
   const fit = !state.view || pres.present;
   if (state.unit) selectUnit(state.unit, { fit });
   else if (state.province) selectProvince(state.province, { fit });
-  else if (pres.present) cmap.fitPresent();
   if (state.view && !pres.present) cmap.setView(state.view);
   if (state.gaps) setGaps(true);
   // Ready once the browser has painted the drawn layers.

@@ -14,11 +14,7 @@ import { t, provinceName, formatPercent, formatNumber, batchName } from './i18n.
 export const NATIONAL_BOUNDS = [[17.9, 73.4], [53.6, 135.1]];
 /** The inset's frame: 海南 to 曾母暗沙, 北部湾 to 台湾's south tip. */
 const INSET_BOUNDS = [[3.2, 105.6], [24.2, 122.6]];
-/**
- * South of this latitude the national presentation leaves the sea to the
- * inset: the main map is masked there, and cluster numbers below it are
- * shown in the inset.
- */
+/** South of this latitude cluster numbers are shown in the inset. */
 const SOUTH_EDGE = 17.6;
 /** The zoom from which unit names replace province names without a selection. */
 const UNIT_LABEL_ZOOM = 6.5;
@@ -30,8 +26,8 @@ const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(
  * changes through opts: onFeature({kind, code, province_code}), onView(),
  * onCluster(cluster). In gaps mode (setGapsMode) it shades the comparable
  * units without a pilot by their distance to the nearest one and outlines
- * and numbers the largest clusters; in presentation mode (setPresent) it
- * drops its controls for a title, a static legend and a footer.
+ * and numbers the largest clusters. (Presentation mode hides it and shows
+ * the server's SVG instead: present.js.)
  */
 export class CoverageMap {
   constructor(el, opts) {
@@ -47,7 +43,10 @@ export class CoverageMap {
     this.gapsOn = false; // gaps mode
     this.gaps = null; // indexGaps(/api/v1/gaps)
     this.gapsFC = null; // /api/v1/layers/gaps: one feature per national cluster
-    this.present = null; // presentation mode: {title, subtitle, stats, footer}
+    // Never set since presentation mode shows the server's SVG (present.js);
+    // the branches on it (legend, veil, label size, clusters) go once the
+    // concurrent legend and colour changes are merged.
+    this.present = null;
 
     const map = L.map(el, {
       zoomControl: false,
@@ -77,7 +76,6 @@ export class CoverageMap {
     pane('pm-clusters', 435, false);
     pane('pm-highlight', 440, false);
     pane('pm-cluster-nums', 445);
-    pane('pm-south', 447, false);
     pane('pm-labels', 450, false);
 
     this.zoomControl = L.control.zoom({ position: 'topleft' }).addTo(map);
@@ -102,10 +100,6 @@ export class CoverageMap {
 
   /** fitNational shows mainland China and 台湾 in the frame. */
   fitNational(animate = true) {
-    if (this.present) {
-      this.fitPresent();
-      return;
-    }
     // On a narrow map keep 台湾 clear of the inset in the lower right.
     const narrow = this.map.getSize().x < 520;
     this.fitBounds(NATIONAL_BOUNDS, { paddingTopLeft: [6, 6], paddingBottomRight: [narrow ? 30 : 6, 6], animate });
@@ -158,7 +152,7 @@ export class CoverageMap {
    * setData draws the layers. provinces is /api/v1/provinces (figures and
    * label points by code); the others are layer FeatureCollections.
    */
-  setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC }) {
+  setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC }) {
     for (const p of provinces || []) this.info.set(p.code, p);
     const map = this.map;
     const provinceProps = (f) => ({ ...f.properties, ...(this.info.get(f.properties.code) || {}) });
@@ -223,7 +217,7 @@ export class CoverageMap {
       });
     });
     this.highlightLayer = L.layerGroup().addTo(map);
-    this.inset.setData(provincesFC, nanhaiFC);
+    this.inset.setData(provincesFC, nanhaiFC, nanhaiLineFC);
     this.applyToggles();
     this.updateLabels();
   }
@@ -406,10 +400,6 @@ export class CoverageMap {
     this.selectedProvince = province || null;
     this.selectedUnit = unit || null;
     this.map.getContainer().classList.toggle('pm-has-selection', !!this.selectedProvince);
-    if (this.southMask && this.present) {
-      if (this.selectedProvince) this.southMask.remove();
-      else this.southMask.addTo(this.map);
-    }
     this.restyle();
     this.highlightLayer.clearLayers();
     // A white veil over everything but the selected province.
@@ -439,8 +429,7 @@ export class CoverageMap {
     }
     this.drawClusters();
     if (fit) {
-      if (this.present) this.fitPresent();
-      else if (bounds) {
+      if (bounds) {
         // A unit is shown with its surroundings, a province filling the frame.
         const b = unit ? bounds.pad(0.6) : bounds;
         this.fitBounds(b, { padding: [this.w(28), this.w(28)], maxZoom: unit ? 9 : 8 });
@@ -565,13 +554,15 @@ export class CoverageMap {
     const candidates = [];
     const viewBounds = map.getBounds().pad(0.05);
     const unitsMode = this.selectedProvince || zoom >= UNIT_LABEL_ZOOM;
-    const add = (id, text, lonlat, cls, fontPx, priority, shift) => {
+    const add = (id, text, lonlat, cls, fontPx, priority, shift, far) => {
       if (!lonlat || !viewBounds.contains([lonlat[1], lonlat[0]])) return;
       const pt = map.latLngToContainerPoint([lonlat[1], lonlat[0]]);
       const w = this.measure(text, cls, fontPx) + 4 * s;
       const h = fontPx * 1.25;
-      // Alternative spots around the anchor, nearest first.
+      // Alternative spots around the anchor, nearest first (far: also
+      // further out, south and east into the sea).
       const alts = shift ? [[0, -h], [0, h], [w * 0.6, 0], [-w * 0.6, 0], [w * 0.5, -h], [-w * 0.5, h]] : [];
+      if (far) alts.push([w * 0.6, h], [w * 0.9, h * 0.5], [0, 1.8 * h], [w * 0.6, 1.8 * h], [-w * 0.6, 1.8 * h], [w * 1.2, 0]);
       candidates.push({ id, text, x: pt.x, y: pt.y, w, h, priority, cls, alts });
     };
     // Province names: everywhere at national zoom; around a selection only
@@ -584,8 +575,11 @@ export class CoverageMap {
       // large ones can shift around their anchor.
       const area = p.area_km2 || 0;
       const small = area > 0 && area < 6e4 ? 300 : 0;
-      const pri = unitsMode ? 100 : 1000 + small + (p.pilot_province ? 100 : 0) + (p.in_program === false ? -500 : 0) - Math.min(area / 1e4, 99);
-      add('p' + code, text, p.label || centroidOf(layer), 'pm-label-province', 13 * s, pri, true);
+      // 台湾, 香港 and 澳门 are labelled on every map of China (香港 and 澳门
+      // are tiny: they go first, and may move off into the sea).
+      const mustLabel = OUTSIDE_PROGRAM.has(code);
+      const pri = unitsMode && !mustLabel ? 100 : mustLabel ? 5000 : 1000 + small + (p.pilot_province ? 100 : 0) + (p.in_program === false ? -500 : 0) - Math.min(area / 1e4, 99);
+      add('p' + code, text, labelOf(p) || centroidOf(layer), 'pm-label-province', 13 * s, pri, true, mustLabel);
     }
     if (unitsMode) {
       const inSel = (pc) => !this.selectedProvince || pc === this.selectedProvince;
@@ -594,12 +588,12 @@ export class CoverageMap {
         const p = layer.feature.properties;
         if (!inSel(p.province_code)) continue;
         seen.add(code);
-        add('u' + code, p.name, p.label || centroidOf(layer), 'pm-label-unit pm-label-pilot', 12 * s, 3000 + (code === this.selectedUnit ? 1000 : 0), true);
+        add('u' + code, p.name, labelOf(p) || centroidOf(layer), 'pm-label-unit pm-label-pilot', 12 * s, 3000 + (code === this.selectedUnit ? 1000 : 0), true);
       }
       for (const [code, layer] of this.byCode.units) {
         const p = layer.feature.properties;
         if (seen.has(code) || !inSel(p.province_code)) continue;
-        add('u' + code, p.name, p.label || centroidOf(layer), 'pm-label-unit', 11.5 * s, 2000 + (code === this.selectedUnit ? 1000 : 0) + Math.min((p.area_km2 || 0) / 1e3, 999), false);
+        add('u' + code, p.name, labelOf(p) || centroidOf(layer), 'pm-label-unit', 11.5 * s, 2000 + (code === this.selectedUnit ? 1000 : 0) + Math.min((p.area_km2 || 0) / 1e3, 999), false);
       }
     }
     const kept = placeLabels(candidates, { width: size.x, height: size.y, pad: 2 * s, obstacles: this.obstacles() });
@@ -687,7 +681,7 @@ export class CoverageMap {
     const byId = new Map((this.gapsFC?.features || []).map((f) => [Number(f.properties?.id ?? f.id), f]));
     return this.shownClusterList().map((c) => {
       const f = byId.get(c.id);
-      return { ...c, label: f?.properties?.label || c.label, lines: f ? outlineLines(f.geometry, { minLen }) : [] };
+      return { ...c, label: labelOf(f?.properties) || c.label, lines: f ? outlineLines(f.geometry, { minLen }) : [] };
     });
   }
 
@@ -765,186 +759,16 @@ export class CoverageMap {
     const b = this.unitsBounds(c.units);
     if (b) this.fitBounds(b, { padding: [this.w(36), this.w(36)], maxZoom: 9 });
   }
-
-  // ---- Presentation mode ----
-
-  /**
-   * setPresent switches presentation mode on (p = {title, subtitle,
-   * defaults: {title, subtitle}, stats, footer: [lines], onText(which,
-   * text)}) or off (null): no zoom buttons or attribution, a title block
-   * (editable in place), the legend without toggles, a footer with the
-   * sources, date and approval number.
-   */
-  setPresent(p) {
-    const was = !!this.present;
-    this.present = p || null;
-    const el = this.map.getContainer();
-    el.classList.toggle('pm-presenting', !!p);
-    if (p) {
-      if (!was) {
-        this.zoomControl.remove();
-        this.attribution.remove();
-        this.titleControl = new TitleControl({ position: 'topleft', owner: this }).addTo(this.map);
-        this.footerControl = new FooterControl({ position: 'bottomleft', owner: this }).addTo(this.map);
-        // The footer goes under the legend and the scale bar.
-        const corner = this.footerControl.getContainer().parentNode;
-        corner.appendChild(this.footerControl.getContainer());
-      }
-      this.titleControl.render();
-      this.footerControl.render();
-      if (!this.southMask) {
-        this.southMask = L.rectangle([[-85, -180], [SOUTH_EDGE, 180]], { pane: 'pm-south', interactive: false, stroke: false, fill: true, fillColor: '#ffffff', fillOpacity: 1 });
-      }
-      // The national map leaves the South China Sea to the inset.
-      if (this.selectedProvince) this.southMask.remove();
-      else this.southMask.addTo(this.map);
-    } else if (was) {
-      this.titleControl?.remove();
-      this.footerControl?.remove();
-      this.southMask?.remove();
-      this.titleControl = this.footerControl = null;
-      this.zoomControl.addTo(this.map);
-      this.attribution.addTo(this.map);
-      this.renderAttribution();
-    }
-    this.legend.render();
-  }
-
-  /**
-   * fitPresent fits the national view (or the selected province) into the
-   * presentation frame below the title, as large as it goes with the
-   * legend, the footer and the inset over no land: from the largest zoom
-   * down, it tries the centred position and then shifted ones, and takes
-   * the first where no box covers land (the legend and the inset sit in
-   * corners, so a shift often saves a smaller map).
-   */
-  fitPresent() {
-    const map = this.map;
-    map.invalidateSize({ animate: false });
-    const size = map.getSize();
-    const sel = this.selectedProvince && this.byCode.outlines.get(this.selectedProvince);
-    const bounds = sel ? sel.getBounds() : L.latLngBounds(NATIONAL_BOUNDS);
-    const c = map.getContainer();
-    const boxOf = (e) => {
-      if (!e || !e.offsetWidth) return null;
-      const cr = c.getBoundingClientRect();
-      const k = cr.width / c.offsetWidth || 1;
-      const r = e.getBoundingClientRect();
-      return [(r.left - cr.left) / k, (r.top - cr.top) / k, (r.right - cr.left) / k, (r.bottom - cr.top) / k];
-    };
-    const union = (bs) => {
-      const b = bs.filter(Boolean);
-      return b.length ? [Math.min(...b.map((x) => x[0])), Math.min(...b.map((x) => x[1])), Math.max(...b.map((x) => x[2])), Math.max(...b.map((x) => x[3]))] : null;
-    };
-    const gap = 16;
-    const title = boxOf(this.titleControl?.getContainer());
-    const boxes = [
-      union([boxOf(this.legend.getContainer()), boxOf(c.querySelector('.leaflet-control-scale'))]),
-      boxOf(this.footerControl?.getContainer()),
-      sel ? null : boxOf(this.inset.getContainer()),
-    ]
-      .filter(Boolean)
-      .map((b) => [b[0] - 4, b[1] - 4, b[2] + 4, b[3] + 4]);
-    const avail = { l: gap, t: (title ? title[3] : 0) + gap, r: size.x - gap, b: size.y - gap };
-    // Everything at zoom 0: the bounds and the land's rings, projected once.
-    const nw0 = map.project(bounds.getNorthWest(), 0);
-    const se0 = map.project(bounds.getSouthEast(), 0);
-    const bw0 = se0.x - nw0.x;
-    const bh0 = se0.y - nw0.y;
-    const rings = this.landRings(sel);
-    const snap = (z) => Math.floor(z / 0.05 + 1e-9) * 0.05;
-    const zFit = snap(Math.min(Math.log2((avail.r - avail.l) / bw0), Math.log2((avail.b - avail.t) / bh0), sel ? 9 : 8));
-    const clear = (k, ox, oy) => !boxes.some((b) => landInBox(rings, [(b[0] - ox) / k, (b[1] - oy) / k, (b[2] - ox) / k, (b[3] - oy) / k]));
-    let best = null;
-    for (let z = zFit; z >= zFit - 1.5 && !best; z = snap(z - 0.05 + 1e-9)) {
-      const k = 2 ** z;
-      const bw = bw0 * k;
-      const bh = bh0 * k;
-      // The bounds' top left corner: centred, then shifted within the free room.
-      const x0 = (avail.l + avail.r - bw) / 2;
-      const y0 = (avail.t + avail.b - bh) / 2;
-      const rx = Math.max(0, (avail.r - avail.l - bw) / 2);
-      const ry = Math.max(0, (avail.b - avail.t - bh) / 2);
-      const shifts = [];
-      for (let i = 0; i <= 8; i++) for (let j = 0; j <= 4; j++) for (const sx of i ? [-1, 1] : [0]) for (const sy of j ? [-1, 1] : [0]) shifts.push([(sx * i * rx) / 8, (sy * j * ry) / 4]);
-      shifts.sort((a, b) => Math.hypot(a[0], a[1]) - Math.hypot(b[0], b[1]));
-      for (const [dx, dy] of shifts) {
-        const ox = x0 + dx - nw0.x * k;
-        const oy = y0 + dy - nw0.y * k;
-        if (clear(k, ox, oy)) {
-          best = { z, k, ox, oy };
-          break;
-        }
-      }
-    }
-    if (!best) {
-      const z = snap(zFit - 1.5);
-      const k = 2 ** z;
-      best = { z, k, ox: (avail.l + avail.r - bw0 * k) / 2 - nw0.x * k, oy: (avail.t + avail.b - bh0 * k) / 2 - nw0.y * k };
-    }
-    const centre = map.unproject(L.point((size.x / 2 - best.ox) / best.k, (size.y / 2 - best.oy) / best.k), 0);
-    map.setView(centre, best.z, { animate: false });
-    this.updateLabels();
-  }
-
-  /**
-   * landRings are the drawn land's rings projected at zoom 0 (flat
-   * [x0, y0, x1, y1, …] arrays): the provinces, or with sel only the
-   * selected province; nationally without the islands south of
-   * SOUTH_EDGE (masked, shown in the inset).
-   */
-  landRings(sel) {
-    const map = this.map;
-    const layers = sel ? [sel] : [...this.byCode.outlines.values()];
-    const rings = [];
-    const collect = (lls) => {
-      if (!Array.isArray(lls) || !lls.length) return;
-      if (lls[0] instanceof L.LatLng) {
-        if (!sel && lls.every((ll) => ll.lat < SOUTH_EDGE)) return;
-        const r = new Float64Array(lls.length * 2);
-        lls.forEach((ll, i) => {
-          const p = map.project(ll, 0);
-          r[2 * i] = p.x;
-          r[2 * i + 1] = p.y;
-        });
-        rings.push(r);
-      } else for (const x of lls) collect(x);
-    };
-    for (const l of layers) collect(l.getLatLngs());
-    return rings;
-  }
-
-
 }
 
-/**
- * landInBox reports whether land shows inside box ([x0, y0, x1, y1], the
- * rings' coordinates): a ring vertex lies in the box, or a point of a 3×3
- * grid over the box lies inside the rings (even-odd: a box inside a large
- * province, holes cancel).
- */
-function landInBox(rings, box) {
-  const [x0, y0, x1, y1] = box;
-  for (const r of rings) {
-    for (let i = 0; i < r.length; i += 2) if (r[i] > x0 && r[i] < x1 && r[i + 1] > y0 && r[i + 1] < y1) return true;
-  }
-  for (const fx of [0.02, 0.5, 0.98]) {
-    for (const fy of [0.02, 0.5, 0.98]) {
-      const x = x0 + fx * (x1 - x0);
-      const y = y0 + fy * (y1 - y0);
-      let inside = false;
-      for (const r of rings) {
-        const n = r.length / 2;
-        for (let i = 0, j = n - 1; i < n; j = i++) {
-          const yi = r[2 * i + 1];
-          const yj = r[2 * j + 1];
-          if (yi > y !== yj > y && x < ((r[2 * j] - r[2 * i]) * (y - yi)) / (yj - yi) + r[2 * i]) inside = !inside;
-        }
-      }
-      if (inside) return true;
-    }
-  }
-  return false;
+// OUTSIDE_PROGRAM are 台湾, 香港 and 澳门: outside the program, labelled on
+// every national map.
+const OUTSIDE_PROGRAM = new Set(['710000', '810000', '820000']);
+
+// labelOf is a feature's label point [lon, lat] from its label_lon and
+// label_lat properties (null when it has none).
+function labelOf(p) {
+  return Number.isFinite(p?.label_lon) && Number.isFinite(p?.label_lat) ? [p.label_lon, p.label_lat] : null;
 }
 
 function centroidOf(layer) {
@@ -1067,9 +891,9 @@ const InsetControl = L.Control.extend({
     this._map2.invalidateSize({ animate: false });
     this._map2.fitBounds(INSET_BOUNDS, { padding: [0, 0], animate: false });
   },
-  setData(provincesFC, nanhaiFC) {
+  setData(provincesFC, nanhaiFC, nanhaiLineFC) {
     if (!this._map2) {
-      this._pending = [provincesFC, nanhaiFC];
+      this._pending = [provincesFC, nanhaiFC, nanhaiLineFC];
       return;
     }
     const o = this.options.owner;
@@ -1088,6 +912,19 @@ const InsetControl = L.Control.extend({
       style: () => ({ color: '#4a5563', weight: w(0.9), fill: true, fillColor: '#4a5563', fillOpacity: 1 }),
     }).addTo(this._map2);
     this._div.dataset.islands = String(this._islands.getLayers().length);
+    // The South China Sea line: one stroke per dash (the server's SVG draws
+    // the same line, in the same colour).
+    this._line = L.geoJSON(nanhaiLineFC, {
+      interactive: false,
+      className: 'pm-nanhai-line',
+      style: () => ({ color: PALETTE.nanhaiLine, weight: w(1.6), opacity: 1, lineCap: 'butt' }),
+    }).addTo(this._map2);
+    let dashes = 0;
+    this._line.eachLayer((l) => {
+      dashes += l.getLatLngs().length;
+      l.getElement?.()?.setAttribute('data-nanhai-line', '');
+    });
+    this._div.dataset.nanhaiDashes = String(dashes);
   },
   /** setClusters numbers the gap clusters whose label lies in the inset's sea. */
   setClusters(list) {
@@ -1120,86 +957,5 @@ const InsetControl = L.Control.extend({
     const lang = this.options.owner.lang;
     this._label.textContent = t(lang, 'inset');
     this._div.setAttribute('aria-label', t(lang, 'inset'));
-  },
-});
-
-/**
- * TitleControl: presentation mode's title block (title and subtitle
- * editable in place, a line of figures). Edits go to present.onText.
- */
-const TitleControl = L.Control.extend({
-  onAdd() {
-    const div = L.DomUtil.create('div', 'pm-present-title');
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.disableScrollPropagation(div);
-    this._div = div;
-    this._h = L.DomUtil.create('h2', 'pm-pt-title', div);
-    this._sub = L.DomUtil.create('p', 'pm-pt-sub', div);
-    this._stats = L.DomUtil.create('p', 'pm-pt-stats', div);
-    for (const [el, which] of [[this._h, 'title'], [this._sub, 'subtitle']]) {
-      el.contentEditable = 'plaintext-only';
-      if (el.contentEditable !== 'plaintext-only') el.contentEditable = 'true';
-      el.spellcheck = false;
-      el.dataset.edit = which;
-      el.setAttribute('role', 'textbox');
-      el.addEventListener('keydown', (e) => {
-        // One line each: Enter and Escape end the edit.
-        if (e.key === 'Enter' || e.key === 'Escape') {
-          e.preventDefault();
-          el.blur();
-        }
-        e.stopPropagation();
-      });
-      el.addEventListener('paste', (e) => {
-        e.preventDefault();
-        const text = (e.clipboardData?.getData('text/plain') || '').replace(/\s+/g, ' ');
-        document.execCommand('insertText', false, text);
-      });
-      el.addEventListener('input', () => this.options.owner.present?.onText?.(which, el.textContent));
-      el.addEventListener('blur', () => {
-        // An emptied line goes back to its default.
-        if (!el.textContent.trim()) {
-          this.options.owner.present?.onText?.(which, null);
-          this.render();
-        }
-      });
-    }
-    this.render();
-    return div;
-  },
-  render() {
-    const p = this.options.owner.present;
-    if (!p || !this._div) return;
-    const lang = this.options.owner.lang;
-    this._h.setAttribute('aria-label', t(lang, 'editTitle'));
-    this._sub.setAttribute('aria-label', t(lang, 'editSubtitle'));
-    // Leave a line alone while it is being edited.
-    if (document.activeElement !== this._h) this._h.textContent = p.title ?? p.defaults.title;
-    if (document.activeElement !== this._sub) this._sub.textContent = p.subtitle ?? p.defaults.subtitle;
-    this._sub.hidden = !this._sub.textContent && document.activeElement !== this._sub;
-    this._stats.textContent = p.stats || '';
-    this._stats.hidden = !p.stats;
-  },
-});
-
-/** FooterControl: presentation mode's sources, date and approval number. */
-const FooterControl = L.Control.extend({
-  onAdd() {
-    const div = L.DomUtil.create('div', 'pm-present-foot');
-    this._div = div;
-    this.render();
-    return div;
-  },
-  render() {
-    const p = this.options.owner.present;
-    if (!p || !this._div) return;
-    this._div.replaceChildren(
-      ...(p.footer || []).filter(Boolean).map(([cls, text]) => {
-        const e = document.createElement('div');
-        e.className = cls;
-        e.textContent = text;
-        return e;
-      }),
-    );
   },
 });

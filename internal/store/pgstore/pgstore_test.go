@@ -32,6 +32,8 @@ func openDSN(t *testing.T, dsn string, opts ...store.Option) *Store {
 
 func TestContract(t *testing.T) { storetest.Run(t, pgDatabases) }
 
+func TestAdminContract(t *testing.T) { storetest.RunAdmin(t, pgDatabases) }
+
 // TestSameDataAsSQLite: the same writes give the same data in PostgreSQL
 // as in SQLite: rows, ids (refused writes leave no gap in either), times
 // and data version.

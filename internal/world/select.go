@@ -1,0 +1,93 @@
+package world
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"pilotmap/internal/coverage"
+	"pilotmap/internal/store"
+)
+
+// Selection picks the pilot units a view of the world shows: those of one
+// program, of some of its batches (none: all its batches).
+type Selection struct {
+	ProgramID int64
+	Batches   []int // sorted, distinct
+}
+
+// IsZero reports the selection of everything.
+func (s Selection) IsZero() bool { return s.ProgramID == 0 && len(s.Batches) == 0 }
+
+// Key is a canonical text of the selection, for cache keys ("" for
+// everything).
+func (s Selection) Key() string {
+	if s.IsZero() {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(strconv.FormatInt(s.ProgramID, 10))
+	for _, n := range s.Batches {
+		b.WriteByte(',')
+		b.WriteString(strconv.Itoa(n))
+	}
+	return b.String()
+}
+
+// Select returns the world restricted to the selected pilot units: its
+// units, statistics and comparable units are those of the selection (the
+// gap analysis is left out: Gaps is nil). A comparable unit of the view is
+// New when no earlier batch of the program holds a pilot unit under it.
+// Programs and Batches stay the full lists. sel must name a stored program
+// and batches of it.
+func (w *World) Select(sel Selection) (*World, error) {
+	if sel.IsZero() {
+		return w, nil
+	}
+	if sel.ProgramID == 0 {
+		return nil, fmt.Errorf("select: batches without a program")
+	}
+	known := map[int]bool{}
+	for _, b := range w.Batches {
+		if b.ProgramID == sel.ProgramID {
+			known[b.Number] = true
+		}
+	}
+	if len(known) == 0 {
+		return nil, fmt.Errorf("select: program %d has no batch", sel.ProgramID)
+	}
+	for _, n := range sel.Batches {
+		if !known[n] {
+			return nil, fmt.Errorf("select: program %d has no batch %d", sel.ProgramID, n)
+		}
+	}
+	v := &World{
+		Version: w.Version, Gazetteer: w.Gazetteer, Boundaries: w.Boundaries, Topology: w.Topology,
+		Programs: w.Programs, Batches: w.Batches, Selection: sel,
+		pilotProvinces: w.pilotProvinces, isPilotProv: w.isPilotProv,
+		provinceStats: map[string]coverage.Province{}, byCode: map[string][]store.PilotUnit{}, comparable: map[string]*Comparable{},
+	}
+	first := map[string]int{} // comparable code → the program's first batch under it
+	for _, u := range w.Units {
+		if u.ProgramID != sel.ProgramID {
+			continue
+		}
+		if b, ok := first[u.ComparableCode]; !ok || u.BatchNumber < b {
+			first[u.ComparableCode] = u.BatchNumber
+		}
+		if len(sel.Batches) == 0 || slices.Contains(sel.Batches, u.BatchNumber) {
+			v.Units = append(v.Units, u)
+		}
+	}
+	v.Stats = coverage.Compute(coverage.Input{Gazetteer: w.Gazetteer, Units: w.Boundaries.Units, Pilots: v.ActivePilots(), PilotProvinces: w.pilotProvinces})
+	for _, p := range v.Stats.Provinces {
+		v.provinceStats[p.Code] = p
+	}
+	v.indexUnits()
+	for code, ci := range v.comparable {
+		b := first[code]
+		ci.New = len(sel.Batches) > 0 && slices.Contains(sel.Batches, b)
+	}
+	return v, nil
+}
