@@ -167,6 +167,7 @@ func Check(in Input) (*Result, error) {
 	rep := Report{File: in.Filename, Format: in.File.Format, Objects: in.File.Objects, Features: len(in.File.Features), Datum: o.Datum,
 		MinCoverage: o.MinCoverage, AreaChange: o.AreaChange, CentroidKM: o.CentroidKM, MovedKM2: o.MovedKM2,
 		Nanhai: "the boundaries in use (a boundary file has no South China Sea layer)"}
+	repairs := map[string][]string{} // code → what making it valid changed
 	provinces := map[string]boundary.Feature{}
 	units := map[string]boundary.Feature{}
 	for _, ft := range in.File.Features {
@@ -224,7 +225,7 @@ func Check(in Input) (*Result, error) {
 			continue
 		}
 		if note != "" {
-			rep.Repaired = append(rep.Repaired, Repair{Code: d.Code, Name: d.Name, Note: note})
+			repairs[d.Code] = append(repairs[d.Code], note)
 		}
 		into[d.Code] = boundary.Feature{Code: d.Code, Name: d.Name, Level: string(d.Level), ProvinceCode: d.ProvinceCode(),
 			ParentCode: d.ParentCode, Geometry: geom, Source: fmt.Sprintf("%s#%s[%d] %s", in.Filename, ft.Object, ft.Index, ref.Name)}
@@ -277,9 +278,21 @@ func Check(in Input) (*Result, error) {
 	}
 	sortFeatures(provFeats)
 	sortFeatures(unitFeats)
+	nanhai := slices.Clone(cur.Nanhai.Features)
+	if err := settle(provFeats, unitFeats, nanhai, repairs); err != nil {
+		return nil, fmt.Errorf("check: %w", err)
+	}
+	for code, notes := range repairs {
+		name := code
+		if d, ok := g.Division(code); ok {
+			name = d.Name
+		}
+		rep.Repaired = append(rep.Repaired, Repair{Code: code, Name: name, Note: strings.Join(notes, "; ")})
+	}
+	slices.SortFunc(rep.Repaired, func(a, b Repair) int { return strings.Compare(a.Code, b.Code) })
 
 	res := &Result{Layers: map[string][]byte{}}
-	for name, feats := range map[string][]boundary.Feature{"provinces": provFeats, "units": unitFeats, "nanhai": cur.Nanhai.Features} {
+	for name, feats := range map[string][]boundary.Feature{"provinces": provFeats, "units": unitFeats, "nanhai": nanhai} {
 		var buf bytes.Buffer
 		if err := boundary.WriteCompact(&buf, feats); err != nil {
 			return nil, fmt.Errorf("check: layer %s: %w", name, err)
@@ -362,51 +375,20 @@ func centroid(mp orb.MultiPolygon) orb.Point {
 	return c
 }
 
-// storable converts a feature's polygons to WGS-84, puts them on the
-// compact grid (1/1024°) and orients them (shells counter-clockwise, holes
-// clockwise); note says what that changed beyond rounding.
+// storable converts a feature's polygons to WGS-84 and makes them valid
+// on the compact grid (1/1024°): shells counter-clockwise, holes
+// clockwise (repair); note says what the repair changed ("" when nothing
+// beyond putting the points on the grid).
 func storable(mp orb.MultiPolygon, datum Datum) (orb.MultiPolygon, string) {
-	out := make(orb.MultiPolygon, 0, len(mp))
-	droppedRings, dup := 0, 0
-	for _, p := range mp {
-		var np orb.Polygon
-		for i, r := range p {
-			var nr orb.Ring
-			for _, pt := range r {
-				x, y := pt[0], pt[1]
-				if datum == DatumGCJ02 {
-					x, y = GCJ02ToWGS84(x, y)
+	conv := mp.Clone()
+	if datum == DatumGCJ02 {
+		for _, p := range conv {
+			for _, r := range p {
+				for i, pt := range r {
+					r[i][0], r[i][1] = GCJ02ToWGS84(pt[0], pt[1])
 				}
-				q := orb.Point{math.Round(x*boundary.CompactScale) / boundary.CompactScale, math.Round(y*boundary.CompactScale) / boundary.CompactScale}
-				if len(nr) > 0 && nr[len(nr)-1] == q {
-					dup++
-					continue
-				}
-				nr = append(nr, q)
 			}
-			if len(nr) > 1 && nr[0] == nr[len(nr)-1] {
-				nr = nr[:len(nr)-1]
-			}
-			if len(nr) < 3 || planar.Area(append(nr, nr[0])) == 0 {
-				droppedRings++
-				if i == 0 {
-					break // the shell vanished: so do its holes
-				}
-				continue
-			}
-			nr = append(nr, nr[0])
-			if want := orb.CCW; (i == 0) != (nr.Orientation() == want) {
-				nr.Reverse()
-			}
-			np = append(np, nr)
-		}
-		if len(np) > 0 {
-			out = append(out, np)
 		}
 	}
-	note := ""
-	if droppedRings > 0 {
-		note = fmt.Sprintf("%d ring(s) collapsed on the grid and dropped", droppedRings)
-	}
-	return out, note
+	return repair(conv)
 }

@@ -1,8 +1,6 @@
 package geobuild
 
 import (
-	"fmt"
-	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -33,53 +31,20 @@ func makeValid(mp orb.MultiPolygon, st *RepairStats) orb.MultiPolygon {
 // maxSettle bounds the rounds of settle.
 const maxSettle = 8
 
-// settle runs the server's snapping (layer.NewTopology) over the derived
-// layers and repairs what it leaves, until snapping moves, inserts and
-// drops nothing: the server then serves, before simplifying, exactly the
-// polygons the generator made valid. Snapping closes the source's gaps and
-// overlaps of a grid step or so between neighbours, which can make a ring
-// cross itself where the neighbours' borders zigzag.
+// settle runs the server's snapping over the derived layers and repairs
+// what it leaves, until snapping moves, inserts and drops nothing
+// (layer.Settle): the server then serves, before simplifying, exactly the
+// polygons the generator made valid.
 func settle(res *Result) error {
-	for round := 1; ; round++ {
-		set := &boundary.Set{}
-		var err error
-		if set.Provinces, err = boundary.NewLayer(layer.Provinces, slices.Clone(res.Provinces)); err != nil {
-			return err
+	rounds, err := layer.Settle(res.Provinces, res.Units, res.Nanhai, func(l string, f boundary.Feature) orb.MultiPolygon {
+		if l == layer.Provinces {
+			return makeValid(f.Geometry, &res.RepairedProvinces)
 		}
-		if set.Units, err = boundary.NewLayer(layer.Units, slices.Clone(res.Units)); err != nil {
-			return err
-		}
-		if set.Nanhai, err = boundary.NewLayer(layer.Nanhai, slices.Clone(res.Nanhai)); err != nil {
-			return err
-		}
-		topo, err := layer.NewTopology(set)
-		if err != nil {
-			return fmt.Errorf("settle: %w", err)
-		}
-		st := topo.Stats()
-		if st.Snapped == 0 && st.Inserted == 0 && st.DroppedRings == 0 {
-			res.SettleRounds = round - 1
-			return nil
-		}
-		if round > maxSettle {
-			return fmt.Errorf("settle: snapping still moves %d, inserts %d and drops %d after %d rounds", st.Snapped, st.Inserted, st.DroppedRings, maxSettle)
-		}
-		exact, err := topo.Exact()
-		if err != nil {
-			return fmt.Errorf("settle: %w", err)
-		}
-		for _, l := range []struct {
-			feats []Feature
-			from  *boundary.Layer
-			st    *RepairStats
-		}{{res.Provinces, exact.Provinces, &res.RepairedProvinces}, {res.Units, exact.Units, &res.RepairedUnits}, {res.Nanhai, exact.Nanhai, &res.RepairedUnits}} {
-			for i := range l.feats {
-				f, ok := l.from.Feature(l.feats[i].Code)
-				if !ok {
-					return fmt.Errorf("settle: %s lost while snapping", l.feats[i].Code)
-				}
-				l.feats[i].Geometry = makeValid(f.Geometry, l.st)
-			}
-		}
+		return makeValid(f.Geometry, &res.RepairedUnits)
+	}, maxSettle)
+	if err != nil {
+		return err
 	}
+	res.SettleRounds = rounds
+	return nil
 }
