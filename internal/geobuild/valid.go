@@ -1,7 +1,6 @@
 package geobuild
 
 import (
-
 	"github.com/paulmach/orb"
 
 	"pilotmap/internal/boundary"
