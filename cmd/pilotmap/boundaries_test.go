@@ -157,6 +157,7 @@ func TestBoundariesSwitchUnderRunningServer(t *testing.T) {
 		code     string
 		min, max float64 // change in km²
 	}{{"220100", 3000, 5500}, {"220300", -5500, -3000}, {"510100", 1500, 3000}, {"512000", -3000, -1500}} {
+		t.Logf("served at zoom 4: %s %.0f → %.0f km²", c.code, a0[c.code], a1[c.code])
 		if d := a1[c.code] - a0[c.code]; d < c.min || d > c.max {
 			t.Errorf("served %s: %.0f → %.0f km² (%+.0f), want a change in [%g, %g]", c.code, a0[c.code], a1[c.code], d, c.min, c.max)
 		}
