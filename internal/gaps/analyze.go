@@ -55,7 +55,7 @@ func (x *Index) Analyze(in Input) (Report, error) {
 				continue
 			}
 			perProvince[p.Code]++
-			u := UncoveredUnit{Code: d.Code, Name: d.Name, ProvinceCode: p.Code, PilotProvince: p.PilotProvince}
+			u := UncoveredUnit{Code: d.Code, Name: d.Name, NameEN: d.NameEN, ProvinceCode: p.Code, PilotProvince: p.PilotProvince}
 			if i, ok := x.byCode[d.Code]; ok && !x.shapes[i].empty() {
 				u.HasPolygon = true
 				u.AreaKM2 = round(x.units.Features[i].AreaKM2, 1)
@@ -70,6 +70,9 @@ func (x *Index) Analyze(in Input) (Report, error) {
 		u := &rep.UncoveredUnits[pos[i]]
 		d := round(km, 2)
 		u.DistanceKM, u.NearestPilotCode = &d, x.units.Features[pilot].Code
+		if p, ok := in.Gazetteer.Division(u.NearestPilotCode); ok {
+			u.NearestPilotName, u.NearestPilotNameEN = p.Name, p.NameEN
+		}
 	})
 
 	// National clusters, then the same within each province.
@@ -88,7 +91,7 @@ func (x *Index) Analyze(in Input) (Report, error) {
 	byProvince := map[string][]ProvinceCluster{}
 	for _, members := range x.components(uncovered, pos, sameProvince) {
 		c := x.cluster(members, rep.UncoveredUnits, pos)
-		pc := ProvinceCluster{Cluster: rep.UncoveredUnits[pos[members[0]]].Cluster, Name: c.Name, Units: c.Units, AreaKM2: c.AreaKM2, MaxDistanceKM: c.MaxDistanceKM, Label: c.Label}
+		pc := ProvinceCluster{Cluster: rep.UncoveredUnits[pos[members[0]]].Cluster, Name: c.Name, NameEN: c.NameEN, Units: c.Units, AreaKM2: c.AreaKM2, MaxDistanceKM: c.MaxDistanceKM, Label: c.Label}
 		prov := c.ProvinceCodes[0]
 		byProvince[prov] = append(byProvince[prov], pc)
 	}
@@ -107,7 +110,7 @@ func (x *Index) Analyze(in Input) (Report, error) {
 		}
 		if p.PilotProvince {
 			rep.PilotProvinces = append(rep.PilotProvinces, PilotProvince{
-				Code: p.Code, Name: p.Name, Covered: p.CoveredUnits, Comparable: p.ComparableUnits,
+				Code: p.Code, Name: p.Name, NameEN: p.NameEN, Covered: p.CoveredUnits, Comparable: p.ComparableUnits,
 				UncoveredShare:     share(float64(p.ComparableUnits-p.CoveredUnits), float64(p.ComparableUnits)),
 				UncoveredAreaShare: share(p.AreaKM2-p.CoveredAreaKM2, p.AreaKM2),
 			})
@@ -126,7 +129,7 @@ func (x *Index) Analyze(in Input) (Report, error) {
 			if cs == nil {
 				cs = []ProvinceCluster{}
 			}
-			rep.ProvinceClusters = append(rep.ProvinceClusters, ProvinceGaps{ProvinceCode: p.Code, Name: p.Name, PilotProvince: p.PilotProvince, Uncovered: perProvince[p.Code], Clusters: cs})
+			rep.ProvinceClusters = append(rep.ProvinceClusters, ProvinceGaps{ProvinceCode: p.Code, Name: p.Name, NameEN: p.NameEN, PilotProvince: p.PilotProvince, Uncovered: perProvince[p.Code], Clusters: cs})
 		}
 	}
 	for _, r := range st.Regions {
@@ -283,7 +286,7 @@ func (x *Index) cluster(members []int, units []UncoveredUnit, pos []int) Cluster
 	}
 	sort.Strings(c.ProvinceCodes)
 	c.AreaKM2 = round(area, 1)
-	c.Name, c.Label = units[pos[largest]].Name, x.units.Features[largest].Label
+	c.Name, c.NameEN, c.Label = units[pos[largest]].Name, units[pos[largest]].NameEN, x.units.Features[largest].Label
 	return c
 }
 

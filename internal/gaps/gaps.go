@@ -123,6 +123,7 @@ type Report struct {
 type UncoveredUnit struct {
 	Code         string `json:"code"`
 	Name         string `json:"name"`
+	NameEN       string `json:"name_en"`
 	ProvinceCode string `json:"province_code"`
 	// DistanceKM is the distance from its boundary to the nearest pilot
 	// unit's boundary (0 for a neighbour of a pilot); null when the unit has
@@ -131,6 +132,10 @@ type UncoveredUnit struct {
 	// NearestPilotCode is the comparable unit of the nearest pilot; "" when
 	// DistanceKM is null.
 	NearestPilotCode string `json:"nearest_pilot_code"`
+	// NearestPilotName and NearestPilotNameEN name that comparable unit;
+	// "" when DistanceKM is null.
+	NearestPilotName   string `json:"nearest_pilot_name"`
+	NearestPilotNameEN string `json:"nearest_pilot_name_en"`
 	// Cluster is the id of its national cluster; 0 when it has no polygon.
 	Cluster int `json:"cluster"`
 	// ProvinceCluster is the id of its cluster within its province; 0 when
@@ -148,8 +153,9 @@ type UncoveredUnit struct {
 type Cluster struct {
 	// ID is the rank by area: 1 is the largest.
 	ID int `json:"id"`
-	// Name is the name of its largest unit.
-	Name string `json:"name"`
+	// Name and NameEN are the names of its largest unit.
+	Name   string `json:"name"`
+	NameEN string `json:"name_en"`
 	// Units are the codes of its units, sorted.
 	Units []string `json:"units"`
 	// ProvinceCodes are the provinces it reaches into, sorted.
@@ -168,6 +174,7 @@ type Cluster struct {
 type ProvinceGaps struct {
 	ProvinceCode  string `json:"province_code"`
 	Name          string `json:"name"`
+	NameEN        string `json:"name_en"`
 	PilotProvince bool   `json:"pilot_province"`
 	// Uncovered counts its uncovered comparable units (with or without
 	// polygon).
@@ -183,6 +190,7 @@ type ProvinceCluster struct {
 	// Cluster is the national cluster that holds it.
 	Cluster       int       `json:"cluster"`
 	Name          string    `json:"name"`
+	NameEN        string    `json:"name_en"`
 	Units         []string  `json:"units"`
 	AreaKM2       float64   `json:"area_km2"`
 	MaxDistanceKM float64   `json:"max_distance_km"`
@@ -193,6 +201,7 @@ type ProvinceCluster struct {
 type PilotProvince struct {
 	Code       string `json:"code"`
 	Name       string `json:"name"`
+	NameEN     string `json:"name_en"`
 	Covered    int    `json:"covered"`
 	Comparable int    `json:"comparable"`
 	// UncoveredShare is (comparable − covered) / comparable, 0..1.

@@ -75,8 +75,9 @@ func TestNationalData(t *testing.T) {
 			if !x.Adjacent(c, "510400") {
 				t.Errorf("%s is not a neighbour of 攀枝花市 510400: %v", c, x.Neighbours(c))
 			}
-			if u := units[c]; u.DistanceKM == nil || *u.DistanceKM != 0 || u.NearestPilotCode != "510400" {
-				t.Errorf("%s: %v km to %s, want 0 km to 510400", c, u.DistanceKM, u.NearestPilotCode)
+			if u := units[c]; u.DistanceKM == nil || *u.DistanceKM != 0 || u.NearestPilotCode != "510400" ||
+				u.NearestPilotName != "攀枝花市" || u.NearestPilotNameEN != "Panzhihua City" {
+				t.Errorf("%s: %v km to %s %s %s, want 0 km to 510400 攀枝花市 Panzhihua City", c, u.DistanceKM, u.NearestPilotCode, u.NearestPilotName, u.NearestPilotNameEN)
 			}
 		}
 	})

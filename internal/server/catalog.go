@@ -196,13 +196,14 @@ func (l *layerSpec) shapes(w *world.World, zoom int, bbox orb.Bound) []layer.Sha
 }
 
 // props returns the properties of a feature of a division layer
-// (docs/api.md): code, name, level, province_code, pilot, pilot_province,
+// (docs/api.md): code, name, name_en, level, province_code, pilot, pilot_province,
 // in_program, batch, status and area_km2; with coverage also the
 // province's figures.
 func (l *layerSpec) featureProps(w *world.World, f *boundary.Feature) map[string]any {
 	p := map[string]any{
 		"code":          f.Code,
 		"name":          f.Name,
+		"name_en":       englishName(w.Gazetteer, f.Code),
 		"level":         f.Level,
 		"province_code": f.ProvinceCode,
 		"area_km2":      round(f.AreaKM2, 0),
