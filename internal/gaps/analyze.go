@@ -17,7 +17,19 @@ type Input struct {
 	Gazetteer      *gazetteer.Gazetteer
 	Pilots         []coverage.Pilot // active pilot units
 	PilotProvinces []string         // codes of the full-promotion pilot provinces
+	// FarKM is the distance to the nearest pilot from which an uncovered
+	// unit belongs to a national cluster (NationalFarKM for the served
+	// report); 0 puts every uncovered unit with a polygon in one.
+	FarKM float64
 }
+
+// NationalFarKM is the FarKM of the served gap report: a national cluster
+// is a connected group of uncovered units each at least 50 km (boundary to
+// boundary) from every pilot unit. Nearer units are a pilot's surroundings,
+// named by their nearest pilot; measured on the default data, 244 of the
+// 340 uncovered units with polygon border a pilot and 38 lie 50 km or more
+// from one.
+const NationalFarKM = 50.0
 
 // Analyze computes the gap report of the pilots over the index's units.
 // A comparable unit is covered when a pilot counts under it (coverage.Covered);
@@ -75,8 +87,20 @@ func (x *Index) Analyze(in Input) (Report, error) {
 		}
 	})
 
-	// National clusters, then the same within each province.
-	for _, members := range x.components(uncovered, pos, func(int, int) bool { return true }) {
+	// National clusters of the units far from every pilot, then the
+	// clusters within each province of all uncovered units.
+	rep.FarKM = in.FarKM
+	isFar := func(i int) bool {
+		d := rep.UncoveredUnits[pos[i]].DistanceKM
+		return d == nil || *d >= in.FarKM
+	}
+	var far []int
+	for _, i := range uncovered {
+		if isFar(i) {
+			far = append(far, i)
+		}
+	}
+	for _, members := range x.components(far, pos, func(_, b int) bool { return isFar(b) }) {
 		rep.Clusters = append(rep.Clusters, x.cluster(members, rep.UncoveredUnits, pos))
 	}
 	rank(rep.Clusters, func(c *Cluster) (float64, string) { return c.AreaKM2, c.Units[0] }, func(c *Cluster, id int) {

@@ -98,10 +98,14 @@ type Report struct {
 	// UncoveredUnits are the comparable units of the 31 mainland provinces
 	// without any pilot, sorted by code.
 	UncoveredUnits []UncoveredUnit `json:"uncovered_units"`
-	// Clusters are the connected groups of uncovered units with polygons
-	// in the adjacency graph, across provinces, ranked by area (id 1 is
-	// the largest). Together they hold every uncovered unit with a polygon
-	// exactly once.
+	// FarKM is the distance from which an uncovered unit counts as far
+	// from every pilot (Input.FarKM).
+	FarKM float64 `json:"far_km"`
+	// Clusters are the connected groups, in the adjacency graph and across
+	// provinces, of the uncovered units with polygons at least FarKM from
+	// every pilot, ranked by area (id 1 is the largest). Together they hold
+	// every such unit exactly once; with FarKM 0, every uncovered unit
+	// with a polygon.
 	Clusters []Cluster `json:"clusters"`
 	// ProvinceClusters are the clusters within each province (adjacency
 	// restricted to the province's own units), for the provinces that have
@@ -136,7 +140,8 @@ type UncoveredUnit struct {
 	// "" when DistanceKM is null.
 	NearestPilotName   string `json:"nearest_pilot_name"`
 	NearestPilotNameEN string `json:"nearest_pilot_name_en"`
-	// Cluster is the id of its national cluster; 0 when it has no polygon.
+	// Cluster is the id of its national cluster; 0 when it has no polygon
+	// or lies within Report.FarKM of a pilot.
 	Cluster int `json:"cluster"`
 	// ProvinceCluster is the id of its cluster within its province; 0 when
 	// it has no polygon.
