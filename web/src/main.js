@@ -9,7 +9,7 @@ import { CoverageMap } from './map.js';
 import { Panel, applyI18n } from './panel.js';
 import { SearchBox } from './search.js';
 import { parseHash, formatHash, provinceOf, parseSearch, formatSearch } from './state.js';
-import { t, HTML_LANG, provinceName, formatNumber, formatPercent, formatArea, PROVINCE_EN } from './i18n.js';
+import { t, HTML_LANG, provinceName, formatNumber, formatPercent, formatArea, PROVINCE_EN, clusterLabel } from './i18n.js';
 import { indexGaps } from './gaps.js';
 import { pngName } from './layout.js';
 import { PresentFrame, renderPNG, download } from './present.js';
@@ -302,7 +302,7 @@ function presentTexts() {
     } else {
       const c = gapsIndex.clusters[0];
       figures = c
-        ? t(lang, 'statsGaps', { n: formatNumber(lang, gapsIndex.units.size), name: c.name, units: formatNumber(lang, c.units.length), area: formatArea(lang, c.area_km2) })
+        ? t(lang, 'statsGaps', { n: formatNumber(lang, gapsIndex.units.size), cluster: clusterLabel(lang, c), area: formatArea(lang, c.area_km2) })
         : '';
     }
   } else if (info) {
