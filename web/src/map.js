@@ -1019,7 +1019,7 @@ const LegendControl = L.Control.extend({
           ? ''
           : `<div class="pm-legend-row" data-row="${layer}">${swatch}<span>${label}</span></div>`
         : `<label class="pm-toggle" data-row="${layer}"><input type="checkbox" data-layer="${layer}" checked> ${swatch}<span>${label}</span></label>`;
-    const open = present || (this._div.querySelector('details')?.open ?? !window.matchMedia('(max-width: 640px)').matches);
+    const open = present || (this._div.querySelector('details')?.open ?? !window.matchMedia('(max-width: 640px), (max-height: 500px)').matches);
     let body;
     if (o.gapsOn) {
       const rows = gapLegend()
