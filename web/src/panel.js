@@ -95,6 +95,7 @@ export class Panel {
   renderExports() {
     $('x-units').href = '/api/v1/export/units.csv?lang=' + this.lang;
     $('x-provinces').href = '/api/v1/export/provinces.csv?lang=' + this.lang;
+    $('x-gaps').href = '/api/v1/export/gaps.csv?lang=' + this.lang;
   }
 
   regionName(key) {
