@@ -78,7 +78,7 @@ func TestGapsCommand(t *testing.T) {
 		t.Errorf("云南 has %d uncovered units, want all 16", yunnan)
 	}
 	code, out, errs := runCmd(t, map[string]string{"PILOTMAP_DB": db}, "gaps", "--top", "3")
-	for _, want := range []string{"largest gap clusters", "云南省 530000", "3 of 11", "河北省", "inequality: region spread", "Gini"} {
+	for _, want := range []string{"largest gap clusters", "50 km or more from every pilot", "云南省 530000", "3 of 11", "河北省", "inequality: region spread", "Gini"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("summary (exit %d, %s) lacks %q:\n%s", code, errs, want, out)
 		}
