@@ -27,7 +27,7 @@
 //
 //	schema_migrations (version PK, name, applied_at)
 //	meta              (key PK, value)                      -- data_version
-//	divisions         (code PK, name, level, parent_code → divisions)
+//	divisions         (code PK, name, level, parent_code → divisions, name_en)
 //	aliases           (seq PK, written, province_code → divisions, old_code,
 //	                   code → divisions, kind, year, source, note,
 //	                   listed_until)                       -- v2: listed_until

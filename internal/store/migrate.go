@@ -21,8 +21,15 @@ func migrations() []migration {
 		{name: "initial schema", sql: schemaV1},
 		{name: "aliases: listed_until of a row derived from code tables", sql: schemaV2},
 		{name: "admin: reviewer decisions, effective dates of status changes, append-only audit log", sql: schemaV3},
+		{name: "divisions: English name", sql: schemaV4},
 	}
 }
+
+// schemaV4 stores Division.NameEN, the English name the geodata generator
+// derives (divisions.csv's name_en); "" until the next seed fills it.
+const schemaV4 = `
+ALTER TABLE divisions ADD COLUMN name_en TEXT NOT NULL DEFAULT '';
+`
 
 // schemaV2 stores Alias.ListedUntil: for a history row derived from the
 // GB/T 2260 code tables, the year of the last table that lists the old name.
