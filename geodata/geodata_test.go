@@ -323,3 +323,29 @@ func TestHistoryMatchesProvenance(t *testing.T) {
 		}
 	}
 }
+
+// TestEnglishNames checks that every division has an English name and that
+// no two divisions of one province share one (the search by pinyin tells
+// them apart by it).
+func TestEnglishNames(t *testing.T) {
+	g, err := gazetteer.Load(geodata.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for _, d := range g.Divisions() {
+		if d.NameEN == "" || strings.ContainsFunc(d.NameEN, func(r rune) bool { return r > 0x2e80 }) {
+			t.Errorf("%s %s: English name %q", d.Code, d.Name, d.NameEN)
+		}
+		key := d.ProvinceCode() + "\x00" + d.NameEN
+		if other, ok := seen[key]; ok && d.Level != gazetteer.County {
+			t.Errorf("%s %s and %s share the English name %q", d.Code, d.Name, other, d.NameEN)
+		}
+		seen[key] = d.Code
+	}
+	for code, want := range map[string]string{"510000": "Sichuan", "630200": "Haidong City", "500000": "Chongqing", "430100": "Changsha City", "350200": "Xiamen City", "341500": "Lu'an City", "340300": "Bengbu City", "440113": "Panyu District", "140400": "Changzhi City"} {
+		if d, _ := g.Division(code); d.NameEN != want {
+			t.Errorf("%s %s: English name %q, want %q", code, d.Name, d.NameEN, want)
+		}
+	}
+}

@@ -6,7 +6,9 @@
 // from echarts' lib/coord/geo/fix/nanhai.js), history.csv (the history of names and
 // codes since 2002, derived by internal/history from the GB/T 2260 tables
 // and today's codes) and provenance.json. The hand-curated
-// geodata/aliases.csv is read, never written. Run it with `make geodata`.
+// geodata/aliases.csv and geodata/romanization.csv (readings of polyphonic
+// characters in place names and official English forms, for the name_en
+// column of divisions.csv) are read, never written. Run it with `make geodata`.
 package main
 
 import (
@@ -34,6 +36,7 @@ import (
 	"pilotmap/internal/gazetteer"
 	"pilotmap/internal/geobuild"
 	"pilotmap/internal/history"
+	"pilotmap/internal/romanize"
 )
 
 // The npm packages geodata is derived from.
@@ -124,6 +127,9 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 	if err != nil {
 		return fmt.Errorf("build: %w", err)
 	}
+	if err := nameInEnglish(filepath.Join(out, "romanization.csv"), res.Divisions); err != nil {
+		return err
+	}
 	if err := writeFile(filepath.Join(out, "divisions.csv"), func(w io.Writer) error {
 		return gazetteer.WriteDivisionsCSV(w, res.Divisions)
 	}); err != nil {
@@ -171,6 +177,28 @@ func run(ctx context.Context, log *slog.Logger, out string, keep bool) error {
 		"rings_dropped", res.RepairedUnits.Dropped+res.RepairedProvinces.Dropped, "settle_rounds", res.SettleRounds,
 		"history_rows", len(rows), "history_renamed", hist.Kinds[gazetteer.Renamed], "history_recoded", hist.Kinds[gazetteer.Recoded],
 		"history_also_curated", hist.Curated, "history_ambiguous", len(hist.Ambiguous), "history_unresolved", len(hist.Unresolved))
+	return nil
+}
+
+// nameInEnglish sets every division's English name from its Chinese
+// name (internal/romanize with the curated table at tablePath).
+func nameInEnglish(tablePath string, divs []gazetteer.Division) error {
+	f, err := os.Open(tablePath)
+	if err != nil {
+		return fmt.Errorf("open the romanization table: %w", err)
+	}
+	defer f.Close()
+	tab, err := romanize.ReadTable(f)
+	if err != nil {
+		return err
+	}
+	for i, d := range divs {
+		en, err := tab.English(d.Name, d.Level == gazetteer.Province)
+		if err != nil {
+			return fmt.Errorf("english name of %s %s: %w", d.Code, d.Name, err)
+		}
+		divs[i].NameEN = en
+	}
 	return nil
 }
 

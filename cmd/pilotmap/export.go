@@ -14,10 +14,10 @@ import (
 )
 
 func runExport(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "export", "--layer provinces|units|nanhai [--format geojson|csv] [--lang en|zh] [--db PATH|URL]")
-	name := fs.String("layer", "", "layer to export: provinces, units or nanhai (csv: units or provinces)")
+	fs := newFlags(e, "export", "--layer provinces|units|nanhai|gaps [--format geojson|csv] [--lang en|zh] [--db PATH|URL]")
+	name := fs.String("layer", "", "layer to export: provinces, units or nanhai (csv: units, provinces or gaps)")
 	db := dbFlag(fs)
-	format := fs.String("format", "geojson", "output format: geojson, or csv (units.csv: the pilot units; provinces.csv: coverage per province)")
+	format := fs.String("format", "geojson", "output format: geojson, or csv (units.csv: the pilot units; provinces.csv: coverage per province; gaps.csv: the uncovered units and their nearest pilot)")
 	lang := fs.String("lang", "en", "csv header row: en (snake_case keys) or zh (Chinese column names)")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
@@ -53,13 +53,18 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	holdsPilot := coverage.Covered(w.ActivePilots())
 	set := w.Boundaries
 	var l *boundary.Layer
-	var extend func(boundary.Feature, geojson.Properties)
+	english := func(f boundary.Feature, p geojson.Properties) {
+		d, _ := w.Gazetteer.Division(f.Code)
+		p["name_en"] = d.NameEN
+	}
+	extend := english
 	switch *name {
 	case "provinces":
 		l = set.Provinces
 	case "units":
 		l = set.Units
 		extend = func(f boundary.Feature, p geojson.Properties) {
+			english(f, p)
 			p["pilot"] = holdsPilot[f.Code]
 		}
 	case "nanhai":
@@ -79,11 +84,11 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	return 0
 }
 
-// runExportCSV writes units.csv or provinces.csv (UTF-8 with BOM, one
-// header row, codes quoted as text) to stdout.
+// runExportCSV writes units.csv, provinces.csv or gaps.csv (UTF-8 with
+// BOM, one header row, codes quoted as text) to stdout.
 func runExportCSV(ctx context.Context, e *env, name, lang, db string) int {
-	if name != "units" && name != "provinces" {
-		fmt.Fprintf(e.stderr, "pilotmap export: --format csv needs --layer units or provinces, not %q\n", name)
+	if name != "units" && name != "provinces" && name != "gaps" {
+		fmt.Fprintf(e.stderr, "pilotmap export: --format csv needs --layer units, provinces or gaps, not %q\n", name)
 		return 2
 	}
 	if lang != "en" && lang != "zh" {
@@ -95,15 +100,18 @@ func runExportCSV(ctx context.Context, e *env, name, lang, db string) int {
 		return 1
 	}
 	defer ds.Close()
-	w, ok := buildWorld(ctx, e, "export", ds, worldParts{})
+	w, ok := buildWorld(ctx, e, "export", ds, worldParts{gaps: name == "gaps"})
 	if !ok {
 		return 1
 	}
 	opt := export.Options{Lang: lang}
 	var err error
-	if name == "units" {
+	switch name {
+	case "units":
 		err = export.Units(e.stdout, w, opt)
-	} else {
+	case "gaps":
+		err = export.Gaps(e.stdout, w, opt)
+	default:
 		err = export.Provinces(e.stdout, w, opt)
 	}
 	if err != nil {

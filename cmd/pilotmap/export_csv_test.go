@@ -31,7 +31,7 @@ func TestExportCSV(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"--format", "csv", "--layer", "nanhai"}, "needs --layer units or provinces"},
+		{[]string{"--format", "csv", "--layer", "nanhai"}, "needs --layer units, provinces or gaps"},
 		{[]string{"--format", "xlsx", "--layer", "units"}, "not supported"},
 		{[]string{"--format", "csv", "--layer", "units", "--lang", "fr"}, "unknown --lang"},
 	} {

@@ -72,7 +72,7 @@ func printGaps(w io.Writer, rep gaps.Report, gz *gazetteer.Gazetteer, top int) {
 		fmt.Fprintf(w, "%d without boundary (distance unknown, in no cluster): %s\n", len(noPolygon), strings.Join(noPolygon, ", "))
 	}
 
-	fmt.Fprintf(w, "\nlargest gap clusters (by area):\n")
+	fmt.Fprintf(w, "\nlargest gap clusters (by area): neighbouring uncovered units each %g km or more from every pilot; nearer units are in a pilot's reach and in no cluster\n", rep.FarKM)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "  #\tarea km²\tunits\tmax km to a pilot\tlargest unit: provinces")
 	for _, c := range rep.Clusters[:min(top, len(rep.Clusters))] {

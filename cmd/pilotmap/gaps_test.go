@@ -78,7 +78,7 @@ func TestGapsCommand(t *testing.T) {
 		t.Errorf("云南 has %d uncovered units, want all 16", yunnan)
 	}
 	code, out, errs := runCmd(t, map[string]string{"PILOTMAP_DB": db}, "gaps", "--top", "3")
-	for _, want := range []string{"largest gap clusters", "云南省 530000", "3 of 11", "河北省", "inequality: region spread", "Gini"} {
+	for _, want := range []string{"largest gap clusters", "50 km or more from every pilot", "云南省 530000", "3 of 11", "河北省", "inequality: region spread", "Gini"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("summary (exit %d, %s) lacks %q:\n%s", code, errs, want, out)
 		}
@@ -88,15 +88,16 @@ func TestGapsCommand(t *testing.T) {
 	}
 }
 
-// After importing a batch with 昆明市 the gaps follow: 昆明 is covered, its
-// old cluster is gone (it shrank or split) and 云南 has a unit.
+// After importing a batch with 昆明市 the gaps follow: 昆明 is covered, the
+// national cluster of 曲靖 (50 km or more from every pilot before) is gone
+// or smaller, 曲靖 is in none, and 云南 has a unit.
 func TestGapsAfterImport(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "pm.db")
 	before := runGapsJSON(t, db)
-	old := before.clusterOf("530100")
+	old := before.clusterOf("530300")
 	if old == nil {
-		t.Fatal("昆明市 530100 is in no cluster before the import")
+		t.Fatal("曲靖市 530300 is in no cluster before the import")
 	}
 	third := filepath.Join(dir, "third.txt")
 	os.WriteFile(third, []byte("关于开展创建幸福家庭活动的通知\n第三批试点单位名单(1个)\n1. 云南省:昆明市\n"), 0o644)
@@ -109,13 +110,13 @@ func TestGapsAfterImport(t *testing.T) {
 	}
 	for _, c := range after.Clusters {
 		if reflect.DeepEqual(c.Units, old) {
-			t.Errorf("the cluster that held 昆明 (%d units) is unchanged", len(old))
+			t.Errorf("the cluster that held 曲靖 (%d units) is unchanged", len(old))
 		}
 	}
 	if len(after.ProvincesWithoutUnits) != 0 {
 		t.Errorf("provinces without units after the import: %v", after.ProvincesWithoutUnits)
 	}
-	if n := after.clusterOf("530300"); len(n) >= len(old) {
-		t.Errorf("曲靖's cluster has %d units, 昆明's had %d: it should have shrunk", len(n), len(old))
+	if n := after.clusterOf("530300"); n != nil {
+		t.Errorf("曲靖 borders the new pilot and is still in a cluster of %d units", len(n))
 	}
 }

@@ -211,6 +211,8 @@ func runInit(ctx context.Context, e *env, args []string) int {
 	defer ds.Close()
 	if ds.Seeded {
 		fmt.Fprintf(e.stdout, "created %s with the default data (%d divisions, %d units with boundaries)\n", dataset.Describe(*db), len(ds.Gazetteer.Divisions()), len(ds.Boundaries.Units.Features))
+	} else if ds.EnglishAdded {
+		fmt.Fprintf(e.stdout, "%s was made before divisions had English names: added them\n", dataset.Describe(*db))
 	} else {
 		fmt.Fprintf(e.stdout, "%s is already initialized: nothing changed\n", dataset.Describe(*db))
 	}

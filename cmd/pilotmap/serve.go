@@ -76,6 +76,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if ds.Seeded {
 		log.Info("created and seeded the database", "db", dataset.Describe(*db))
 	}
+	if ds.EnglishAdded {
+		log.Info("seeded the database again to add the divisions' English names", "db", *db)
+	}
 	start := time.Now()
 	topo, err := layer.NewTopology(ds.Boundaries)
 	if err != nil {

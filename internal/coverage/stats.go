@@ -42,6 +42,7 @@ type National struct {
 type Province struct {
 	Code            string  `json:"code"`
 	Name            string  `json:"name"`
+	NameEN          string  `json:"name_en"`
 	Region          string  `json:"region"`
 	PilotProvince   bool    `json:"pilot_province"`
 	Units           int     `json:"units"`
@@ -106,7 +107,7 @@ func Compute(in Input) Stats {
 		if !InProgram(d.Code) {
 			continue
 		}
-		p := Province{Code: d.Code, Name: d.Name, Region: RegionOf(d.Code), PilotProvince: pilotProv[d.Code], Units: len(units[d.Code])}
+		p := Province{Code: d.Code, Name: d.Name, NameEN: d.NameEN, Region: RegionOf(d.Code), PilotProvince: pilotProv[d.Code], Units: len(units[d.Code])}
 		for _, c := range in.Gazetteer.ComparableUnits(d.Code) {
 			p.ComparableUnits++
 			var area float64

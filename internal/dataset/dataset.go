@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"slices"
 
 	"pilotmap/internal/boundary"
 	"pilotmap/internal/gazetteer"
@@ -33,6 +34,9 @@ type Dataset struct {
 	Embedded Source
 	// Seeded is true when Open created and seeded the database.
 	Seeded bool
+	// EnglishAdded is true when Open seeded again a database made before
+	// divisions had English names (schema version 3), to fill them in.
+	EnglishAdded bool
 }
 
 // Source is the default data a new database is seeded from.
@@ -87,6 +91,16 @@ func load(ctx context.Context, st store.Store, src Source) (*Dataset, error) {
 			return nil, err
 		}
 		ds.Seeded = true
+		if divs, err = st.Divisions(ctx); err != nil {
+			return nil, fmt.Errorf("open dataset: %w", err)
+		}
+	} else if !slices.ContainsFunc(divs, func(d gazetteer.Division) bool { return d.NameEN != "" }) {
+		// Seeding is idempotent: on a database of an older version it only
+		// adds what that version lacked, here the English names.
+		if _, err := importer.Seed(ctx, st, src.FS, src.Version); err != nil {
+			return nil, err
+		}
+		ds.EnglishAdded = true
 		if divs, err = st.Divisions(ctx); err != nil {
 			return nil, fmt.Errorf("open dataset: %w", err)
 		}

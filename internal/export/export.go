@@ -1,6 +1,7 @@
 // Package export writes pilotmap's tables for spreadsheets: units.csv (one
-// row per stored pilot unit) and provinces.csv (the coverage figures of
-// every mainland province).
+// row per stored pilot unit), provinces.csv (the coverage figures of
+// every mainland province) and gaps.csv (every uncovered comparable unit
+// with its nearest pilot). Names come in Chinese and English (name_en).
 //
 // The files are made for Excel as much as for programs:
 //
@@ -29,12 +30,14 @@ package export
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
 	"pilotmap/internal/coverage"
+	"pilotmap/internal/gaps"
 	"pilotmap/internal/gazetteer"
 	"pilotmap/internal/store"
 	"pilotmap/internal/world"
@@ -68,13 +71,16 @@ func unitColumns() []column {
 		{key: "doc_number", zh: "文号", text: true},
 		{key: "province_code", zh: "省级代码", code: true},
 		{key: "province", zh: "省份", text: true},
+		{key: "province_en", zh: "省份（英文）", text: true},
 		{key: "province_written", zh: "原文省份", text: true},
 		{key: "written", zh: "原文名称", text: true},
 		{key: "code", zh: "区划代码", code: true},
 		{key: "name", zh: "名称", text: true},
+		{key: "name_en", zh: "名称（英文）", text: true},
 		{key: "level", zh: "级别", text: true},
 		{key: "comparable_code", zh: "可比单位代码", code: true},
 		{key: "comparable_name", zh: "可比单位", text: true},
+		{key: "comparable_name_en", zh: "可比单位（英文）", text: true},
 		{key: "rule", zh: "匹配规则", text: true},
 		{key: "confidence", zh: "置信度"},
 		{key: "status", zh: "状态", text: true},
@@ -88,6 +94,7 @@ func provinceColumns() []column {
 	return []column{
 		{key: "code", zh: "省级代码", code: true},
 		{key: "name", zh: "省份", text: true},
+		{key: "name_en", zh: "省份（英文）", text: true},
 		{key: "region", zh: "区域", text: true},
 		{key: "pilot_province", zh: "全面推进试点省"},
 		{key: "units", zh: "试点单位数"},
@@ -111,9 +118,11 @@ type BatchInfo struct {
 type UnitsInput struct {
 	Units   []store.PilotUnit
 	Batches []BatchInfo
-	// Names gives a division's name by code (provinces and comparable
-	// units); nil leaves those columns empty.
-	Names func(code string) string
+	// Divisions gives a division by code (provinces, comparable units and
+	// the units themselves, for their Chinese and English names); nil
+	// leaves the names it would give empty (a unit's own Chinese name is
+	// the stored one).
+	Divisions func(code string) gazetteer.Division
 }
 
 // WriteUnits writes units.csv: one row per pilot unit in the order given
@@ -128,9 +137,9 @@ func WriteUnits(w io.Writer, in UnitsInput, opt Options) error {
 	for _, b := range in.Batches {
 		batches[bkey{b.Program, b.Number}] = b
 	}
-	name := in.Names
-	if name == nil {
-		name = func(string) string { return "" }
+	div := in.Divisions
+	if div == nil {
+		div = func(string) gazetteer.Division { return gazetteer.Division{} }
 	}
 	t := newTable(w, unitColumns(), opt)
 	for _, u := range in.Units {
@@ -145,14 +154,17 @@ func WriteUnits(w io.Writer, in UnitsInput, opt Options) error {
 			b.Name,
 			b.DocNumber,
 			u.ProvinceCode,
-			name(u.ProvinceCode),
+			div(u.ProvinceCode).Name,
+			div(u.ProvinceCode).NameEN,
 			u.ProvinceWritten,
 			u.Written,
 			u.Code,
 			u.Name,
+			div(u.Code).NameEN,
 			u.Level,
 			u.ComparableCode,
-			name(u.ComparableCode),
+			div(u.ComparableCode).Name,
+			div(u.ComparableCode).NameEN,
 			u.Rule,
 			strconv.FormatFloat(u.Confidence, 'f', 2, 64),
 			string(u.Status),
@@ -171,6 +183,7 @@ func WriteProvinces(w io.Writer, provinces []coverage.Province, opt Options) err
 		t.row(
 			p.Code,
 			p.Name,
+			p.NameEN,
 			p.Region,
 			strconv.FormatBool(p.PilotProvince),
 			strconv.Itoa(p.Units),
@@ -187,7 +200,7 @@ func WriteProvinces(w io.Writer, provinces []coverage.Province, opt Options) err
 // Units writes units.csv of every pilot unit of the world (active and
 // revoked: the status column tells them apart).
 func Units(w io.Writer, wd *world.World, opt Options) error {
-	in := UnitsInput{Units: wd.Units, Names: divisionNames(wd.Gazetteer)}
+	in := UnitsInput{Units: wd.Units, Divisions: divisions(wd.Gazetteer)}
 	for _, b := range wd.Batches {
 		in.Batches = append(in.Batches, BatchInfo{Program: b.Program, Number: b.Number, Name: b.Name, DocNumber: b.DocNumber})
 	}
@@ -199,18 +212,72 @@ func Provinces(w io.Writer, wd *world.World, opt Options) error {
 	return WriteProvinces(w, wd.Stats.Provinces, opt)
 }
 
-func divisionNames(g *gazetteer.Gazetteer) func(string) string {
+func divisions(g *gazetteer.Gazetteer) func(string) gazetteer.Division {
 	if g == nil {
 		return nil
 	}
-	return func(code string) string {
-		d, ok := g.Division(code)
-		if !ok {
-			return ""
-		}
-		return d.Name
+	return func(code string) gazetteer.Division {
+		d, _ := g.Division(code)
+		return d
 	}
 }
+
+// gapColumns are gaps.csv's columns.
+func gapColumns() []column {
+	return []column{
+		{key: "province_code", zh: "省级代码", code: true},
+		{key: "province", zh: "省份", text: true},
+		{key: "province_en", zh: "省份（英文）", text: true},
+		{key: "code", zh: "区划代码", code: true},
+		{key: "name", zh: "名称", text: true},
+		{key: "name_en", zh: "名称（英文）", text: true},
+		{key: "area_km2", zh: "面积（平方公里）"},
+		{key: "has_polygon", zh: "有边界数据"},
+		{key: "distance_km", zh: "距最近试点（公里）"},
+		{key: "nearest_pilot_code", zh: "最近试点代码", code: true},
+		{key: "nearest_pilot", zh: "最近试点", text: true},
+		{key: "nearest_pilot_en", zh: "最近试点（英文）", text: true},
+		{key: "cluster", zh: "空白片区"},
+		{key: "province_cluster", zh: "省内空白片区"},
+	}
+}
+
+// WriteGaps writes gaps.csv: one row per uncovered comparable unit in the
+// order given (the gap report's: province, then code). distance_km and the
+// nearest pilot are empty for a unit without boundary data; cluster is 0
+// for a unit in no national cluster.
+func WriteGaps(w io.Writer, units []gaps.UncoveredUnit, division func(code string) gazetteer.Division, opt Options) error {
+	t := newTable(w, gapColumns(), opt)
+	for _, u := range units {
+		dist := ""
+		if u.DistanceKM != nil {
+			dist = strconv.FormatFloat(*u.DistanceKM, 'f', 1, 64)
+		}
+		p := division(u.ProvinceCode)
+		t.row(
+			u.ProvinceCode, p.Name, p.NameEN,
+			u.Code, u.Name, u.NameEN,
+			strconv.FormatFloat(u.AreaKM2, 'f', 0, 64),
+			strconv.FormatBool(u.HasPolygon),
+			dist,
+			u.NearestPilotCode, u.NearestPilotName, u.NearestPilotNameEN,
+			strconv.Itoa(u.Cluster), strconv.Itoa(u.ProvinceCluster),
+		)
+	}
+	return t.flush("gaps.csv")
+}
+
+// Gaps writes gaps.csv of the world's gap report.
+func Gaps(w io.Writer, wd *world.World, opt Options) error {
+	if wd.Gaps == nil {
+		return fmt.Errorf("write gaps.csv: %w", ErrNoGaps)
+	}
+	return WriteGaps(w, wd.Gaps.UncoveredUnits, divisions(wd.Gazetteer), opt)
+}
+
+// ErrNoGaps is returned by Gaps for a world without a gap report (no
+// boundaries).
+var ErrNoGaps = errors.New("no gap report: the world was built without a gap index")
 
 // table writes one CSV file: BOM, header, rows. The first write error is
 // kept and returned by flush.

@@ -13,6 +13,8 @@ import (
 	"pilotmap/geodata"
 	"pilotmap/internal/coverage"
 	"pilotmap/internal/dataset"
+	"pilotmap/internal/gaps"
+	"pilotmap/internal/gazetteer"
 	"pilotmap/internal/store"
 	"pilotmap/internal/world"
 )
@@ -119,7 +121,7 @@ func TestProvincesRoundTrip(t *testing.T) {
 	for _, r := range recs[1:] {
 		byCode[r[0]] = r
 		n := 0
-		for _, c := range r[4] {
+		for _, c := range r[5] {
 			n = n*10 + int(c-'0')
 		}
 		units += n
@@ -127,10 +129,10 @@ func TestProvincesRoundTrip(t *testing.T) {
 	if units != 108 {
 		t.Errorf("units sum %d, want 108", units)
 	}
-	if r := byCode["110000"]; r == nil || r[1] != "北京市" || r[3] != "true" || r[5] != "16" || r[6] != "4" || r[7] != "0.2500" {
+	if r := byCode["110000"]; r == nil || r[1] != "北京市" || r[2] != "Beijing" || r[4] != "true" || r[6] != "16" || r[7] != "4" || r[8] != "0.2500" {
 		t.Errorf("北京 row %v", r)
 	}
-	if r := byCode["530000"]; r == nil || r[4] != "0" || r[7] != "0.0000" {
+	if r := byCode["530000"]; r == nil || r[2] != "Yunnan" || r[5] != "0" || r[8] != "0.0000" {
 		t.Errorf("云南 row %v", r)
 	}
 }
@@ -163,13 +165,13 @@ func TestQuotingAndGuard(t *testing.T) {
 
 func TestProvincesNumbers(t *testing.T) {
 	var buf bytes.Buffer
-	err := WriteProvinces(&buf, []coverage.Province{{Code: "330000", Name: "浙江省", Region: "east", PilotProvince: true, Units: 8, ComparableUnits: 11, CoveredUnits: 8, Coverage: 8.0 / 11, AreaKM2: 107501.4, CoveredAreaKM2: 78281.6}}, Options{})
+	err := WriteProvinces(&buf, []coverage.Province{{Code: "330000", Name: "浙江省", NameEN: "Zhejiang", Region: "east", PilotProvince: true, Units: 8, ComparableUnits: 11, CoveredUnits: 8, Coverage: 8.0 / 11, AreaKM2: 107501.4, CoveredAreaKM2: 78281.6}}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := strings.TrimPrefix(buf.String(), BOM)
-	want := "code,name,region,pilot_province,units,comparable_units,covered_units,coverage,area_km2,covered_area_km2\r\n" +
-		"\"330000\",浙江省,east,true,8,11,8,0.7273,107501,78282\r\n"
+	want := "code,name,name_en,region,pilot_province,units,comparable_units,covered_units,coverage,area_km2,covered_area_km2\r\n" +
+		"\"330000\",浙江省,Zhejiang,east,true,8,11,8,0.7273,107501,78282\r\n"
 	if got != want {
 		t.Errorf("got\n%q\nwant\n%q", got, want)
 	}
@@ -203,4 +205,39 @@ func columnKeys(cols []column) []string {
 		out[i] = c.key
 	}
 	return out
+}
+
+func TestGapsColumns(t *testing.T) {
+	d := 12.345
+	units := []gaps.UncoveredUnit{
+		{Code: "620100", Name: "兰州市", NameEN: "Lanzhou City", ProvinceCode: "620000", AreaKM2: 13100.4, HasPolygon: true,
+			DistanceKM: &d, NearestPilotCode: "620200", NearestPilotName: "嘉峪关市", NearestPilotNameEN: "Jiayuguan City", Cluster: 3, ProvinceCluster: 1},
+		{Code: "469031", Name: "某市", ProvinceCode: "460000"},
+	}
+	prov := func(code string) gazetteer.Division {
+		return map[string]gazetteer.Division{"620000": {Name: "甘肃省", NameEN: "Gansu"}}[code]
+	}
+	var buf bytes.Buffer
+	if err := WriteGaps(&buf, units, prov, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	recs := readCSV(t, buf.Bytes())
+	if len(recs) != 3 {
+		t.Fatalf("%d records", len(recs))
+	}
+	row := map[string]string{}
+	for i, k := range recs[0] {
+		row[k] = recs[1][i]
+	}
+	for k, want := range map[string]string{"province_en": "Gansu", "name_en": "Lanzhou City", "distance_km": "12.3", "nearest_pilot_code": "620200",
+		"nearest_pilot": "嘉峪关市", "nearest_pilot_en": "Jiayuguan City", "cluster": "3", "has_polygon": "true", "area_km2": "13100"} {
+		if row[k] != want {
+			t.Errorf("%s = %q, want %q", k, row[k], want)
+		}
+	}
+	for i, k := range recs[0] {
+		if (k == "distance_km" || k == "nearest_pilot") && recs[2][i] != "" {
+			t.Errorf("no polygon: %s = %q, want empty", k, recs[2][i])
+		}
+	}
 }

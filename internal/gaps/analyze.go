@@ -17,7 +17,19 @@ type Input struct {
 	Gazetteer      *gazetteer.Gazetteer
 	Pilots         []coverage.Pilot // active pilot units
 	PilotProvinces []string         // codes of the full-promotion pilot provinces
+	// FarKM is the distance to the nearest pilot from which an uncovered
+	// unit belongs to a national cluster (NationalFarKM for the served
+	// report); 0 puts every uncovered unit with a polygon in one.
+	FarKM float64
 }
+
+// NationalFarKM is the FarKM of the served gap report: a national cluster
+// is a connected group of uncovered units each at least 50 km (boundary to
+// boundary) from every pilot unit. Nearer units are a pilot's surroundings,
+// named by their nearest pilot; measured on the default data, 244 of the
+// 340 uncovered units with polygon border a pilot and 38 lie 50 km or more
+// from one.
+const NationalFarKM = 50.0
 
 // Analyze computes the gap report of the pilots over the index's units.
 // A comparable unit is covered when a pilot counts under it (coverage.Covered);
@@ -55,7 +67,7 @@ func (x *Index) Analyze(in Input) (Report, error) {
 				continue
 			}
 			perProvince[p.Code]++
-			u := UncoveredUnit{Code: d.Code, Name: d.Name, ProvinceCode: p.Code, PilotProvince: p.PilotProvince}
+			u := UncoveredUnit{Code: d.Code, Name: d.Name, NameEN: d.NameEN, ProvinceCode: p.Code, PilotProvince: p.PilotProvince}
 			if i, ok := x.byCode[d.Code]; ok && !x.shapes[i].empty() {
 				u.HasPolygon = true
 				u.AreaKM2 = round(x.units.Features[i].AreaKM2, 1)
@@ -70,10 +82,25 @@ func (x *Index) Analyze(in Input) (Report, error) {
 		u := &rep.UncoveredUnits[pos[i]]
 		d := round(km, 2)
 		u.DistanceKM, u.NearestPilotCode = &d, x.units.Features[pilot].Code
+		if p, ok := in.Gazetteer.Division(u.NearestPilotCode); ok {
+			u.NearestPilotName, u.NearestPilotNameEN = p.Name, p.NameEN
+		}
 	})
 
-	// National clusters, then the same within each province.
-	for _, members := range x.components(uncovered, pos, func(int, int) bool { return true }) {
+	// National clusters of the units far from every pilot, then the
+	// clusters within each province of all uncovered units.
+	rep.FarKM = in.FarKM
+	isFar := func(i int) bool {
+		d := rep.UncoveredUnits[pos[i]].DistanceKM
+		return d == nil || *d >= in.FarKM
+	}
+	var far []int
+	for _, i := range uncovered {
+		if isFar(i) {
+			far = append(far, i)
+		}
+	}
+	for _, members := range x.components(far, pos, func(_, b int) bool { return isFar(b) }) {
 		rep.Clusters = append(rep.Clusters, x.cluster(members, rep.UncoveredUnits, pos))
 	}
 	rank(rep.Clusters, func(c *Cluster) (float64, string) { return c.AreaKM2, c.Units[0] }, func(c *Cluster, id int) {
@@ -88,7 +115,7 @@ func (x *Index) Analyze(in Input) (Report, error) {
 	byProvince := map[string][]ProvinceCluster{}
 	for _, members := range x.components(uncovered, pos, sameProvince) {
 		c := x.cluster(members, rep.UncoveredUnits, pos)
-		pc := ProvinceCluster{Cluster: rep.UncoveredUnits[pos[members[0]]].Cluster, Name: c.Name, Units: c.Units, AreaKM2: c.AreaKM2, MaxDistanceKM: c.MaxDistanceKM, Label: c.Label}
+		pc := ProvinceCluster{Cluster: rep.UncoveredUnits[pos[members[0]]].Cluster, Name: c.Name, NameEN: c.NameEN, Units: c.Units, AreaKM2: c.AreaKM2, MaxDistanceKM: c.MaxDistanceKM, Label: c.Label}
 		prov := c.ProvinceCodes[0]
 		byProvince[prov] = append(byProvince[prov], pc)
 	}
@@ -107,7 +134,7 @@ func (x *Index) Analyze(in Input) (Report, error) {
 		}
 		if p.PilotProvince {
 			rep.PilotProvinces = append(rep.PilotProvinces, PilotProvince{
-				Code: p.Code, Name: p.Name, Covered: p.CoveredUnits, Comparable: p.ComparableUnits,
+				Code: p.Code, Name: p.Name, NameEN: p.NameEN, Covered: p.CoveredUnits, Comparable: p.ComparableUnits,
 				UncoveredShare:     share(float64(p.ComparableUnits-p.CoveredUnits), float64(p.ComparableUnits)),
 				UncoveredAreaShare: share(p.AreaKM2-p.CoveredAreaKM2, p.AreaKM2),
 			})
@@ -126,7 +153,7 @@ func (x *Index) Analyze(in Input) (Report, error) {
 			if cs == nil {
 				cs = []ProvinceCluster{}
 			}
-			rep.ProvinceClusters = append(rep.ProvinceClusters, ProvinceGaps{ProvinceCode: p.Code, Name: p.Name, PilotProvince: p.PilotProvince, Uncovered: perProvince[p.Code], Clusters: cs})
+			rep.ProvinceClusters = append(rep.ProvinceClusters, ProvinceGaps{ProvinceCode: p.Code, Name: p.Name, NameEN: p.NameEN, PilotProvince: p.PilotProvince, Uncovered: perProvince[p.Code], Clusters: cs})
 		}
 	}
 	for _, r := range st.Regions {
@@ -283,7 +310,7 @@ func (x *Index) cluster(members []int, units []UncoveredUnit, pos []int) Cluster
 	}
 	sort.Strings(c.ProvinceCodes)
 	c.AreaKM2 = round(area, 1)
-	c.Name, c.Label = units[pos[largest]].Name, x.units.Features[largest].Label
+	c.Name, c.NameEN, c.Label = units[pos[largest]].Name, units[pos[largest]].NameEN, x.units.Features[largest].Label
 	return c
 }
 

@@ -98,10 +98,14 @@ type Report struct {
 	// UncoveredUnits are the comparable units of the 31 mainland provinces
 	// without any pilot, sorted by code.
 	UncoveredUnits []UncoveredUnit `json:"uncovered_units"`
-	// Clusters are the connected groups of uncovered units with polygons
-	// in the adjacency graph, across provinces, ranked by area (id 1 is
-	// the largest). Together they hold every uncovered unit with a polygon
-	// exactly once.
+	// FarKM is the distance from which an uncovered unit counts as far
+	// from every pilot (Input.FarKM).
+	FarKM float64 `json:"far_km"`
+	// Clusters are the connected groups, in the adjacency graph and across
+	// provinces, of the uncovered units with polygons at least FarKM from
+	// every pilot, ranked by area (id 1 is the largest). Together they hold
+	// every such unit exactly once; with FarKM 0, every uncovered unit
+	// with a polygon.
 	Clusters []Cluster `json:"clusters"`
 	// ProvinceClusters are the clusters within each province (adjacency
 	// restricted to the province's own units), for the provinces that have
@@ -123,6 +127,7 @@ type Report struct {
 type UncoveredUnit struct {
 	Code         string `json:"code"`
 	Name         string `json:"name"`
+	NameEN       string `json:"name_en"`
 	ProvinceCode string `json:"province_code"`
 	// DistanceKM is the distance from its boundary to the nearest pilot
 	// unit's boundary (0 for a neighbour of a pilot); null when the unit has
@@ -131,7 +136,12 @@ type UncoveredUnit struct {
 	// NearestPilotCode is the comparable unit of the nearest pilot; "" when
 	// DistanceKM is null.
 	NearestPilotCode string `json:"nearest_pilot_code"`
-	// Cluster is the id of its national cluster; 0 when it has no polygon.
+	// NearestPilotName and NearestPilotNameEN name that comparable unit;
+	// "" when DistanceKM is null.
+	NearestPilotName   string `json:"nearest_pilot_name"`
+	NearestPilotNameEN string `json:"nearest_pilot_name_en"`
+	// Cluster is the id of its national cluster; 0 when it has no polygon
+	// or lies within Report.FarKM of a pilot.
 	Cluster int `json:"cluster"`
 	// ProvinceCluster is the id of its cluster within its province; 0 when
 	// it has no polygon.
@@ -148,8 +158,9 @@ type UncoveredUnit struct {
 type Cluster struct {
 	// ID is the rank by area: 1 is the largest.
 	ID int `json:"id"`
-	// Name is the name of its largest unit.
-	Name string `json:"name"`
+	// Name and NameEN are the names of its largest unit.
+	Name   string `json:"name"`
+	NameEN string `json:"name_en"`
 	// Units are the codes of its units, sorted.
 	Units []string `json:"units"`
 	// ProvinceCodes are the provinces it reaches into, sorted.
@@ -168,6 +179,7 @@ type Cluster struct {
 type ProvinceGaps struct {
 	ProvinceCode  string `json:"province_code"`
 	Name          string `json:"name"`
+	NameEN        string `json:"name_en"`
 	PilotProvince bool   `json:"pilot_province"`
 	// Uncovered counts its uncovered comparable units (with or without
 	// polygon).
@@ -183,6 +195,7 @@ type ProvinceCluster struct {
 	// Cluster is the national cluster that holds it.
 	Cluster       int       `json:"cluster"`
 	Name          string    `json:"name"`
+	NameEN        string    `json:"name_en"`
 	Units         []string  `json:"units"`
 	AreaKM2       float64   `json:"area_km2"`
 	MaxDistanceKM float64   `json:"max_distance_km"`
@@ -193,6 +206,7 @@ type ProvinceCluster struct {
 type PilotProvince struct {
 	Code       string `json:"code"`
 	Name       string `json:"name"`
+	NameEN     string `json:"name_en"`
 	Covered    int    `json:"covered"`
 	Comparable int    `json:"comparable"`
 	// UncoveredShare is (comparable − covered) / comparable, 0..1.

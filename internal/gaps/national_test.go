@@ -70,13 +70,53 @@ func TestNationalData(t *testing.T) {
 	checkClusters(t, rep)
 	units := byCode(rep)
 
+	t.Run("clusters far from every pilot", func(t *testing.T) {
+		in := nd.input
+		in.FarKM = gaps.NationalFarKM
+		far, err := x.Analyze(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkClusters(t, far)
+		n := 0
+		for _, u := range far.UncoveredUnits {
+			if u.DistanceKM != nil && *u.DistanceKM >= far.FarKM {
+				n++
+			}
+		}
+		in1 := 0
+		for _, c := range far.Clusters {
+			in1 += len(c.Units)
+			if c.MaxDistanceKM < far.FarKM {
+				t.Errorf("cluster %d: farthest unit %.1f km, under %v km", c.ID, c.MaxDistanceKM, far.FarKM)
+			}
+		}
+		t.Logf("%d units at %v km or more from every pilot, in %d clusters; #1 %s: %d units, %d provinces, %.0f km², farthest %.0f km",
+			n, far.FarKM, len(far.Clusters), far.Clusters[0].Name, len(far.Clusters[0].Units), len(far.Clusters[0].ProvinceCodes), far.Clusters[0].AreaKM2, far.Clusters[0].MaxDistanceKM)
+		if in1 != n || len(far.Clusters) < 5 || len(far.Clusters[0].ProvinceCodes) > 3 {
+			t.Errorf("%d far units, %d in %d clusters, the largest reaching %d provinces: want every far unit in a cluster and clusters of a region, not the country", n, in1, len(far.Clusters), len(far.Clusters[0].ProvinceCodes))
+		}
+		// The province clusters do not depend on FarKM.
+		units := func(r gaps.Report) (s []string) {
+			for _, p := range r.ProvinceClusters {
+				for _, c := range p.Clusters {
+					s = append(s, fmt.Sprint(c.Units))
+				}
+			}
+			return s
+		}
+		if fmt.Sprint(units(far)) != fmt.Sprint(units(rep)) {
+			t.Error("province clusters change with FarKM")
+		}
+	})
 	t.Run("neighbours of 攀枝花", func(t *testing.T) {
 		for _, c := range []string{"532300", "530700"} { // 楚雄州, 丽江市
 			if !x.Adjacent(c, "510400") {
 				t.Errorf("%s is not a neighbour of 攀枝花市 510400: %v", c, x.Neighbours(c))
 			}
-			if u := units[c]; u.DistanceKM == nil || *u.DistanceKM != 0 || u.NearestPilotCode != "510400" {
-				t.Errorf("%s: %v km to %s, want 0 km to 510400", c, u.DistanceKM, u.NearestPilotCode)
+			if u := units[c]; u.DistanceKM == nil || *u.DistanceKM != 0 || u.NearestPilotCode != "510400" ||
+				u.NearestPilotName != "攀枝花市" || u.NearestPilotNameEN != "Panzhihua City" {
+				t.Errorf("%s: %v km to %s %s %s, want 0 km to 510400 攀枝花市 Panzhihua City", c, u.DistanceKM, u.NearestPilotCode, u.NearestPilotName, u.NearestPilotNameEN)
 			}
 		}
 	})

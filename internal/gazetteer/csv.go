@@ -12,12 +12,12 @@ import (
 
 // The header rows of divisions.csv, aliases.csv and history.csv.
 const (
-	divisionsHeader = "code,name,level,parent_code"
+	divisionsHeader = "code,name,level,parent_code,name_en"
 	aliasesHeader   = "written,province_code,old_code,code,kind,year,source,note"
 	historyHeader   = "written,province_code,old_code,code,kind,year,listed_until,source"
 )
 
-// ReadDivisionsCSV reads divisions.csv (code,name,level,parent_code).
+// ReadDivisionsCSV reads divisions.csv (code,name,level,parent_code,name_en).
 func ReadDivisionsCSV(r io.Reader) ([]Division, error) {
 	rows, err := readCSV(r, divisionsHeader)
 	if err != nil {
@@ -25,7 +25,7 @@ func ReadDivisionsCSV(r io.Reader) ([]Division, error) {
 	}
 	out := make([]Division, 0, len(rows))
 	for _, row := range rows {
-		out = append(out, Division{Code: row[0], Name: row[1], Level: Level(row[2]), ParentCode: row[3]})
+		out = append(out, Division{Code: row[0], Name: row[1], Level: Level(row[2]), ParentCode: row[3], NameEN: row[4]})
 	}
 	return out, nil
 }
@@ -37,7 +37,7 @@ func WriteDivisionsCSV(w io.Writer, divisions []Division) error {
 		return fmt.Errorf("write divisions.csv: %w", err)
 	}
 	for _, d := range divisions {
-		if err := cw.Write([]string{d.Code, d.Name, string(d.Level), d.ParentCode}); err != nil {
+		if err := cw.Write([]string{d.Code, d.Name, string(d.Level), d.ParentCode, d.NameEN}); err != nil {
 			return fmt.Errorf("write divisions.csv: %w", err)
 		}
 	}

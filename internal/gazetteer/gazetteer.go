@@ -32,6 +32,7 @@ type Division struct {
 	Name       string // official name, e.g. "黄南藏族自治州"
 	Level      Level
 	ParentCode string // "" for a province; the province for a comparable unit below a province directly
+	NameEN     string // English name, e.g. "Huangnan Tibetan Autonomous Prefecture" (derived by the generator, internal/romanize)
 }
 
 // ProvinceCode returns the code of the province the division lies in.

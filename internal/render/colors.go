@@ -35,7 +35,7 @@ const (
 	colorUnitFill      = "#ffffff" // province view: a unit without pilot
 	colorCoveredFill   = "#f7c594" // province view: holds a pilot below it
 	colorNeighbour     = "#e4e7eb" // province view: the provinces around
-	colorGapsBase      = "#eef1f4" // gaps view: land that is neither a gap nor a pilot
+	colorGapsBase      = "#ffffff" // gaps view: land that is neither a gap nor a pilot (as the web map's GAP_BASE)
 	colorIsland        = "#4a5563" // the South China Sea islands
 	colorNanhaiLine    = "#7a4a8c" // the South China Sea line (the national border's colour on Chinese maps)
 )
@@ -76,7 +76,7 @@ func CoverageColor(class int) string {
 // purple ramp (ColorBrewer Purples), colour-blind safe and distinct from
 // the orange of the pilot units, so the farther from a pilot, the darker.
 func gapColors() []string {
-	return []string{"#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"}
+	return []string{"#d5d1ea", "#b3aed6", "#8f87c0", "#6a5aa8", "#4a1f86"}
 }
 
 // gapBreaks are the upper bounds (km, exclusive) of the gap classes 1..3;

@@ -16,23 +16,26 @@ import (
 
 // pilotUnitDoc is a PilotUnit of docs/api.md.
 type pilotUnitDoc struct {
-	ID              int64   `json:"id"`
-	Code            string  `json:"code"`
-	Name            string  `json:"name"`
-	Level           string  `json:"level"`
-	ProvinceCode    string  `json:"province_code"`
-	ProvinceName    string  `json:"province_name"`
-	ComparableCode  string  `json:"comparable_code"`
-	ComparableName  string  `json:"comparable_name"`
-	Written         string  `json:"written"`
-	ProvinceWritten string  `json:"province_written"`
-	Line            int     `json:"line"`
-	Rule            string  `json:"rule"`
-	Confidence      float64 `json:"confidence"`
-	Status          string  `json:"status"`
-	StatusSince     string  `json:"status_since"`
-	Program         string  `json:"program"`
-	Batch           int     `json:"batch"`
+	ID               int64   `json:"id"`
+	Code             string  `json:"code"`
+	Name             string  `json:"name"`
+	NameEN           string  `json:"name_en"`
+	Level            string  `json:"level"`
+	ProvinceCode     string  `json:"province_code"`
+	ProvinceName     string  `json:"province_name"`
+	ProvinceNameEN   string  `json:"province_name_en"`
+	ComparableCode   string  `json:"comparable_code"`
+	ComparableName   string  `json:"comparable_name"`
+	ComparableNameEN string  `json:"comparable_name_en"`
+	Written          string  `json:"written"`
+	ProvinceWritten  string  `json:"province_written"`
+	Line             int     `json:"line"`
+	Rule             string  `json:"rule"`
+	Confidence       float64 `json:"confidence"`
+	Status           string  `json:"status"`
+	StatusSince      string  `json:"status_since"`
+	Program          string  `json:"program"`
+	Batch            int     `json:"batch"`
 	// History is the status history, on /api/v1/units/{code} only.
 	History []historyDoc `json:"history,omitempty"`
 }
@@ -42,9 +45,9 @@ func pilotUnitJSON(wd *world.World, u store.PilotUnit) pilotUnitDoc {
 	p, _ := g.Division(u.ProvinceCode)
 	c, _ := g.Division(u.ComparableCode)
 	return pilotUnitDoc{
-		ID: u.ID, Code: u.Code, Name: u.Name, Level: u.Level,
-		ProvinceCode: u.ProvinceCode, ProvinceName: p.Name,
-		ComparableCode: u.ComparableCode, ComparableName: c.Name,
+		ID: u.ID, Code: u.Code, Name: u.Name, NameEN: englishName(g, u.Code), Level: u.Level,
+		ProvinceCode: u.ProvinceCode, ProvinceName: p.Name, ProvinceNameEN: p.NameEN,
+		ComparableCode: u.ComparableCode, ComparableName: c.Name, ComparableNameEN: c.NameEN,
 		Written: u.Written, ProvinceWritten: u.ProvinceWritten, Line: u.Line,
 		Rule: u.Rule, Confidence: u.Confidence,
 		Status: string(u.Status), StatusSince: u.StatusSince.UTC().Format(time.RFC3339),
@@ -152,6 +155,7 @@ func (s *server) getProvinces(w http.ResponseWriter, r *http.Request) error {
 type comparableJSON struct {
 	Code       string      `json:"code"`
 	Name       string      `json:"name"`
+	NameEN     string      `json:"name_en"`
 	Level      string      `json:"level"`
 	Pilot      bool        `json:"pilot"`
 	PilotCodes []string    `json:"pilot_codes"`
@@ -186,7 +190,7 @@ func provinceDoc(wd *world.World, d gazetteer.Division) any {
 	if coverage.InProgram(code) {
 		for _, c := range wd.Gazetteer.ComparableUnits(code) {
 			ci := wd.Comparable(c.Code)
-			cj := comparableJSON{Code: c.Code, Name: c.Name, Level: string(c.Level), Pilot: ci.Pilot(), PilotCodes: []string{}}
+			cj := comparableJSON{Code: c.Code, Name: c.Name, NameEN: c.NameEN, Level: string(c.Level), Pilot: ci.Pilot(), PilotCodes: []string{}}
 			if ci != nil && ci.PilotCodes != nil {
 				cj.PilotCodes = ci.PilotCodes
 			}
@@ -263,15 +267,18 @@ func (s *server) getUnit(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		return struct {
-			Code           string         `json:"code"`
-			Name           string         `json:"name"`
-			Level          string         `json:"level"`
-			ProvinceCode   string         `json:"province_code"`
-			ProvinceName   string         `json:"province_name"`
-			ComparableCode string         `json:"comparable_code"`
-			ComparableName string         `json:"comparable_name"`
-			Pilots         []pilotUnitDoc `json:"pilots"`
-		}{u.Code, u.Name, u.Level, u.ProvinceCode, u.ProvinceName, u.ComparableCode, u.ComparableName, pilots}, nil
+			Code             string         `json:"code"`
+			Name             string         `json:"name"`
+			NameEN           string         `json:"name_en"`
+			Level            string         `json:"level"`
+			ProvinceCode     string         `json:"province_code"`
+			ProvinceName     string         `json:"province_name"`
+			ProvinceNameEN   string         `json:"province_name_en"`
+			ComparableCode   string         `json:"comparable_code"`
+			ComparableName   string         `json:"comparable_name"`
+			ComparableNameEN string         `json:"comparable_name_en"`
+			Pilots           []pilotUnitDoc `json:"pilots"`
+		}{u.Code, u.Name, u.NameEN, u.Level, u.ProvinceCode, u.ProvinceName, u.ProvinceNameEN, u.ComparableCode, u.ComparableName, u.ComparableNameEN, pilots}, nil
 	})
 }
 
@@ -320,6 +327,13 @@ func (s *server) getBatches(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// englishName is the English name of a division, "" for a code the
+// gazetteer does not hold.
+func englishName(g *gazetteer.Gazetteer, code string) string {
+	d, _ := g.Division(code)
+	return d.NameEN
+}
+
 // nonNil turns a nil slice into an empty one, so JSON says [] not null.
 func nonNil[T any](s []T) []T {
 	if s == nil {
@@ -343,7 +357,7 @@ func newProvinceEntry(wd *world.World, d gazetteer.Division) provinceEntry {
 	if p, ok := wd.ProvinceStats(d.Code); ok {
 		e.Province = p
 	}
-	e.Code, e.Name, e.Region, e.PilotProvince = d.Code, d.Name, coverage.RegionOf(d.Code), wd.IsPilotProvince(d.Code)
+	e.Code, e.Name, e.NameEN, e.Region, e.PilotProvince = d.Code, d.Name, d.NameEN, coverage.RegionOf(d.Code), wd.IsPilotProvince(d.Code)
 	if f, ok := wd.Boundaries.Provinces.Feature(d.Code); ok {
 		e.Label = [2]float64(f.Label)
 		b := f.Geometry.Bound()

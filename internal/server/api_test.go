@@ -213,6 +213,7 @@ func TestSearch(t *testing.T) {
 	h := newTestRouter(t)
 	type hit struct {
 		Code, Name, Level string
+		NameEN            string `json:"name_en"`
 		ProvinceCode      string `json:"province_code"`
 		ComparableCode    string `json:"comparable_code"`
 		Pilot             bool
@@ -238,13 +239,33 @@ func TestSearch(t *testing.T) {
 		{"北京", "110000", ""},
 		{"内蒙古", "150000", ""},
 		{"冀", "130000", "short_form"},
+		// By pinyin, with or without tones, spaces or capitals.
+		{"Sichuan", "510000", "name_en"},
+		{"sichuan", "510000", "name_en"},
+		{"Si Chuan", "510000", "name_en"},
+		{"Sìchuān", "510000", "name_en"},
+		{"si4 chuan1", "510000", "name_en"},
+		{"haidong", "630200", "name_en"},
+		{"Hai Dong Shi", "", ""},
+		{"Haidong City", "630200", "name_en"},
+		{"Inner Mongolia", "150000", "name_en"},
+		{"xizang", "540000", "name_en"},
+		{"xi'an", "610100", "name_en"},
+		{"lu'an", "341500", "name_en"},
+		{"chongqing", "500000", "name_en"},
 	} {
+		if tc.code == "" {
+			if hs := search(tc.q); len(hs) != 0 {
+				t.Errorf("search %q: %+v, want nothing (shi is not City)", tc.q, hs)
+			}
+			continue
+		}
 		hs := search(tc.q)
 		if len(hs) == 0 || hs[0].Code != tc.code || (tc.by != "" && hs[0].MatchedBy != tc.by) {
 			t.Errorf("search %q: %+v, want %s first (matched by %q)", tc.q, hs, tc.code, tc.by)
 		}
 	}
-	if hs := search("海东"); !hs[0].Pilot || hs[0].ProvinceCode != "630000" || hs[0].ComparableCode != "630200" || hs[0].Level != "prefecture" {
+	if hs := search("海东"); !hs[0].Pilot || hs[0].ProvinceCode != "630000" || hs[0].ComparableCode != "630200" || hs[0].Level != "prefecture" || hs[0].NameEN != "Haidong City" {
 		t.Errorf("海东 → %+v", hs[0])
 	}
 	if hs := search("' OR 1=1; --"); len(hs) != 0 {

@@ -80,7 +80,7 @@ const (
 // division layer (docs/api.md).
 func divisionProps() []layerProp {
 	return append([]layerProp{
-		{"code", propString}, {"name", propString}, {"level", propString},
+		{"code", propString}, {"name", propString}, {"name_en", propString}, {"level", propString},
 		{"province_code", propString}, {"pilot", propBoolean}, {"pilot_province", propBoolean},
 		{"in_program", propBoolean}, {"batch", propNumber}, {"status", propString},
 		{"new", propBoolean}, {"area_km2", propNumber},
@@ -262,13 +262,14 @@ func (l *layerSpec) shapes(w *world.World, zoom int, bbox orb.Bound) []layer.Sha
 }
 
 // featureProps returns the properties of a feature of a division layer
-// (docs/api.md): code, name, level, province_code, pilot, pilot_province,
+// (docs/api.md): code, name, name_en, level, province_code, pilot, pilot_province,
 // in_program, batch, status and area_km2; with coverage also the
 // province's figures.
 func (l *layerSpec) featureProps(w *world.World, f *boundary.Feature) map[string]any {
 	p := map[string]any{
 		"code":          f.Code,
 		"name":          f.Name,
+		"name_en":       englishName(w.Gazetteer, f.Code),
 		"level":         f.Level,
 		"province_code": f.ProvinceCode,
 		"area_km2":      round(f.AreaKM2, 0),

@@ -171,8 +171,10 @@ func (s *server) getExport(w http.ResponseWriter, r *http.Request) error {
 		write = export.Units
 	case "provinces":
 		write = export.Provinces
+	case "gaps":
+		write = export.Gaps
 	default:
-		return notFoundParam("table", "unknown export %q; the exports are units.csv and provinces.csv", clip(table))
+		return notFoundParam("table", "unknown export %q; the exports are units.csv, provinces.csv and gaps.csv", clip(table))
 	}
 	wd, err := s.world(r.Context())
 	if err != nil {

@@ -5,6 +5,10 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"pilotmap/internal/coverage"
 	"pilotmap/internal/gazetteer"
@@ -16,6 +20,7 @@ import (
 type searchHit struct {
 	Code           string `json:"code"`
 	Name           string `json:"name"`
+	NameEN         string `json:"name_en"`
 	Level          string `json:"level"`
 	ProvinceCode   string `json:"province_code"`
 	ComparableCode string `json:"comparable_code"`
@@ -67,7 +72,8 @@ func (s *server) getSearch(w http.ResponseWriter, r *http.Request) error {
 }
 
 // search finds the divisions a user may mean by q: provinces, comparable
-// units and pilot units below that level, by official name, by the forms
+// units and pilot units below that level, by official name, by English
+// name (pinyin with or without tones or spaces, see foldPinyin), by the forms
 // the gazetteer's matcher reads (short forms, names without suffix,
 // aliases, old names), by the names the notices wrote, and by code (also a
 // code no longer in use). Best first: exact code or name, a notice's exact
@@ -84,7 +90,7 @@ func search(wd *world.World, q string, limit int) []searchHit {
 			}
 			return
 		}
-		h := &searchHit{Code: d.Code, Name: d.Name, Level: string(d.Level), ProvinceCode: d.ProvinceCode(), MatchedBy: by, rank: rank}
+		h := &searchHit{Code: d.Code, Name: d.Name, NameEN: d.NameEN, Level: string(d.Level), ProvinceCode: d.ProvinceCode(), MatchedBy: by, rank: rank}
 		if d.Level == gazetteer.Province {
 			h.Pilot = wd.IsPilotProvince(d.Code)
 		} else {
@@ -112,6 +118,7 @@ func search(wd *world.World, q string, limit int) []searchHit {
 	}
 	lq := strings.ToLower(q)
 	digits := strings.Trim(q, "0123456789") == ""
+	pq := foldPinyin(q) // "" unless q is written in Latin letters
 	for _, d := range candidates {
 		switch {
 		case d.Name == q:
@@ -120,6 +127,11 @@ func search(wd *world.World, q string, limit int) []searchHit {
 			add(d, rankNamePrefix, "name")
 		case strings.Contains(strings.ToLower(d.Name), lq):
 			add(d, rankNameSubstring, "name")
+		}
+		if pq != "" {
+			if rank, ok := matchEnglish(d, pq); ok {
+				add(d, rank, "name_en")
+			}
 		}
 		if digits && len(q) < 6 && strings.HasPrefix(d.Code, q) {
 			add(d, rankCodePrefix, "code")
@@ -186,6 +198,56 @@ func search(wd *world.World, q string, limit int) []searchHit {
 		out = out[:limit]
 	}
 	return out
+}
+
+// foldPinyin folds a query or an English name for matching by pinyin:
+// lower case, without tone marks (ǐ → i, ü → u), tone numbers, spaces,
+// apostrophes and hyphens, so "Sìchuān", "Si Chuan", "si4chuan1" and
+// "Sichuan" are all "sichuan" and "Xi'an" is "xian". A string with no
+// Latin letter folds to "".
+func foldPinyin(s string) string {
+	var b strings.Builder
+	latin := false
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			// a tone mark or the diaeresis of ü
+		case r < utf8.RuneSelf && unicode.IsLetter(r):
+			latin = true
+			b.WriteRune(unicode.ToLower(r))
+		case r >= '0' && r <= '9', unicode.IsSpace(r), r == '\'', r == '’', r == '-':
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	if !latin {
+		return ""
+	}
+	return strings.ReplaceAll(b.String(), "v", "u") // lv is a common typing of lü
+}
+
+// matchEnglish matches a folded query against a division's English name:
+// the whole name or its first word (the pinyin stem of "Haidong City")
+// exactly, then as prefixes, then anywhere.
+func matchEnglish(d gazetteer.Division, pq string) (int, bool) {
+	if d.NameEN == "" {
+		return 0, false
+	}
+	full := foldPinyin(d.NameEN)
+	stem := full
+	if d.Level != gazetteer.Province {
+		first, _, _ := strings.Cut(d.NameEN, " ")
+		stem = foldPinyin(first)
+	}
+	switch {
+	case pq == full || pq == stem:
+		return rankNameExact, true
+	case strings.HasPrefix(full, pq):
+		return rankNamePrefix, true
+	case strings.Contains(full, pq):
+		return rankNameSubstring, true
+	}
+	return 0, false
 }
 
 // hasActive reports whether the division is itself an active pilot unit.

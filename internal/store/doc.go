@@ -23,20 +23,20 @@
 //   - Values always travel as placeholders; the only SQL built at run time
 //     comes from small pure functions (see UnitsQuery in rules.go).
 //
-// Schema (version 4):
+// Schema (version 5):
 //
 //	schema_migrations (version PK, name, applied_at)
 //	meta              (key PK, value)                      -- data_version
-//	divisions         (code PK, name, level, parent_code → divisions)
+//	divisions         (code PK, name, level, parent_code → divisions, name_en)
 //	aliases           (seq PK, written, province_code → divisions, old_code,
 //	                   code → divisions, kind, year, source, note,
 //	                   listed_until)                       -- v2: listed_until
 //	boundary_layers   (layer PK, format, version, data BLOB, updated_at)
 //	                                                       -- the layers in use
 //	boundary_versions (version PK, source, license, attribution, filename,
-//	                   sha256, report, format, created_at)  -- v4
+//	                   sha256, report, format, created_at)  -- v5
 //	boundary_version_layers (version → boundary_versions, layer, data BLOB,
-//	                   PK(version, layer))                  -- v4
+//	                   PK(version, layer))                  -- v5
 //	unit_statuses     (status PK)                          -- active, revoked
 //	programs          (id PK, name UNIQUE, created_at)
 //	imports           (id PK, sha256, raw BLOB, filename, program, batch_number,

@@ -21,9 +21,16 @@ func migrations() []migration {
 		{name: "initial schema", sql: schemaV1},
 		{name: "aliases: listed_until of a row derived from code tables", sql: schemaV2},
 		{name: "admin: reviewer decisions, effective dates of status changes, append-only audit log", sql: schemaV3},
-		{name: "boundary versions with provenance", sql: schemaV4},
+		{name: "divisions: English name", sql: schemaV4},
+		{name: "boundary versions with provenance", sql: schemaV5},
 	}
 }
+
+// schemaV4 stores Division.NameEN, the English name the geodata generator
+// derives (divisions.csv's name_en); "" until the next seed fills it.
+const schemaV4 = `
+ALTER TABLE divisions ADD COLUMN name_en TEXT NOT NULL DEFAULT '';
+`
 
 // schemaV2 stores Alias.ListedUntil: for a history row derived from the
 // GB/T 2260 code tables, the year of the last table that lists the old name.
@@ -33,10 +40,10 @@ ALTER TABLE aliases ADD COLUMN listed_until INTEGER NOT NULL DEFAULT 0;
 
 // schemaV3 is in sqlite_admin.go, with the code that uses it.
 
-// schemaV4 keeps every boundary version (an imported boundary file, the
+// schemaV5 keeps every boundary version (an imported boundary file, the
 // embedded default) with its provenance; boundary_layers stays the copy in
 // use, whose version column names the active version.
-const schemaV4 = `
+const schemaV5 = `
 CREATE TABLE boundary_versions (
 	version     TEXT PRIMARY KEY CHECK (version <> ''),
 	source      TEXT NOT NULL,

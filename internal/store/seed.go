@@ -36,17 +36,17 @@ func (s *SQLite) SeedDivisions(ctx context.Context, divisions []gazetteer.Divisi
 }
 
 func upsertDivisions(ctx context.Context, tx *sql.Tx, divisions []gazetteer.Division) (bool, error) {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO divisions (code, name, level, parent_code) VALUES (?, ?, ?, ?)
-ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO divisions (code, name, level, parent_code, name_en) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code, name_en = excluded.name_en
 WHERE divisions.name IS NOT excluded.name OR divisions.level IS NOT excluded.level
-   OR divisions.parent_code IS NOT excluded.parent_code`)
+   OR divisions.parent_code IS NOT excluded.parent_code OR divisions.name_en IS NOT excluded.name_en`)
 	if err != nil {
 		return false, fmt.Errorf("prepare: %w", err)
 	}
 	defer stmt.Close()
 	changed := false
 	for _, d := range divisions {
-		res, err := stmt.ExecContext(ctx, d.Code, d.Name, string(d.Level), nullString(d.ParentCode))
+		res, err := stmt.ExecContext(ctx, d.Code, d.Name, string(d.Level), nullString(d.ParentCode), d.NameEN)
 		if err != nil {
 			return false, fmt.Errorf("division %s (%s): %w", d.Code, d.Name, err)
 		}
@@ -92,7 +92,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 
 // Divisions returns every stored division, sorted by code.
 func (s *SQLite) Divisions(ctx context.Context) ([]gazetteer.Division, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT code, name, level, coalesce(parent_code, '') FROM divisions ORDER BY code")
+	rows, err := s.db.QueryContext(ctx, "SELECT code, name, level, coalesce(parent_code, ''), name_en FROM divisions ORDER BY code")
 	if err != nil {
 		return nil, fmt.Errorf("store: divisions: %w", err)
 	}
@@ -101,7 +101,7 @@ func (s *SQLite) Divisions(ctx context.Context) ([]gazetteer.Division, error) {
 	for rows.Next() {
 		var d gazetteer.Division
 		var level string
-		if err := rows.Scan(&d.Code, &d.Name, &level, &d.ParentCode); err != nil {
+		if err := rows.Scan(&d.Code, &d.Name, &level, &d.ParentCode, &d.NameEN); err != nil {
 			return nil, fmt.Errorf("store: divisions: %w", err)
 		}
 		d.Level = gazetteer.Level(level)

@@ -75,16 +75,20 @@ func TestLoaderFollowsImports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cold, err := x.Analyze(gaps.Input{Gazetteer: ds.Gazetteer, Pilots: w1.ActivePilots(), PilotProvinces: w1.PilotProvinces()})
+	cold, err := x.Analyze(gaps.Input{Gazetteer: ds.Gazetteer, Pilots: w1.ActivePilots(), PilotProvinces: w1.PilotProvinces(), FarKM: gaps.NationalFarKM})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a, b := mustJSON(t, before), mustJSON(t, cold); a != b {
 		t.Error("the world's report differs from a cold analysis")
 	}
-	old := clusterOf(before, "530100")
-	if _, ok := uncovered(before)["530100"]; !ok || old == nil {
-		t.Fatal("昆明市 530100 should be uncovered and in a cluster before the import")
+	if _, ok := uncovered(before)["530100"]; !ok {
+		t.Fatal("昆明市 530100 should be uncovered before the import")
+	}
+	// 曲靖 lies 50 km or more from every pilot: in a national cluster.
+	old := clusterOf(before, "530300")
+	if old == nil {
+		t.Fatal("曲靖市 530300 should be in a national cluster before the import")
 	}
 	if again, err := l.Current(ctx); err != nil || again != w1 || builds != 1 {
 		t.Fatalf("second call: same world %v, err %v, %d builds (want the same world, one build)", again == w1, err, builds)
@@ -120,35 +124,20 @@ func TestLoaderFollowsImports(t *testing.T) {
 	if u := before.UncoveredUnits; len(u) != len(after.UncoveredUnits)+1 {
 		t.Errorf("uncovered %d → %d, want one fewer", len(u), len(after.UncoveredUnits))
 	}
-	var rest []string
-	for _, u := range old {
-		if u != "530100" {
-			rest = append(rest, u)
-		}
-	}
-	n := 0
+	// Next to the new pilot, 曲靖 and 玉溪 leave the national clusters (they
+	// are at 0 km now); the cluster that held 曲靖 is gone or smaller.
 	for _, c := range after.Clusters {
 		if reflect.DeepEqual(c.Units, old) {
-			t.Error("the cluster that held 昆明 is unchanged")
+			t.Error("the cluster that held 曲靖 is unchanged")
 		}
 		for _, u := range c.Units {
-			if u == "530100" {
-				t.Error("昆明 is still in a cluster")
+			if u == "530100" || u == "530300" || u == "530400" {
+				t.Errorf("%s is still in a cluster", u)
 			}
 		}
 	}
-	seen := map[string]bool{}
-	for _, u := range rest {
-		if !seen[u] {
-			c := clusterOf(after, u)
-			for _, x := range c {
-				seen[x] = true
-			}
-			n += len(c)
-		}
-	}
-	if n != len(rest) {
-		t.Errorf("the units of 昆明's old cluster (%d besides it) are now in clusters of %d units: they should only shrink or split", len(rest), n)
+	if u := un["530300"]; u.Cluster != 0 || u.NearestPilotCode != "530100" || u.NearestPilotName != "昆明市" {
+		t.Errorf("曲靖 after the import: cluster %d, nearest pilot %s %s; want none and 530100 昆明市", u.Cluster, u.NearestPilotCode, u.NearestPilotName)
 	}
 	for _, p := range after.ProvincesWithoutUnits {
 		if p == "530000" {

@@ -173,7 +173,7 @@ func Build(ctx context.Context, src Source) (*World, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("build world: %w", err)
 		}
-		rep, err := src.GapIndex.Analyze(gaps.Input{Gazetteer: ds.Gazetteer, Pilots: active, PilotProvinces: pp})
+		rep, err := src.GapIndex.Analyze(gaps.Input{Gazetteer: ds.Gazetteer, Pilots: active, PilotProvinces: pp, FarKM: gaps.NationalFarKM})
 		if err != nil {
 			return nil, fmt.Errorf("build world: gaps: %w", err)
 		}

@@ -11,13 +11,18 @@ export const GAP_BREAKS = [50, 100, 200];
 
 /**
  * Fills of the classes 0..4, near to far: a sequential purple ramp
- * (ColorBrewer Purples), colour-blind safe and distinct from the orange of
- * the pilot units; the farther from a pilot, the darker.
+ * (after ColorBrewer Purples), colour-blind safe and distinct from the
+ * orange of the pilot units; the farther from a pilot, the darker. Class 0
+ * (borders a pilot) is a clear lilac, 1.5:1 against the white of the
+ * covered units, so a unit without a pilot never looks blank.
  */
-export const GAP_COLORS = ['#f2f0f7', '#cbc9e2', '#9e9ac8', '#756bb1', '#54278f'];
+export const GAP_COLORS = ['#d5d1ea', '#b3aed6', '#8f87c0', '#6a5aa8', '#4a1f86'];
 
-/** Land that is neither a gap nor a pilot (covered units, units without a distance). */
-export const GAP_BASE = '#eef1f4';
+/** Comparable units with a pilot (and units without a distance): white, with grey borders. */
+export const GAP_BASE = '#ffffff';
+
+/** Unit borders in gaps mode (white borders would vanish on the white of the covered units). */
+export const GAP_LINE = '#aab2bb';
 
 /** The outline of the largest clusters (the render package's, = full-promotion ink). */
 export const CLUSTER_LINE = '#1d2433';

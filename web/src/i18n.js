@@ -70,7 +70,7 @@ const zh = {
   legendShort: '图例',
   legendGaps: '无试点的可比单位：距最近试点单位',
   legendAdjacent: '0（与试点单位相邻）',
-  legendGapBase: '有试点或无距离数据',
+  legendGapBase: '有试点的可比单位',
   legendClusters: '无试点单位最大连片区（1–{n}）',
   legendClustersOne: '无试点单位连片区',
   gapCovered: '下辖试点单位',
@@ -82,11 +82,12 @@ const zh = {
   gapsUncovered: '无试点的可比单位',
   gapsUncoveredNote: '共 {comparable} 个可比单位',
   gapsClusters: '连片空白区',
-  gapsClustersNote: '相邻的无试点单位连成一片',
+  gapsClustersNote: '距所有试点 {km} km 以上的相邻单位',
   gapsFarthest: '距试点最远',
   gapsLargest: '最大连片区',
   gapsLargestNote: '按面积排序；地图标注前 {n} 个，点击缩放',
   clusterSub: '{area} · 最远 {km} km · {p} 个省份',
+  clusterSubUnits: '{n} 个单位',
   clusterSubOne: '{area} · 最远 {km} km',
   withoutUnits: '没有试点单位的省份',
   withoutUnitsItem: '{name}：{n} 个可比单位均无试点',
@@ -113,6 +114,7 @@ const zh = {
   exportTables: '表格（CSV，Excel 可直接打开）',
   exportUnits: '单位表',
   exportProvinces: '省份表',
+  exportGaps: '空白单位表',
   exportLayers: '图层（GeoJSON）',
   layerProvinces: '省界',
   layerUnits: '可比单位',
@@ -138,9 +140,22 @@ const zh = {
   dateLine: '制图日期：{d}',
   statsNational: '试点单位 {units} 个，分布在 {provinces} 个省级单位；全面推进试点省 {pilotProvinces} 个；可比单位覆盖 {covered} / {comparable}（{pct}）',
   statsProvince: '{name}：试点单位 {units} 个，可比单位覆盖 {covered} / {comparable}（{pct}）',
-  statsGaps: '无试点的可比单位 {n} 个；最大连片区：{name}等 {units} 个单位，{area}',
+  statsGaps: '无试点的可比单位 {n} 个；最大连片区：{cluster}，{area}',
   statsGapsProvince: '{name}：无试点的可比单位 {n} 个',
   subtitleProvince: '{name} · {sub}',
+  comparableWhat: '什么是可比单位？',
+  comparableExplain: '可比单位是同一层级、可以相互比较的单位：地级市、自治州、地区、盟，省直管的县级单位，以及北京、天津、上海、重庆的区县。一个可比单位或其下辖单位有试点，即算“有试点”。覆盖率 = 有试点的可比单位 ÷ 可比单位。',
+  coverageByProvince: '各省覆盖率按省填色；省内各单位不另填色',
+  provinceTip: '{name}：覆盖率 {pct}（{covered}/{comparable}）',
+  nearestPilot: '最近试点：{name}（{code}），{km} km',
+  nearestPilotAdjacent: '与试点{name}（{code}）相邻',
+  clusterRule: '连片空白区：距所有试点单位都在 {km} km 以上、彼此相邻的无试点单位连成的片，按面积排序；{km} km 以内的单位由最近的试点单位就近覆盖，不计入连片区。',
+  clusterNone: '不在连片区（{km} km 内有试点）',
+  noPolygonWhy: '这些兵团城市设立晚于边界数据（echarts 4.9.0，约 2016 年），无法绘制或计算距离；仍计入无试点的可比单位。',
+  zoomIn: '放大',
+  zoomOut: '缩小',
+  wallTheme: '深色',
+  sheetHandle: '拖动或点按以展开或收起面板',
 };
 
 const en = {
@@ -212,23 +227,26 @@ const en = {
   legendShort: 'Legend',
   legendGaps: 'Units without a pilot: distance to the nearest pilot unit',
   legendAdjacent: '0 (borders a pilot unit)',
-  legendGapBase: 'Covered, or no distance',
+  legendGapBase: 'Comparable units with a pilot',
   legendClusters: 'Largest clusters of units without a pilot (1–{n})',
   legendClustersOne: 'Cluster of units without a pilot',
   gapCovered: 'Holds a pilot below it',
   gapAdjacent: 'borders a pilot unit',
   gapDistance: '{km} km to the nearest pilot unit',
   gapCluster: 'cluster {n}',
-  clusterName: '{name} and {n} units',
+  clusterName: '{name} and {more} more units',
+  clusterNameTwo: '{name} and 1 more unit',
   gapsTitle: 'Gaps',
   gapsUncovered: 'Comparable units without a pilot',
   gapsUncoveredNote: 'of {comparable} comparable units',
   gapsClusters: 'Gap clusters',
-  gapsClustersNote: 'neighbouring units without a pilot',
+  gapsClustersNote: 'neighbours {km} km or more from every pilot',
   gapsFarthest: 'Farthest from a pilot',
   gapsLargest: 'Largest clusters',
   gapsLargestNote: 'By area; the map numbers the first {n}; click to zoom',
   clusterSub: '{area} · up to {km} km · {p} provinces',
+  clusterSubUnits: '{n} units',
+  clusterSubUnitsOne: '1 unit',
   clusterSubOne: '{area} · up to {km} km',
   withoutUnits: 'Provinces without a pilot unit',
   withoutUnitsItem: '{name}: none of its {n} comparable units',
@@ -255,6 +273,7 @@ const en = {
   exportTables: 'Tables (CSV, opens in Excel)',
   exportUnits: 'Units',
   exportProvinces: 'Provinces',
+  exportGaps: 'Gaps',
   exportLayers: 'Layers (GeoJSON)',
   layerProvinces: 'Provinces',
   layerUnits: 'Comparable units',
@@ -280,9 +299,25 @@ const en = {
   dateLine: 'Map date {d}',
   statsNational: '{units} pilot units in {provinces} provinces · {pilotProvinces} full-promotion provinces · {covered} of {comparable} comparable units covered ({pct})',
   statsProvince: '{name}: {units} pilot units · {covered} of {comparable} comparable units covered ({pct})',
-  statsGaps: '{n} comparable units without a pilot · largest cluster: {name} and {units} units, {area}',
+  statsGaps: '{n} comparable units without a pilot · largest cluster: {cluster}, {area}',
   statsGapsProvince: '{name}: {n} comparable units without a pilot',
   subtitleProvince: '{name} · {sub}',
+  comparableWhat: 'What is a comparable unit?',
+  comparableExplain: 'Comparable units are the units of one tier that can be compared: prefecture-level cities, autonomous prefectures, prefectures and leagues; county-level units governed by the province directly; and the districts and counties of Beijing, Tianjin, Shanghai and Chongqing. A comparable unit counts as covered when it, or a unit within it, is a pilot. Coverage = covered comparable units ÷ comparable units.',
+  coverageByProvince: 'Each province is shaded by its coverage; units within it are not shaded',
+  provinceTip: '{name}: coverage {pct} ({covered}/{comparable})',
+  nearestPilot: 'Nearest pilot: {name} ({code}), {km} km',
+  nearestPilotAdjacent: 'Borders the pilot {name} ({code})',
+  clusterRule: 'Gap clusters: neighbouring units without a pilot that are each {km} km or more from every pilot unit, ranked by area. Units within {km} km of a pilot are in its reach and belong to no cluster.',
+  clusterNone: 'in no cluster (a pilot within {km} km)',
+  noPolygonWhy: 'These Bingtuan cities were set up after the boundary data (echarts 4.9.0, about 2016), so they cannot be drawn or measured; they still count among the units without a pilot.',
+  zoomIn: 'Zoom in',
+  zoomOut: 'Zoom out',
+  wallTheme: 'Dark',
+  sheetHandle: 'Drag or tap to open or close the panel',
+  unitsTipOne: '1 pilot unit',
+  clusterNameOne: '{name}',
+  statUnitsNoteOne: 'in 1 province',
 };
 
 /** DICT holds every language's words; every language has every key. */
@@ -296,7 +331,10 @@ export const HTML_LANG = { zh: 'zh-CN', en: 'en' };
  * vars; it falls back to Chinese, then to the key itself.
  */
 export function t(lang, key, vars) {
-  const s = (DICT[lang] && DICT[lang][key]) ?? zh[key] ?? key;
+  let k = key;
+  // Plurals: with vars.n of 1 a language may say it its own way (key + 'One').
+  if (vars && Number(vars.n) === 1 && DICT[lang]?.[key + 'One'] !== undefined) k = key + 'One';
+  const s = (DICT[lang] && DICT[lang][k]) ?? zh[k] ?? key;
   if (!vars) return s;
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
 }
@@ -308,9 +346,30 @@ export const PROVINCE_EN = {
   330000: 'Zhejiang', 340000: 'Anhui', 350000: 'Fujian', 360000: 'Jiangxi', 370000: 'Shandong',
   410000: 'Henan', 420000: 'Hubei', 430000: 'Hunan', 440000: 'Guangdong', 450000: 'Guangxi',
   460000: 'Hainan', 500000: 'Chongqing', 510000: 'Sichuan', 520000: 'Guizhou', 530000: 'Yunnan',
-  540000: 'Tibet', 610000: 'Shaanxi', 620000: 'Gansu', 630000: 'Qinghai', 640000: 'Ningxia',
+  540000: 'Xizang', 610000: 'Shaanxi', 620000: 'Gansu', 630000: 'Qinghai', 640000: 'Ningxia',
   650000: 'Xinjiang', 710000: 'Taiwan', 810000: 'Hong Kong', 820000: 'Macao',
 };
+
+/**
+ * divisionName names a division from the API for display: its English
+ * name (name_en) in English, else its Chinese name.
+ */
+export function divisionName(lang, d) {
+  if (!d) return '';
+  return lang === 'en' && d.name_en ? d.name_en : d.name || '';
+}
+
+/**
+ * clusterLabel names a cluster: 那曲市等 292 个单位 in Chinese; "Nagqu
+ * City and 291 more units" in English (the named unit is one of them).
+ */
+export function clusterLabel(lang, c) {
+  const n = c?.units?.length ?? 0;
+  const name = divisionName(lang, c);
+  if (n <= 1) return name;
+  if (lang === 'en') return t(lang, n === 2 ? 'clusterNameTwo' : 'clusterName', { name, more: n - 1 });
+  return t(lang, 'clusterName', { name, n });
+}
 
 /** shortProvinceName drops the administrative suffix: 内蒙古自治区 → 内蒙古. */
 export function shortProvinceName(name) {

@@ -70,3 +70,29 @@ export function pngName({ place = 'national', view = 'coverage', layout = DEFAUL
   const v = view === 'gaps' ? 'gaps' : 'coverage';
   return `pilotmap-${slug}-${v}-${LAYOUTS[parseLayout(layout)].slug}.png`;
 }
+
+/** The window width from which the map switches to its 大屏 (wall) layout by itself. */
+export const WALL_WIDTH = 2560;
+
+/**
+ * screenOf reads the screen layout from the location search and the
+ * window width: {wall, dark, warnings}. ?screen=wall forces the wall
+ * layout, ?screen=desk the desktop one; without it a window WALL_WIDTH or
+ * wider gets the wall. ?theme=dark darkens the wall (the dashboards' look);
+ * ?theme=light keeps it light. Any other value is named in warnings and
+ * ignored.
+ */
+export function screenOf(search, winW) {
+  const q = new URLSearchParams(String(search || '').replace(/^\?/, ''));
+  const warnings = [];
+  const screen = q.get('screen');
+  const theme = q.get('theme');
+  let wall = winW >= WALL_WIDTH;
+  if (screen === 'wall') wall = true;
+  else if (screen === 'desk') wall = false;
+  else if (screen !== null) warnings.push(`screen=${screen}: want wall or desk`);
+  let dark = false;
+  if (theme === 'dark') dark = true;
+  else if (theme !== null && theme !== 'light') warnings.push(`theme=${theme}: want dark or light`);
+  return { wall, dark: wall && dark, warnings };
+}

@@ -11,7 +11,7 @@ import { SearchBox } from './search.js';
 import { parseHash, formatHash, provinceOf, parseSearch, formatSearch } from './state.js';
 import { t, HTML_LANG, provinceName, PROVINCE_EN } from './i18n.js';
 import { indexGaps } from './gaps.js';
-import { pngName } from './layout.js';
+import { pngName, screenOf } from './layout.js';
 import { PresentFrame, renderPNG, download } from './present.js';
 import { initSelection, mountPicker } from './batchpicker.js';
 
@@ -23,6 +23,18 @@ function uiScale() {
   const px = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
   return Math.min(2.5, Math.max(0.875, px / 16));
 }
+
+// 大屏: the wall layout (auto from 2560 px, or ?screen=wall; ?theme=dark).
+// Set before the map is made, so its scale and labels follow the layout.
+function applyScreen() {
+  const sc = screenOf(location.search, window.innerWidth);
+  for (const w of sc.warnings) console.warn('pilotmap: ignored', w);
+  document.documentElement.classList.toggle('pm-wall', sc.wall);
+  document.documentElement.classList.toggle('pm-dark', sc.dark);
+  body.dataset.screen = sc.wall ? 'wall' : 'desk';
+  return sc;
+}
+applyScreen();
 
 let state = parseHash(location.hash);
 let pres = parseSearch(location.search);
@@ -66,6 +78,9 @@ const cmap = new CoverageMap($('map'), {
   },
 });
 nationalView = cmap.view();
+// A tap on the map's background closes a tooltip a tap opened (touch
+// screens have no mouseout to do it).
+cmap.map.on('click', () => cmap.map.eachLayer((l) => l.closeTooltip?.()));
 
 const search = new SearchBox($('q'), $('q-results'), {
   lang: state.lang,
@@ -187,9 +202,36 @@ function openSheet() {
   // On a phone a selection scrolls the sheet back to its top.
   $('panel-body').scrollTop = 0;
 }
-$('sheet-toggle').addEventListener('click', () => {
-  $('panel').classList.toggle('is-expanded');
+function setSheet(expanded) {
+  $('panel').classList.toggle('is-expanded', expanded);
   syncSheetButton();
+}
+// A tap on the handle toggles the sheet; a swipe up or down on the handle
+// or the breadcrumbs (30 px or more) opens or closes it.
+let swipe = null;
+let swiped = false;
+for (const el of [$('sheet-toggle'), $('crumbs')]) {
+  el.addEventListener('pointerdown', (e) => {
+    swipe = { y: e.clientY, id: e.pointerId };
+    swiped = false;
+  });
+  el.addEventListener('pointermove', (e) => {
+    if (!swipe || e.pointerId !== swipe.id) return;
+    const dy = e.clientY - swipe.y;
+    if (Math.abs(dy) < 30) return;
+    setSheet(dy < 0);
+    swiped = true;
+    swipe = null;
+  });
+  el.addEventListener('pointerup', () => (swipe = null));
+  el.addEventListener('pointercancel', () => (swipe = null));
+}
+$('sheet-toggle').addEventListener('click', () => {
+  if (swiped) {
+    swiped = false;
+    return;
+  }
+  setSheet(!$('panel').classList.contains('is-expanded'));
 });
 
 function toggleLang() {
@@ -388,6 +430,7 @@ let resizeTimer = 0;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
+    applyScreen();
     const s = uiScale();
     if (Math.abs(s - cmap.scale) > 0.05) {
       cmap.scale = s;

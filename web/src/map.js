@@ -5,10 +5,10 @@
 import * as L from 'leaflet/dist/leaflet-src.esm.js';
 
 import { coverageClass, coverageColor, PALETTE } from './colors.js';
-import { gapColor, gapLegend, GAP_BASE, CLUSTER_LINE, TOP_CLUSTERS, PRESENT_CLUSTERS, outlineLines, topClusters, provinceGaps } from './gaps.js';
+import { gapColor, gapLegend, GAP_BASE, GAP_LINE, CLUSTER_LINE, TOP_CLUSTERS, PRESENT_CLUSTERS, outlineLines, topClusters, provinceGaps } from './gaps.js';
 import { placeLabels } from './labels.js';
 import { blocksCovering } from './tilegrid.js';
-import { t, provinceName, formatPercent, formatNumber, batchName } from './i18n.js';
+import { t, provinceName, formatPercent, formatNumber, batchName, divisionName, clusterLabel } from './i18n.js';
 
 /** Mainland China and 台湾, without the South China Sea (that is the inset). */
 export const NATIONAL_BOUNDS = [[17.9, 73.4], [53.6, 135.1]];
@@ -79,6 +79,7 @@ export class CoverageMap {
     pane('pm-labels', 450, false);
 
     this.zoomControl = L.control.zoom({ position: 'topleft' }).addTo(map);
+    this.titleZoom();
     L.control.scale({ position: 'bottomleft', imperial: false, maxWidth: Math.round(110 * this.scale) }).addTo(map);
     this.attribution = L.control.attribution({ position: 'bottomright', prefix: false }).addTo(map);
     this.legend = new LegendControl({ position: 'bottomleft', owner: this }).addTo(map);
@@ -209,7 +210,7 @@ export class CoverageMap {
     this.provincesLayer.eachLayer((l) => {
       const el = l.getElement();
       el?.setAttribute('role', 'button');
-      el?.setAttribute('aria-label', l.feature.properties.name);
+      el?.setAttribute('aria-label', provinceName(this.lang, l.feature.properties.code, l.feature.properties.name));
       el?.addEventListener('keydown', (e) => {
         if (e.key !== 'Enter' && e.key !== ' ') return;
         e.preventDefault();
@@ -241,8 +242,11 @@ export class CoverageMap {
     }
     const cls = coverageClass(p.coverage, p.in_program !== false);
     let fill = coverageColor(cls);
-    if (this.off.has('coverage') && cls > 0) fill = '#eef1f4';
+    if (this.off.has('coverage') && cls > 0) fill = NEUTRAL_UNIT;
     if (cls === 0 && p.in_program !== false) fill = 'url(#pm-hatch-zero)';
+    // One variable per fill: the selected province is shown unit by unit
+    // (pilots orange, the other units neutral), not in its coverage colour.
+    if (p.code === this.selectedProvince && p.in_program !== false) fill = NEUTRAL_UNIT;
     return {
       stroke: false,
       fill: true,
@@ -265,7 +269,7 @@ export class CoverageMap {
     if (this.gapsOn) {
       const g = this.gaps?.units.get(p.code);
       return {
-        color: PALETTE.unitLine,
+        color: GAP_LINE,
         weight: this.w(0.5),
         opacity: show ? 0.9 : 0,
         fill: true,
@@ -273,10 +277,15 @@ export class CoverageMap {
         fillOpacity: 1,
       };
     }
+    // The coverage fill is the province's: at national view the unit
+    // borders stay off it, so no unit seems to carry its province's colour;
+    // in the selected province (filled neutral) or with coverage off they
+    // show, in grey.
+    const unitView = this.off.has('coverage') || (this.selectedProvince && p.province_code === this.selectedProvince);
     return {
-      color: PALETTE.unitLine,
+      color: unitView ? GAP_LINE : PALETTE.unitLine,
       weight: this.w(0.7),
-      opacity: show ? 0.9 : 0,
+      opacity: show && unitView ? 0.9 : 0,
       fill: true,
       fillColor: '#000',
       fillOpacity: 0,
@@ -346,28 +355,48 @@ export class CoverageMap {
     const prov = this.info.get(p.province_code);
     const provName = prov ? provinceName(lang, prov.code, prov.name) : '';
     const isPilot = kind === 'pilot' || p.pilot === true;
+    const head = `<b>${esc(divisionName(lang, p))}</b>${provName ? ` <span class="pm-tip-sub">${esc(provName)}</span>` : ''}`;
+    // The province's figures on every unit's hover: the fill under the unit
+    // is the province's, so say so.
+    const provLine =
+      prov && prov.in_program !== false && !this.gapsOn
+        ? `<br><span class="pm-tip-prov">${esc(t(lang, 'provinceTip', { name: provName, pct: formatPercent(lang, prov.coverage), covered: prov.covered_units ?? 0, comparable: prov.comparable_units ?? 0 }))}</span>`
+        : '';
     if (this.gapsOn && !isPilot) {
       const g = this.gaps?.units.get(p.code);
-      let line = t(lang, 'gapCovered');
+      let lines = [t(lang, 'gapCovered')];
       if (g) {
-        const parts = [t(lang, 'notPilot')];
-        if (g.distance_km === 0) parts.push(t(lang, 'gapAdjacent'));
-        else if (Number.isFinite(g.distance_km)) parts.push(t(lang, 'gapDistance', { km: formatNumber(lang, g.distance_km) }));
-        if (g.cluster) parts.push(t(lang, 'gapCluster', { n: g.cluster }));
-        line = parts.join(' · ');
+        lines = [t(lang, 'notPilot')];
+        const pilot = { name: g.nearest_pilot_name, name_en: g.nearest_pilot_name_en };
+        if (g.distance_km === 0) lines.push(t(lang, 'nearestPilotAdjacent', { name: divisionName(lang, pilot), code: g.nearest_pilot_code }));
+        else if (Number.isFinite(g.distance_km)) lines.push(t(lang, 'nearestPilot', { name: divisionName(lang, pilot), code: g.nearest_pilot_code, km: formatNumber(lang, g.distance_km) }));
+        const far = this.gaps?.report?.far_km;
+        if (g.cluster) lines.push(t(lang, 'gapCluster', { n: g.cluster }));
+        else if (Number.isFinite(far) && Number.isFinite(g.distance_km)) lines.push(t(lang, 'clusterNone', { km: far }));
       }
-      return `<b>${esc(p.name)}</b>${provName ? ` <span class="pm-tip-sub">${esc(provName)}</span>` : ''}<br><span>${esc(line)}</span>`;
+      return `${head}<br>${lines.map((l) => `<span>${esc(l)}</span>`).join('<br>')}`;
     }
     let status = t(lang, 'notPilot');
     if (isPilot) {
       const pl = kind === 'pilot' ? p : this.byCode.pilots.get(p.code)?.feature.properties || p;
       status = t(lang, 'pilotTip', { batch: batchName(lang, pl.batch) || '' }).replace(/ · $/, '');
     }
-    return `<b>${esc(p.name)}</b>${provName ? ` <span class="pm-tip-sub">${esc(provName)}</span>` : ''}<br><span class="${isPilot ? 'pm-tip-pilot' : ''}">${esc(status)}</span>`;
+    return `${head}<br><span class="${isPilot ? 'pm-tip-pilot' : ''}">${esc(status)}</span>${provLine}`;
+  }
+
+  /** titleZoom words the zoom buttons' titles in the UI's language (Leaflet's are English). */
+  titleZoom() {
+    const zc = this.zoomControl;
+    for (const [b, k] of [[zc?._zoomInButton, 'zoomIn'], [zc?._zoomOutButton, 'zoomOut']]) {
+      if (!b) continue;
+      b.title = t(this.lang, k);
+      b.setAttribute('aria-label', t(this.lang, k));
+    }
   }
 
   setLang(lang) {
     this.lang = lang;
+    this.titleZoom();
     this.legend.render();
     this.inset.render();
     this.renderAttribution();
@@ -588,12 +617,12 @@ export class CoverageMap {
         const p = layer.feature.properties;
         if (!inSel(p.province_code)) continue;
         seen.add(code);
-        add('u' + code, p.name, labelOf(p) || centroidOf(layer), 'pm-label-unit pm-label-pilot', 12 * s, 3000 + (code === this.selectedUnit ? 1000 : 0), true);
+        add('u' + code, unitLabel(lang, p), labelOf(p) || centroidOf(layer), 'pm-label-unit pm-label-pilot', 12 * s, 3000 + (code === this.selectedUnit ? 1000 : 0), true);
       }
       for (const [code, layer] of this.byCode.units) {
         const p = layer.feature.properties;
         if (seen.has(code) || !inSel(p.province_code)) continue;
-        add('u' + code, p.name, labelOf(p) || centroidOf(layer), 'pm-label-unit', 11.5 * s, 2000 + (code === this.selectedUnit ? 1000 : 0) + Math.min((p.area_km2 || 0) / 1e3, 999), false);
+        add('u' + code, unitLabel(lang, p), labelOf(p) || centroidOf(layer), 'pm-label-unit' + (this.gapsOn ? ' ' + gapLabelClass(this.gaps?.units.get(code)) : ''), 12 * s, 2000 + (code === this.selectedUnit ? 1000 : 0) + Math.min((p.area_km2 || 0) / 1e3, 999), false);
       }
     }
     const kept = placeLabels(candidates, { width: size.x, height: size.y, pad: 2 * s, obstacles: this.obstacles() });
@@ -739,8 +768,7 @@ export class CoverageMap {
 
   /** clusterName names a cluster for tooltips: 那曲市等 292 个单位. */
   clusterName(c) {
-    const n = (c.units || []).length;
-    return n > 1 ? t(this.lang, 'clusterName', { name: c.name, n }) : c.name;
+    return clusterLabel(this.lang, c);
   }
 
   /** unitsBounds is the bounds of units drawn on the map, by code. */
@@ -769,6 +797,20 @@ const OUTSIDE_PROGRAM = new Set(['710000', '810000', '820000']);
 // label_lat properties (null when it has none).
 function labelOf(p) {
   return Number.isFinite(p?.label_lon) && Number.isFinite(p?.label_lat) ? [p.label_lon, p.label_lat] : null;
+}
+
+/** The fill of units shown one by one (no variable): a light neutral grey. */
+const NEUTRAL_UNIT = '#f4f6f8';
+
+/** unitLabel is a unit's map label: its Chinese name, or in English its pinyin stem (Haidong). */
+function unitLabel(lang, p) {
+  if (lang === 'en' && p.name_en) return p.name_en.split(' ')[0];
+  return p.name;
+}
+
+/** gapLabelClass picks the label style for a gap unit's fill: light text with a dark halo on the dark classes. */
+function gapLabelClass(g) {
+  return g && Number.isFinite(g.distance_km) && g.distance_km >= 100 ? 'pm-label-on-dark' : '';
 }
 
 function centroidOf(layer) {
@@ -808,7 +850,7 @@ const LegendControl = L.Control.extend({
           ? ''
           : `<div class="pm-legend-row" data-row="${layer}">${swatch}<span>${label}</span></div>`
         : `<label class="pm-toggle" data-row="${layer}"><input type="checkbox" data-layer="${layer}" checked> ${swatch}<span>${label}</span></label>`;
-    const open = present || (this._div.querySelector('details')?.open ?? !window.matchMedia('(max-width: 640px)').matches);
+    const open = present || (this._div.querySelector('details')?.open ?? !window.matchMedia('(max-width: 640px), (max-height: 500px)').matches);
     let body;
     if (o.gapsOn) {
       const rows = gapLegend()
@@ -825,6 +867,7 @@ const LegendControl = L.Control.extend({
     } else {
       body = `${present ? `<div class="pm-legend-head">${tt('legendCoverage')}</div>` : box('coverage', tt('legendCoverage'), '')}
       <div class="pm-ramp">${ramp}</div>
+      <div class="pm-legend-note">${tt('coverageByProvince')}</div>
       <div class="pm-legend-row">${sw('', 'pm-sw-zero')}<span>${tt('legendZero')}</span></div>
       <div class="pm-legend-row">${sw('background:' + PALETTE.outside + ';border-color:' + PALETTE.outsideLine)}<span>${tt('legendOutside')}</span></div>
       ${box('pilots', tt('legendPilots'), sw('background:' + PALETTE.pilot))}
@@ -832,8 +875,9 @@ const LegendControl = L.Control.extend({
       ${box('units', tt('legendUnits'), sw('', 'pm-sw-units'))}
       ${box('labels', tt('legendLabels'), sw('', 'pm-sw-label'))}`;
     }
+    const what = present ? '' : `<details class="pm-what"><summary>${tt('comparableWhat')}</summary><p>${tt('comparableExplain')}</p></details>`;
     this._div.innerHTML = `<details ${open ? 'open' : ''}><summary>${tt(present ? 'legendShort' : 'legend')}</summary>
-      <div class="pm-legend-body">${body}</div></details>`;
+      <div class="pm-legend-body">${body}${what}</div></details>`;
     for (const input of this._div.querySelectorAll('input[data-layer]')) {
       input.addEventListener('change', () => o.opts.onToggle?.(input.dataset.layer, input.checked));
     }

@@ -1,7 +1,7 @@
 // The side panel (a bottom sheet on phones): breadcrumbs, the national
 // dashboard and a province's details. Plain DOM; every figure comes from the
 // API responses handed in, none is written here.
-import { t, provinceName, formatNumber, formatPercent, formatArea } from './i18n.js';
+import { t, provinceName, formatNumber, formatPercent, formatArea, divisionName, clusterLabel } from './i18n.js';
 import { coverageClass, coverageColor } from './colors.js';
 import { gapColor, provinceGaps, TOP_CLUSTERS } from './gaps.js';
 
@@ -95,6 +95,7 @@ export class Panel {
   renderExports() {
     $('x-units').href = '/api/v1/export/units.csv?lang=' + this.lang;
     $('x-provinces').href = '/api/v1/export/provinces.csv?lang=' + this.lang;
+    $('x-gaps').href = '/api/v1/export/gaps.csv?lang=' + this.lang;
   }
 
   regionName(key) {
@@ -106,8 +107,7 @@ export class Panel {
   /** clusterItem is a cluster's row: its number, name, area, farthest distance; click zooms. */
   clusterItem(c) {
     const lang = this.lang;
-    const n = (c.units || []).length;
-    const name = n > 1 ? t(lang, 'clusterName', { name: c.name, n }) : c.name;
+    const name = clusterLabel(lang, c);
     const np = (c.province_codes || []).length;
     const sub = t(lang, np > 1 ? 'clusterSub' : 'clusterSubOne', { area: formatArea(lang, c.area_km2), km: formatNumber(lang, c.max_distance_km ?? NaN), p: np });
     return el(
@@ -141,10 +141,11 @@ export class Panel {
         'div',
         { class: 'cards cards-3' },
         card(t(lang, 'gapsUncovered'), formatNumber(lang, units.length), Number.isFinite(comparable) ? t(lang, 'gapsUncoveredNote', { comparable: formatNumber(lang, comparable) }) : ''),
-        card(t(lang, 'gapsClusters'), formatNumber(lang, ix.clusters.length), t(lang, 'gapsClustersNote')),
-        card(t(lang, 'gapsFarthest'), farthest ? formatNumber(lang, farthest.distance_km) + ' km' : '—', farthest ? farthest.name : ''),
+        card(t(lang, 'gapsClusters'), formatNumber(lang, ix.clusters.length), t(lang, 'gapsClustersNote', { km: r.far_km ?? '—' })),
+        card(t(lang, 'gapsFarthest'), farthest ? formatNumber(lang, farthest.distance_km) + ' km' : '—', farthest ? divisionName(lang, farthest) : ''),
       ),
       el('h3', { text: t(lang, 'gapsLargest') }),
+      el('p', { class: 'rule', id: 'g-rule', text: t(lang, 'clusterRule', { km: r.far_km ?? '—' }) }),
       el('p', { class: 'note', text: t(lang, 'gapsLargestNote', { n: TOP_CLUSTERS }) }),
       el('ol', { class: 'clusters', id: 'g-clusters' }, ix.clusters.map((c) => this.clusterItem(c))),
     ];
@@ -235,7 +236,8 @@ export class Panel {
     if (ix.noPolygon.length) {
       parts.push(
         el('h3', { text: t(lang, 'noPolygon') }),
-        el('ul', { class: 'units units-chips', id: 'g-no-polygon' }, ix.noPolygon.map((u) => el('li', {}, el('span', { class: 'unit unit-static', 'data-code': u.code, title: t(lang, 'noPolygonItem') }, el('span', { class: 'unit-name', text: u.name }), el('span', { class: 'unit-sub', text: provinceName(lang, u.province_code, this.provinceInfo(u.province_code)?.name || '', true) }))))),
+        el('p', { class: 'note', id: 'g-no-polygon-why', text: t(lang, 'noPolygonWhy') }),
+        el('ul', { class: 'units units-chips', id: 'g-no-polygon' }, ix.noPolygon.map((u) => el('li', {}, el('span', { class: 'unit unit-static', 'data-code': u.code, title: t(lang, 'noPolygonItem') }, el('span', { class: 'unit-name', text: divisionName(lang, u) }), el('span', { class: 'unit-sub', text: provinceName(lang, u.province_code, this.provinceInfo(u.province_code)?.name || '', true) }))))),
       );
     }
     box.replaceChildren(...parts);
@@ -269,7 +271,13 @@ export class Panel {
           const km = u.distance_km;
           const dist = !drawn ? t(lang, 'noPolygonItem') : km === 0 ? t(lang, 'adjacent') : Number.isFinite(km) ? formatNumber(lang, km) + ' km' : '—';
           const attrs = { class: 'unit gap-unit' + (u.code === this.unit ? ' is-selected' : '') + (drawn ? '' : ' unit-static'), 'data-code': u.code, 'data-distance-km': Number.isFinite(km) ? String(km) : null };
-          const kids = [el('span', { class: 'gap-sw', 'aria-hidden': 'true', style: `background:${gapColor(km)}` }), el('span', { class: 'unit-name', text: u.name }), el('span', { class: 'gap-km', text: dist })];
+          const pilot = { name: u.nearest_pilot_name, name_en: u.nearest_pilot_name_en };
+          const near = !drawn ? t(lang, 'noPolygonWhy') : u.nearest_pilot_code ? (km === 0 ? t(lang, 'nearestPilotAdjacent', { name: divisionName(lang, pilot), code: u.nearest_pilot_code }) : t(lang, 'nearestPilot', { name: divisionName(lang, pilot), code: u.nearest_pilot_code, km: formatNumber(lang, km) })) : '';
+          const kids = [
+            el('span', { class: 'gap-sw', 'aria-hidden': 'true', style: `background:${gapColor(km)}` }),
+            el('span', { class: 'gap-text' }, el('span', { class: 'unit-name', text: divisionName(lang, u) }), near ? el('span', { class: 'unit-sub gap-near', text: near }) : null),
+            el('span', { class: 'gap-km', text: dist }),
+          ];
           if (!drawn) return el('li', {}, el('span', attrs, ...kids));
           return el('li', {}, el('button', { type: 'button', ...attrs, 'aria-pressed': u.code === this.unit ? 'true' : 'false', onclick: () => this.actions.unit(u.code) }, ...kids));
         }),
@@ -302,9 +310,9 @@ export class Panel {
     const d = this.detail;
     if (!d) return null;
     const pu = (d.pilot_units || []).find((u) => u.code === code);
-    if (pu) return pu.name;
+    if (pu) return divisionName(this.lang, pu);
     const cu = (d.comparable_unit_list || []).find((u) => u.code === code);
-    return cu ? cu.name : null;
+    return cu ? divisionName(this.lang, cu) : null;
   }
 
   renderDashboard() {
@@ -409,7 +417,8 @@ export class Panel {
     const unitButton = (u, pilot) => {
       const sub = [];
       if (pilot && u.written && u.written !== u.name) sub.push(t(lang, 'written', { w: u.written }));
-      if (pilot && u.comparable_code && u.comparable_code !== u.code && u.comparable_name) sub.push(u.comparable_name);
+      if (pilot && u.comparable_code && u.comparable_code !== u.code && u.comparable_name) sub.push(lang === 'en' && u.comparable_name_en ? u.comparable_name_en : u.comparable_name);
+      if (lang === 'en' && u.name_en) sub.unshift(u.name);
       return el(
         'li',
         {},
@@ -422,7 +431,7 @@ export class Panel {
             'aria-pressed': u.code === this.unit ? 'true' : 'false',
             onclick: () => this.actions.unit(u.code),
           },
-          el('span', { class: 'unit-name', text: u.name }),
+          el('span', { class: 'unit-name', text: divisionName(lang, u) }),
           sub.length ? el('span', { class: 'unit-sub', text: sub.join(' · ') }) : null,
         ),
       );

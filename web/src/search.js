@@ -2,7 +2,7 @@
 // notice's written names and codes). Arrow keys move, Enter picks, Escape
 // closes; picking hands the hit to onPick.
 import { api } from './api.js';
-import { t, provinceName } from './i18n.js';
+import { t, provinceName, divisionName } from './i18n.js';
 
 const LEVEL = { province: '省级', prefecture: '地级', county: '县级' };
 const LEVEL_EN = { province: 'province', prefecture: 'prefecture', county: 'county' };
@@ -81,7 +81,7 @@ export class SearchBox {
       li.dataset.code = h.code;
       const name = document.createElement('span');
       name.className = 'hit-name';
-      name.textContent = h.level === 'province' ? provinceName(lang, h.code, h.name) : h.name;
+      name.textContent = h.level === 'province' ? provinceName(lang, h.code, h.name) : divisionName(lang, h);
       const sub = document.createElement('span');
       sub.className = 'hit-sub';
       const prov = h.level !== 'province' ? this.provinceNameOf?.(h.province_code) : '';
@@ -116,7 +116,7 @@ export class SearchBox {
     const h = this.hits[i];
     if (!h) return;
     this.close();
-    this.input.value = h.level === 'province' ? provinceName(this.lang, h.code, h.name) : h.name;
+    this.input.value = h.level === 'province' ? provinceName(this.lang, h.code, h.name) : divisionName(this.lang, h);
     this.onPick(h);
   }
 

@@ -21,10 +21,26 @@ test('distance classes: 0 borders a pilot, then < 50, 50–100, 100–200, ≥ 2
 
 test('distance colours are the render package\'s purple ramp; no distance is the base grey', () => {
   assert.deepEqual(GAP_BREAKS, [50, 100, 200]);
-  assert.deepEqual(GAP_COLORS, ['#f2f0f7', '#cbc9e2', '#9e9ac8', '#756bb1', '#54278f']);
-  assert.equal(gapColor(0), '#f2f0f7');
-  assert.equal(gapColor(250), '#54278f');
+  assert.deepEqual(GAP_COLORS, ['#d5d1ea', '#b3aed6', '#8f87c0', '#6a5aa8', '#4a1f86']);
+  assert.equal(gapColor(0), '#d5d1ea');
+  assert.equal(gapColor(250), '#4a1f86');
   assert.equal(gapColor(null), GAP_BASE);
+});
+
+test('a unit that borders a pilot is visibly not covered', () => {
+  // Contrast of class 0 against the covered units' fill: at least 1.4:1
+  // (the old #f2f0f7 on #eef1f4 was 1.02:1 and read as blank).
+  const lum = (hex) => {
+    const n = parseInt(hex.slice(1), 16);
+    const ch = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+  };
+  const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+  assert.ok(ratio(GAP_COLORS[0], GAP_BASE) >= 1.4, `class 0 vs base ${ratio(GAP_COLORS[0], GAP_BASE).toFixed(2)}:1`);
+  for (let i = 1; i < GAP_COLORS.length; i++) assert.ok(ratio(GAP_COLORS[i], GAP_COLORS[i - 1]) >= 1.2, `class ${i} vs ${i - 1}`);
 });
 
 test('the web legend matches internal/render/colors.go', () => {

@@ -1,18 +1,35 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DICT, t, PROVINCE_EN, shortProvinceName, provinceName, formatNumber, formatPercent, formatArea, batchName } from '../src/i18n.js';
+import { DICT, t, PROVINCE_EN, shortProvinceName, provinceName, formatNumber, formatPercent, formatArea, batchName, clusterLabel, divisionName } from '../src/i18n.js';
+
+// A language may add plural forms of a key (key + 'One' for n = 1, key +
+// 'Two' for "1 more"), which t() picks; the key itself is in every language.
+const plural = (k) => /(One|Two)$/.test(k) && k.replace(/(One|Two)$/, '') in DICT.zh;
 
 test('every language has every key, and no empty text', () => {
-  const keys = Object.keys(DICT.zh).sort();
+  const keys = Object.keys(DICT.zh).filter((k) => !plural(k)).sort();
   for (const [lang, d] of Object.entries(DICT)) {
-    assert.deepEqual(Object.keys(d).sort(), keys, lang);
+    assert.deepEqual(Object.keys(d).filter((k) => !plural(k)).sort(), keys, lang);
     for (const [k, v] of Object.entries(d)) assert.ok(typeof v === 'string' && v.trim(), `${lang}.${k}`);
   }
 });
 
 test('placeholders match across languages', () => {
-  const ph = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  // {n} and {more} (= n − 1, English's "and 291 more units") count the same thing.
+  const ph = (s) => [...new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => (m[1] === 'more' ? 'n' : m[1])))].sort();
   for (const k of Object.keys(DICT.zh)) assert.deepEqual(ph(DICT.en[k]), ph(DICT.zh[k]), k);
+});
+
+test('plurals and counts read right in English', () => {
+  assert.equal(clusterLabel('en', { name: '那曲市', name_en: 'Nagqu City', units: new Array(292) }), 'Nagqu City and 291 more units');
+  assert.equal(clusterLabel('en', { name: '阿里地区', name_en: 'Ngari Prefecture', units: [1, 2] }), 'Ngari Prefecture and 1 more unit');
+  assert.equal(clusterLabel('en', { name: '鸡西市', name_en: 'Jixi City', units: [1] }), 'Jixi City');
+  assert.equal(clusterLabel('zh', { name: '那曲市', units: new Array(292) }), '那曲市等 292 个单位');
+  assert.equal(t('en', 'unitsTip', { n: 1 }), '1 pilot unit');
+  assert.equal(t('en', 'unitsTip', { n: 2 }), '2 pilot units');
+  assert.equal(divisionName('en', { name: '海东市', name_en: 'Haidong City' }), 'Haidong City');
+  assert.equal(divisionName('zh', { name: '海东市', name_en: 'Haidong City' }), '海东市');
+  assert.equal(t('zh', 'zoomIn'), '放大');
 });
 
 test('t fills placeholders, falls back to Chinese, then to the key', () => {

@@ -48,3 +48,15 @@ test('PNG: twice the frame, named after what it shows', () => {
   assert.equal(pngName({ place: 'Inner Mongolia', view: 'gaps' }), 'pilotmap-inner-mongolia-gaps-16x9.png');
   assert.equal(pngName({ place: '北京' }), 'pilotmap-national-coverage-16x9.png');
 });
+
+test('screenOf: the wall layout from 2560 px or ?screen=wall, dark only on request', async () => {
+  const { screenOf, WALL_WIDTH } = await import('../src/layout.js');
+  assert.equal(WALL_WIDTH, 2560);
+  assert.deepEqual(screenOf('', 1600), { wall: false, dark: false, warnings: [] });
+  assert.deepEqual(screenOf('', 2560), { wall: true, dark: false, warnings: [] });
+  assert.deepEqual(screenOf('?screen=wall', 1280), { wall: true, dark: false, warnings: [] });
+  assert.deepEqual(screenOf('?screen=desk', 3840), { wall: false, dark: false, warnings: [] });
+  assert.deepEqual(screenOf('?screen=wall&theme=dark', 1280), { wall: true, dark: true, warnings: [] });
+  assert.equal(screenOf('?theme=dark', 1600).dark, false, 'the dark theme is the wall\'s');
+  assert.deepEqual(screenOf('?screen=tv', 1600).warnings, ['screen=tv: want wall or desk']);
+});

@@ -175,9 +175,9 @@ func (s *Store) ImportText(ctx context.Context, id int64) ([]byte, error) {
 func (s *Store) Divisions(ctx context.Context) ([]gazetteer.Division, error) {
 	out, err := collect(ctx, s.pool, "divisions", func(r pgx.Rows) (gazetteer.Division, error) {
 		var d gazetteer.Division
-		err := r.Scan(&d.Code, &d.Name, &d.Level, &d.ParentCode)
+		err := r.Scan(&d.Code, &d.Name, &d.Level, &d.ParentCode, &d.NameEN)
 		return d, err
-	}, "SELECT code, name, level, coalesce(parent_code, '') FROM divisions ORDER BY code")
+	}, "SELECT code, name, level, coalesce(parent_code, ''), name_en FROM divisions ORDER BY code")
 	if len(out) == 0 {
 		return nil, err // as the SQLite store: no divisions is a nil slice
 	}

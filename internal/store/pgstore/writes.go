@@ -192,10 +192,11 @@ func (s *Store) SeedDivisions(ctx context.Context, divisions []gazetteer.Divisio
 func upsertDivisions(ctx context.Context, tx pgx.Tx, divisions []gazetteer.Division) (bool, error) {
 	var b pgx.Batch
 	for _, d := range divisions {
-		b.Queue(`INSERT INTO divisions (code, name, level, parent_code) VALUES ($1, $2, $3, $4)
-ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code
+		b.Queue(`INSERT INTO divisions (code, name, level, parent_code, name_en) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code, name_en = excluded.name_en
 WHERE divisions.name IS DISTINCT FROM excluded.name OR divisions.level IS DISTINCT FROM excluded.level
-   OR divisions.parent_code IS DISTINCT FROM excluded.parent_code`, d.Code, d.Name, string(d.Level), nullString(d.ParentCode))
+   OR divisions.parent_code IS DISTINCT FROM excluded.parent_code OR divisions.name_en IS DISTINCT FROM excluded.name_en`,
+			d.Code, d.Name, string(d.Level), nullString(d.ParentCode), d.NameEN)
 	}
 	results := tx.SendBatch(ctx, &b)
 	changed := false

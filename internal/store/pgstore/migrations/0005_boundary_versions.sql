@@ -1,4 +1,4 @@
--- Boundary versions with their provenance (schema version 4 of the SQLite
+-- Boundary versions with their provenance (schema version 5 of the SQLite
 -- store too): every imported boundary file and the embedded default;
 -- boundary_layers stays the copy in use, its version column names the
 -- active version.
