@@ -77,9 +77,9 @@ func describe(res *importer.Result) string {
 	return b.String()
 }
 
-// TestShapes reads each shape of list seen in published lists (issue 10)
+// TestReadShapes reads each shape of list seen in published lists (issue 10)
 // and checks the codes, what is reported and the count checks.
-func TestShapes(t *testing.T) {
+func TestReadShapes(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		text       string
