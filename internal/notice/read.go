@@ -333,7 +333,7 @@ func splitRow(toks []token) [][]token {
 // structureWord reports a word of a list's frame, never part of a name.
 func structureWord(s string) bool {
 	for _, k := range []string{"名单", "名录", "一览", "序号", "编号", "名称", "省份", "省市", "市县", "县市", "地市", "单位",
-		"合计", "总计", "小计", "共计", "总数", "数量", "个数", "数目", "备注", "行政区", "大湾区", "东部地区", "中部地区", "西部地区", "东北地区", "附件", "附表", "类别", "类型", "批次", "所在", "来源", "区域", "区划", "试点", "示范",
+		"合计", "总计", "小计", "共计", "总数", "数量", "个数", "数目", "备注", "行政区", "大湾区", "长三角", "珠三角", "京津冀", "城市群", "经济圈", "都市圈", "东部地区", "中部地区", "西部地区", "东北地区", "附件", "附表", "类别", "类型", "批次", "所在", "来源", "区域", "区划", "试点", "示范",
 		"通知", "公告", "关于", "以下", "如下", "以上", "其中", "包括", "以及", "排名", "先后", "省区市", "直辖市", "计划单列", "地级", "县级",
 		"自治区、", "国家", "全国", "命名", "确定", "公布", "认定", "评选", "创建"} {
 		if strings.Contains(s, k) {
@@ -709,8 +709,8 @@ func (r *reader) row(st *scanText, toks []token) {
 		if t.kind == tokPiece && damaged {
 			t.kind = tokDamaged // 四川?。撼啥际小: the rest of the row is mojibake
 		}
-		if t.kind == tokPiece && !endsInSuffix(st.text[t.a:t.b]) && !(t.cell > 0 && t.b-t.a <= maxBareName || lineOf(toks, t)) {
-			continue // a word, not a name: names end in a suffix or fill a cell or line
+		if t.kind == tokPiece && !endsInSuffix(st.text[t.a:t.b]) && !(t.b-t.a <= maxBareName && (t.cell > 0 || lineOf(toks, t) || listItem(st, t))) {
+			continue // a word, not a name: names end in a suffix, fill a cell or a line, or are an item of a 、 list
 		}
 		if prose && t.kind == tokPiece && !endsInSuffix(st.text[t.a:t.b]) {
 			continue
@@ -857,6 +857,27 @@ func (r *reader) provinceOf(toks []token, provs []int, scopes map[int]*scope, k 
 		return nil, ""
 	}
 	return ctx, FromHeading
+}
+
+// listItem reports whether t stands between the enumeration commas of a
+// list (石家荘、唐山市), or between one and the edge of the row: an item of
+// the list even without a suffix. Prose uses 、 rarely, and not around words.
+func listItem(st *scanText, t token) bool {
+	before, after := rune(0), rune(0)
+	for i := t.a - 1; i >= 0; i-- {
+		if c := st.text[i]; c != ' ' {
+			before = c
+			break
+		}
+	}
+	for i := t.b; i < len(st.text); i++ {
+		if c := st.text[i]; c != ' ' {
+			after = c
+			break
+		}
+	}
+	edge := func(c rune) bool { return c == 0 || c == '、' || c == ':' || c == ';' || c == ',' || c == '。' }
+	return (before == '、' && edge(after)) || (after == '、' && edge(before))
 }
 
 // lineOf reports whether t, short enough for a name, is all the row holds
