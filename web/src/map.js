@@ -5,7 +5,7 @@
 import * as L from 'leaflet/dist/leaflet-src.esm.js';
 
 import { coverageClass, coverageColor, PALETTE } from './colors.js';
-import { gapColor, gapLegend, GAP_BASE, GAP_LINE, CLUSTER_LINE, TOP_CLUSTERS, PRESENT_CLUSTERS, outlineLines, topClusters, provinceGaps } from './gaps.js';
+import { gapColor, gapLegend, GAP_BASE, GAP_LINE, CLUSTER_LINE, TOP_CLUSTERS, outlineLines, topClusters, provinceGaps } from './gaps.js';
 import { placeLabels } from './labels.js';
 import { blocksCovering } from './tilegrid.js';
 import { t, provinceName, formatPercent, formatNumber, batchName, divisionName, clusterLabel } from './i18n.js';
@@ -43,10 +43,6 @@ export class CoverageMap {
     this.gapsOn = false; // gaps mode
     this.gaps = null; // indexGaps(/api/v1/gaps)
     this.gapsFC = null; // /api/v1/layers/gaps: one feature per national cluster
-    // Never set since presentation mode shows the server's SVG (present.js);
-    // the branches on it (legend, veil, label size, clusters) go once the
-    // concurrent legend and colour changes are merged.
-    this.present = null;
 
     const map = L.map(el, {
       zoomControl: false,
@@ -440,7 +436,7 @@ export class CoverageMap {
       for (const poly of polys) for (const ring of poly) holes.push(ring.map(([x, y]) => [y, x]));
       const world = [[-85, -180], [85, -180], [85, 180], [-85, 180]];
       this.highlightLayer.addLayer(
-        L.polygon([world, ...holes], { pane: 'pm-mask', interactive: false, stroke: false, fill: true, fillColor: '#ffffff', fillOpacity: this.present ? 0.72 : 0.6 }),
+        L.polygon([world, ...holes], { pane: 'pm-mask', interactive: false, stroke: false, fill: true, fillColor: '#ffffff', fillOpacity: 0.6 }),
       );
     }
     const hl = (code, style) => {
@@ -553,8 +549,8 @@ export class CoverageMap {
 
   /**
    * obstacles returns the boxes of the map's own controls and the cluster
-   * numbers, in the container's pixels (presentation mode scales the
-   * container as a whole, so screen pixels are divided by that scale).
+   * numbers, in the container's pixels (screen pixels divided by any CSS
+   * scale of the container).
    */
   obstacles() {
     const c = this.map.getContainer();
@@ -578,8 +574,7 @@ export class CoverageMap {
     const size = map.getSize();
     const zoom = map.getZoom();
     const lang = this.lang;
-    // Presentation mode is read from a distance: larger names.
-    const s = this.scale * (this.present ? 1.2 : 1);
+    const s = this.scale;
     const candidates = [];
     const viewBounds = map.getBounds().pad(0.05);
     const unitsMode = this.selectedProvince || zoom >= UNIT_LABEL_ZOOM;
@@ -679,13 +674,13 @@ export class CoverageMap {
 
   /**
    * shownClusterList / shownClusters are the clusters outlined and
-   * numbered: the national ones (the largest TOP_CLUSTERS, PRESENT_CLUSTERS
-   * in presentation mode), or with a province selected the province's own. Each is {id, name, units, label, lines} with lines the
+   * numbered: the national ones (the largest TOP_CLUSTERS), or with a
+   * province selected the province's own. Each is {id, name, units, label, lines} with lines the
    * outline in lon/lat.
    */
   shownClusterList() {
     if (!this.gapsOn || !this.gaps) return [];
-    const n = this.present ? PRESENT_CLUSTERS : TOP_CLUSTERS;
+    const n = TOP_CLUSTERS;
     if (this.selectedProvince) return topClusters(provinceGaps(this.gaps, this.selectedProvince).clusters, n);
     return topClusters(this.gaps.clusters, n);
   }
@@ -841,16 +836,9 @@ const LegendControl = L.Control.extend({
       [0.45, '≥40%'],
     ];
     const ramp = classes.map(([v, label]) => `<span class="pm-ramp-item">${sw('background:' + coverageColor(coverageClass(v)))}<span>${label}</span></span>`).join('');
-    const present = !!o.present;
-    // In presentation mode the legend is a legend: no check boxes, and
-    // only the layers that are shown.
     const box = (layer, label, swatch) =>
-      present
-        ? o.off.has(layer) || layer === 'units' || layer === 'labels'
-          ? ''
-          : `<div class="pm-legend-row" data-row="${layer}">${swatch}<span>${label}</span></div>`
-        : `<label class="pm-toggle" data-row="${layer}"><input type="checkbox" data-layer="${layer}" checked> ${swatch}<span>${label}</span></label>`;
-    const open = present || (this._div.querySelector('details')?.open ?? !window.matchMedia('(max-width: 640px), (max-height: 500px)').matches);
+      `<label class="pm-toggle" data-row="${layer}"><input type="checkbox" data-layer="${layer}" checked> ${swatch}<span>${label}</span></label>`;
+    const open = this._div.querySelector('details')?.open ?? !window.matchMedia('(max-width: 640px), (max-height: 500px)').matches;
     let body;
     if (o.gapsOn) {
       const rows = gapLegend()
@@ -865,7 +853,7 @@ const LegendControl = L.Control.extend({
       ${box('units', tt('legendUnits'), sw('', 'pm-sw-units'))}
       ${box('labels', tt('legendLabels'), sw('', 'pm-sw-label'))}`;
     } else {
-      body = `${present ? `<div class="pm-legend-head">${tt('legendCoverage')}</div>` : box('coverage', tt('legendCoverage'), '')}
+      body = `${box('coverage', tt('legendCoverage'), '')}
       <div class="pm-ramp">${ramp}</div>
       <div class="pm-legend-note">${tt('coverageByProvince')}</div>
       <div class="pm-legend-row">${sw('', 'pm-sw-zero')}<span>${tt('legendZero')}</span></div>
@@ -875,17 +863,14 @@ const LegendControl = L.Control.extend({
       ${box('units', tt('legendUnits'), sw('', 'pm-sw-units'))}
       ${box('labels', tt('legendLabels'), sw('', 'pm-sw-label'))}`;
     }
-    const what = present ? '' : `<details class="pm-what"><summary>${tt('comparableWhat')}</summary><p>${tt('comparableExplain')}</p></details>`;
-    this._div.innerHTML = `<details ${open ? 'open' : ''}><summary>${tt(present ? 'legendShort' : 'legend')}</summary>
+    const what = `<details class="pm-what"><summary>${tt('comparableWhat')}</summary><p>${tt('comparableExplain')}</p></details>`;
+    this._div.innerHTML = `<details ${open ? 'open' : ''}><summary>${tt('legend')}</summary>
       <div class="pm-legend-body">${body}${what}</div></details>`;
     for (const input of this._div.querySelectorAll('input[data-layer]')) {
       input.addEventListener('change', () => o.opts.onToggle?.(input.dataset.layer, input.checked));
     }
     const details = this._div.querySelector('details');
-    details.addEventListener('toggle', () => {
-      if (o.present && !details.open) details.open = true;
-      o.updateLabels();
-    });
+    details.addEventListener('toggle', () => o.updateLabels());
     this.sync();
   },
   sync() {
