@@ -50,6 +50,8 @@ type Map struct {
 // Province is one province-level unit and its coverage.
 type Province struct {
 	Code, Name string
+	// NameEN is the gazetteer's English name (Inner Mongolia, Xizang).
+	NameEN string
 	// InProgram is false for 台湾, 香港 and 澳门: shown, never covered.
 	InProgram bool
 	// PilotProvince marks the full-promotion pilot provinces.
@@ -106,7 +108,7 @@ func NewMap(w *world.World) (Map, error) {
 	}
 	g := w.Gazetteer
 	for _, d := range g.Provinces() {
-		p := Province{Code: d.Code, Name: d.Name, InProgram: coverage.InProgram(d.Code)}
+		p := Province{Code: d.Code, Name: d.Name, NameEN: d.NameEN, InProgram: coverage.InProgram(d.Code)}
 		if s, ok := w.ProvinceStats(d.Code); ok {
 			p.PilotProvince, p.Coverage = s.PilotProvince, s.Coverage
 			p.Units, p.ComparableUnits, p.CoveredUnits = s.Units, s.ComparableUnits, s.CoveredUnits

@@ -212,7 +212,7 @@ func (r *renderer) provinceLabels(proj pageProj, provs []layer.Shape, obstacles 
 	var cands []labelCand
 	for _, s := range provs {
 		p, _ := r.m.province(s.Feature.Code)
-		text := provinceLabel(r.o.Lang, p.Code, p.Name)
+		text := r.provinceLabel(p.Code, p.Name)
 		c := colorText
 		if !p.InProgram {
 			c = colorTextMuted

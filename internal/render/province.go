@@ -55,7 +55,7 @@ func (r *renderer) provinceMap() error {
 	if err != nil {
 		return err
 	}
-	name := provinceLabel(r.o.Lang, prov.Code, prov.Name)
+	name := r.provinceLabel(prov.Code, prov.Name)
 	if r.o.Lang != LangEN {
 		name = prov.Name
 	}
@@ -193,7 +193,7 @@ func (r *renderer) unitLabels(proj pageProj, units, neighbours []layer.Shape, ob
 		if !frame.contains(x, y) {
 			continue
 		}
-		text := provinceLabel(r.o.Lang, p.Code, p.Name)
+		text := r.provinceLabel(p.Code, p.Name)
 		size := 16 * r.u
 		cands = append(cands, labelCand{id: "label-" + p.Code, text: text, x: x, y: y, size: size, fill: colorTextMuted, priority: -1})
 	}

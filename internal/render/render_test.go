@@ -809,3 +809,18 @@ func TestConcurrentSVG(t *testing.T) {
 		}
 	}
 }
+
+// TestEnglishProvinceNames: an English map names the provinces as the
+// gazetteer's name_en does (the web map's and the API's names).
+func TestEnglishProvinceNames(t *testing.T) {
+	m := testMap(t)
+	doc := renderSVG(t, m, Options{Lang: LangEN})
+	for _, want := range []string{">Xizang<", ">Inner Mongolia<", ">Sichuan<"} {
+		if !bytes.Contains(doc, []byte(want)) {
+			t.Errorf("English map lacks %s", want)
+		}
+	}
+	if bytes.Contains(doc, []byte("Tibet<")) {
+		t.Error("English map says Tibet where the gazetteer says Xizang")
+	}
+}

@@ -129,11 +129,12 @@ func (w words) dateText(t time.Time) string {
 func percent(r float64) string { return fmt.Sprintf("%.1f%%", r*100) }
 
 // provinceLabel is a province's name on the map: the short Chinese form
-// (内蒙古自治区 → 内蒙古) or the English name.
-func provinceLabel(l Lang, code, name string) string {
-	if l == LangEN {
-		if n := provinceEN(code); n != "" {
-			return n
+// (内蒙古自治区 → 内蒙古) or the gazetteer's English name (the web map's and
+// the API's name_en).
+func (r *renderer) provinceLabel(code, name string) string {
+	if r.o.Lang == LangEN {
+		if p, ok := r.m.province(code); ok && p.NameEN != "" {
+			return p.NameEN
 		}
 	}
 	return shortProvinceName(name)
@@ -147,81 +148,6 @@ func shortProvinceName(name string) string {
 		}
 	}
 	return name
-}
-
-// provinceEN is a province's English name (web/src/i18n.js PROVINCE_EN).
-func provinceEN(code string) string {
-	switch code {
-	case "110000":
-		return "Beijing"
-	case "120000":
-		return "Tianjin"
-	case "130000":
-		return "Hebei"
-	case "140000":
-		return "Shanxi"
-	case "150000":
-		return "Inner Mongolia"
-	case "210000":
-		return "Liaoning"
-	case "220000":
-		return "Jilin"
-	case "230000":
-		return "Heilongjiang"
-	case "310000":
-		return "Shanghai"
-	case "320000":
-		return "Jiangsu"
-	case "330000":
-		return "Zhejiang"
-	case "340000":
-		return "Anhui"
-	case "350000":
-		return "Fujian"
-	case "360000":
-		return "Jiangxi"
-	case "370000":
-		return "Shandong"
-	case "410000":
-		return "Henan"
-	case "420000":
-		return "Hubei"
-	case "430000":
-		return "Hunan"
-	case "440000":
-		return "Guangdong"
-	case "450000":
-		return "Guangxi"
-	case "460000":
-		return "Hainan"
-	case "500000":
-		return "Chongqing"
-	case "510000":
-		return "Sichuan"
-	case "520000":
-		return "Guizhou"
-	case "530000":
-		return "Yunnan"
-	case "540000":
-		return "Tibet"
-	case "610000":
-		return "Shaanxi"
-	case "620000":
-		return "Gansu"
-	case "630000":
-		return "Qinghai"
-	case "640000":
-		return "Ningxia"
-	case "650000":
-		return "Xinjiang"
-	case "710000":
-		return "Taiwan"
-	case "810000":
-		return "Hong Kong"
-	case "820000":
-		return "Macao"
-	}
-	return ""
 }
 
 // defaultTitle is the title of a view.
