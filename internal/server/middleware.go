@@ -105,6 +105,14 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// noteWriteError records an error of a write made for the response
+// elsewhere (a held response sent after the handler's writes returned).
+func (w *statusWriter) noteWriteError(err error) {
+	if w.writeErr == nil {
+		w.writeErr = err
+	}
+}
+
 // Unwrap lets http.ResponseController reach the connection.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
@@ -131,12 +139,15 @@ func (s *server) middleware(next http.Handler) http.Handler {
 			id = s.ids.next()
 		}
 		h := w.Header()
-		h["X-Request-Id"] = []string{id}
+		// The values in one allocation, each a slice of capacity 1 (an
+		// append copies it), as in serveTail.
+		v := &[...]string{id, "*", corsExposed}
+		h["X-Request-Id"] = v[0:1:1]
 		public := isPublicData(r.URL.Path)
 		if public {
 			// Public, read-only data: maps on other origins may use it.
-			h["Access-Control-Allow-Origin"] = []string{"*"}
-			h["Access-Control-Expose-Headers"] = []string{corsExposed}
+			h["Access-Control-Allow-Origin"] = v[1:2:2]
+			h["Access-Control-Expose-Headers"] = v[2:3:3]
 		}
 		info := &requestInfo{id: id, route: "unmatched"}
 		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey, info))
@@ -178,7 +189,7 @@ func (s *server) middleware(next http.Handler) http.Handler {
 				s.log.LogAttrs(r.Context(), slog.LevelWarn, "response cut off", attrs...)
 				return
 			}
-			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+			s.access.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 		}()
 		if len(r.RequestURI) > maxURIBytes {
 			writeProblem(sw, r, newProblem(http.StatusRequestURITooLong, fmt.Sprintf("request target of %d bytes, at most %d allowed", len(r.RequestURI), maxURIBytes)))

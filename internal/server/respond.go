@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"pilotmap/internal/onewrite"
 	"pilotmap/internal/world"
 )
 
@@ -197,10 +198,16 @@ func serveTail(w http.ResponseWriter, r *http.Request, rep *representation, tail
 	}
 	v[6] = strconv.Itoa(n)
 	h["Content-Length"] = v[6:7:7]
-	w.WriteHeader(rep.status)
 	if r.Method == http.MethodHead {
+		w.WriteHeader(rep.status)
 		return
 	}
+	if n >= holdFrom {
+		if held := onewrite.Hold(r.Context(), n+headerAllowance); held.Holding() {
+			defer sendHeld(w, held)
+		}
+	}
+	w.WriteHeader(rep.status)
 	if inflate {
 		if rep.writeInflated(w) != nil {
 			return
@@ -212,6 +219,35 @@ func serveTail(w http.ResponseWriter, r *http.Request, rep *representation, tail
 		w.Write(gzTail)
 	} else {
 		w.Write(tail)
+	}
+}
+
+// A body of holdFrom bytes or more does not fit beside its headers in
+// net/http's 4 KiB connection buffer and would leave in two writes; such a
+// response is held (internal/onewrite) and sent in one. headerAllowance is
+// room for the status line and headers (about 500 bytes here; more is
+// written through, in order).
+const (
+	holdFrom        = 3 << 10
+	headerAllowance = 1 << 10
+)
+
+// sendHeld flushes net/http's buffers into what the connection holds and
+// sends it; a failure is the response cut off.
+func sendHeld(w http.ResponseWriter, held onewrite.Held) {
+	var err error
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	} else {
+		err = http.NewResponseController(w).Flush()
+	}
+	if err2 := held.Send(); err == nil {
+		err = err2
+	}
+	if err != nil {
+		if sw, ok := w.(interface{ noteWriteError(error) }); ok {
+			sw.noteWriteError(err)
+		}
 	}
 }
 

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"testing"
 	"time"
@@ -102,4 +104,73 @@ func listenAndServe(ctx context.Context, cfg Config, h http.Handler, ready func(
 		return err
 	}
 	return ServeListener(ctx, cfg, ln, h, nil, ready)
+}
+
+// Over the real listener, cached responses large enough to be held
+// (internal/onewrite) arrive whole and identical to the handler's, one
+// after another on one kept-alive connection, and revalidate with 304.
+func TestServeHeldResponses(t *testing.T) {
+	f := shared(t)
+	h := New(Deps{Data: f.ds, Topology: f.topo})
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	served := make(chan error, 1)
+	go func() {
+		served <- listenAndServe(ctx, Config{Addr: "127.0.0.1:0"}, h, func(a string) { addrc <- a })
+	}()
+	defer func() { cancel(); <-served }()
+	base := "http://" + <-addrc
+
+	var conns int
+	trace := &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) {
+		if !i.Reused {
+			conns++
+		}
+	}}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1, DisableCompression: true}}
+	defer client.CloseIdleConnections()
+	paths := []string{
+		tilePath("units", beijing(6)),     // ~7 KB gzipped: held
+		"/api/v1/stats/provinces",         // ~2 KB: one write anyway
+		"/api/v1/layers/provinces?zoom=4", // ~20 KB: held
+		"/api/v1/layers/units?zoom=4",     // ~68 KB: over maxHeld
+		tilePath("units", beijing(6)),     // held again
+	}
+	for round := 0; round < 2; round++ {
+		for _, p := range paths {
+			for _, gz := range []bool{true, false} {
+				want := get(t, h, p, "Accept-Encoding: "+map[bool]string{true: "gzip", false: "identity"}[gz])
+				req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodGet, base+p, nil)
+				if gz {
+					req.Header.Set("Accept-Encoding", "gzip")
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if err != nil || resp.StatusCode != 200 || !bytes.Equal(body, want.Body.Bytes()) {
+					t.Fatalf("%s (gzip %v): %d, %d bytes, %v; the handler gives %d bytes", p, gz, resp.StatusCode, len(body), err, want.Body.Len())
+				}
+				req, _ = http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodGet, base+p, nil)
+				req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
+				if gz {
+					req.Header.Set("Accept-Encoding", "gzip")
+				}
+				resp, err = client.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusNotModified {
+					t.Fatalf("%s revalidated: %d", p, resp.StatusCode)
+				}
+			}
+		}
+	}
+	if conns != 1 {
+		t.Errorf("%d connections for %d requests, want 1 kept alive", conns, 2*len(paths)*2*2)
+	}
 }

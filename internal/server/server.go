@@ -45,6 +45,7 @@ import (
 	"pilotmap/internal/document"
 	"pilotmap/internal/gaps"
 	"pilotmap/internal/layer"
+	"pilotmap/internal/onewrite"
 	"pilotmap/internal/store"
 	"pilotmap/internal/world"
 )
@@ -52,6 +53,9 @@ import (
 // Deps are the server's dependencies; main and tests build them.
 type Deps struct {
 	Log *slog.Logger
+	// AccessLog gets the line of each request that went out whole
+	// (level Info); nil: Log. Requests cut off and panics go to Log.
+	AccessLog *slog.Logger
 	// Data is the open dataset. Without it only /healthz, /readyz (503),
 	// /metrics and the web files answer.
 	Data *dataset.Dataset
@@ -129,6 +133,7 @@ func (s *server) attribution(wd *world.World) string {
 // server holds what the handlers share; New makes one.
 type server struct {
 	log      *slog.Logger
+	access   *slog.Logger // the line per request
 	data     *dataset.Dataset
 	worlds   *world.Loader // nil without data
 	catalog  *layerCatalog
@@ -154,6 +159,10 @@ func newServer(d Deps) *server {
 		links: links{public: strings.TrimSuffix(d.PublicURL, "/"), trustProxy: d.TrustProxy}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.access = d.AccessLog
+	if s.access == nil {
+		s.access = s.log
 	}
 	s.cache = newBodyCache(cacheConfig{budget: d.CacheBytes, slots: d.BuildSlots, wait: d.BuildWait}, s.metrics.cacheObserver())
 	s.metrics.registerCache(s.cache)
@@ -377,6 +386,11 @@ func Listen(addr string) (net.Listener, error) {
 	return ln, nil
 }
 
+// maxHeld is the largest response a connection holds to send in one
+// write: a tile or a small layer; larger bodies gain little from it, and
+// each connection sending one holds a copy of it until the kernel takes it.
+const maxHeld = 32 << 10
+
 // ServeListener serves h on ln until ctx is cancelled, then shuts down
 // gracefully, letting in-flight requests finish (up to ShutdownTimeout);
 // ln is closed when it returns. ready, when not nil, receives the bound
@@ -385,8 +399,15 @@ func ServeListener(ctx context.Context, cfg Config, ln net.Listener, h http.Hand
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	// Cached responses of up to maxHeld bytes leave in one write
+	// (internal/onewrite, used by serveTail).
+	held, err := onewrite.NewListener(ln, maxHeld)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Handler:           h,
+		ConnContext:       onewrite.ConnContext,
 		ReadHeaderTimeout: orDefault(cfg.ReadHeaderTimeout, 5*time.Second),
 		ReadTimeout:       orDefault(cfg.ReadTimeout, 15*time.Second),
 		WriteTimeout:      orDefault(cfg.WriteTimeout, 60*time.Second),
@@ -399,7 +420,7 @@ func ServeListener(ctx context.Context, cfg Config, ln net.Listener, h http.Hand
 	}
 	log.Info("serving", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(held) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
