@@ -114,7 +114,8 @@ error_log $WORK/nginx-error.log;
 daemon off;
 events { worker_connections 1024; }
 http {
-	access_log $WORK/nginx-access.log;
+	# The same access log as pilotmap's default (--access-log buffered).
+	access_log $WORK/nginx-access.log combined buffer=64k flush=1s;
 	sendfile on;
 	tcp_nopush on;
 	keepalive_requests 100000;

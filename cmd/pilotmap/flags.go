@@ -25,6 +25,7 @@ func newFlags(e *env, name, usageLine string) *flag.FlagSet {
 func configFlag(name string) bool {
 	switch name {
 	case "addr", "db", "attribution", "approval-number", "unapproved-note", "tiles-url", "tiles-attribution", "memory-limit", "lang",
+		"public-url", "trust-proxy", "access-log",
 		"admin-token", "admin-user", "admin-password-hash", "session-key", "session-ttl":
 		return true
 	}

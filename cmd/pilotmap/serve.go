@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"runtime/debug"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"pilotmap/internal/dataset"
 	"pilotmap/internal/layer"
+	"pilotmap/internal/logbuf"
 	"pilotmap/internal/render"
 	"pilotmap/internal/server"
 	"pilotmap/internal/world"
@@ -19,7 +21,7 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH|URL] [--public-url URL] [--trust-proxy] [--attribution TEXT] [--approval-number TEXT] [--unapproved-note TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE] [--admin-token TOKEN | --admin-password-hash HASH] [--admin-user NAME] [--session-key HEX] [--session-ttl 8h]")
+	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH|URL] [--public-url URL] [--trust-proxy] [--access-log buffered|direct|off] [--attribution TEXT] [--approval-number TEXT] [--unapproved-note TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE] [--admin-token TOKEN | --admin-password-hash HASH] [--admin-user NAME] [--session-key HEX] [--session-ttl 8h]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (PILOTMAP_ADDR)")
 	db := dbFlag(fs)
 	attribution := fs.String("attribution", server.DefaultAttribution, "sources line shown on the map (PILOTMAP_ATTRIBUTION)")
@@ -29,6 +31,8 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	tilesAttribution := fs.String("tiles-attribution", "", "attribution of the base layer (PILOTMAP_TILES_ATTRIBUTION)")
 	publicURL := fs.String("public-url", "", "where absolute links (OGC API, TileJSON) point, e.g. https://maps.example.org/pilotmap; none: the host of each request (PILOTMAP_PUBLIC_URL)")
 	trustProxy := fs.Bool("trust-proxy", false, "read X-Forwarded-Proto/-Host and Forwarded for links (only behind a proxy that sets them) (PILOTMAP_TRUST_PROXY)")
+	accessLog := accessBuffered
+	fs.Var(&accessLog, "access-log", "the line per request on stderr: buffered (written together, at most 1 s late, like nginx's buffer=64k flush=1s), direct (each at once) or off (PILOTMAP_ACCESS_LOG)")
 	memLimit := defaultMemoryLimit
 	fs.Var(&memLimit, "memory-limit", "soft limit of the Go runtime's memory, e.g. 160MiB or 1GiB; 0: none; when not given and GOMEMLIMIT is set, that one (PILOTMAP_MEMORY_LIMIT)")
 	admin := addAdminFlags(fs)
@@ -52,6 +56,12 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	access, closeAccess, err := accessLog.logger(e.stderr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pilotmap serve: --access-log: %v\n", err)
+		return 2
+	}
+	defer closeAccess()
 	given := e.getenv("PILOTMAP_MEMORY_LIMIT") != ""
 	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "memory-limit" })
 	if memLimit > 0 && (given || e.getenv("GOMEMLIMIT") == "") {
@@ -96,6 +106,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 
 	h := server.New(server.Deps{
 		Log:        log,
+		AccessLog:  access,
 		Data:       ds,
 		Topology:   topo,
 		GapIndex:   index,
@@ -176,4 +187,45 @@ func (b *byteSize) Set(s string) error {
 	}
 	*b = byteSize(n << shift)
 	return nil
+}
+
+// accessMode is where `serve` writes its line per request (--access-log).
+type accessMode string
+
+const (
+	accessBuffered accessMode = "buffered"
+	accessDirect   accessMode = "direct"
+	accessOff      accessMode = "off"
+)
+
+func (m *accessMode) String() string { return string(*m) }
+
+func (m *accessMode) Set(v string) error {
+	switch accessMode(v) {
+	case accessBuffered, accessDirect, accessOff:
+		*m = accessMode(v)
+		return nil
+	}
+	return fmt.Errorf("%q is not buffered, direct or off", v)
+}
+
+// accessBufferBytes and accessFlushEvery are nginx's buffer=64k flush=1s.
+const (
+	accessBufferBytes = 64 << 10
+	accessFlushEvery  = time.Second
+)
+
+// logger returns the access logger of the mode and what flushes it at the end.
+func (m accessMode) logger(w io.Writer) (*slog.Logger, func(), error) {
+	switch m {
+	case accessOff:
+		return slog.New(slog.DiscardHandler), func() {}, nil
+	case accessDirect:
+		return slog.New(slog.NewTextHandler(w, nil)), func() {}, nil
+	}
+	b, err := logbuf.New(w, accessBufferBytes, accessFlushEvery)
+	if err != nil {
+		return nil, nil, err
+	}
+	return slog.New(slog.NewTextHandler(b, nil)), func() { b.Close() }, nil
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -21,6 +22,43 @@ import (
 // until the test ends, and returns its base URL once it listens.
 func startServe(t *testing.T, vars map[string]string, args ...string) string {
 	t.Helper()
+	base, _ := startServeLogged(t, vars, args...)
+	return base
+}
+
+// serveLog is what serve wrote to stderr so far.
+type serveLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *serveLog) add(s string) {
+	l.mu.Lock()
+	l.lines = append(l.lines, s)
+	l.mu.Unlock()
+}
+
+// matching returns the lines containing all of words.
+func (l *serveLog) matching(words ...string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+next:
+	for _, s := range l.lines {
+		for _, w := range words {
+			if !strings.Contains(s, w) {
+				continue next
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// startServeLogged is startServe that also keeps serve's stderr.
+func startServeLogged(t *testing.T, vars map[string]string, args ...string) (string, *serveLog) {
+	t.Helper()
+	logged := &serveLog{}
 	pr, pw := io.Pipe()
 	e := &env{stdout: io.Discard, stderr: pw, getenv: func(k string) string { return vars[k] }}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -46,6 +84,7 @@ func startServe(t *testing.T, vars map[string]string, args ...string) string {
 		re := regexp.MustCompile(`msg=serving addr=(\S+)`)
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
+			logged.add(sc.Text())
 			if m := re.FindStringSubmatch(sc.Text()); m != nil {
 				addrc <- m[1]
 			}
@@ -53,14 +92,14 @@ func startServe(t *testing.T, vars map[string]string, args ...string) string {
 	}()
 	select {
 	case a := <-addrc:
-		return "http://" + a
+		return "http://" + a, logged
 	case code := <-done:
 		done <- code
 		t.Fatalf("serve %v exited with %d", args, code)
 	case <-time.After(60 * time.Second):
 		t.Fatalf("serve %v did not start", args)
 	}
-	return ""
+	return "", nil
 }
 
 // TestServeCommand starts `pilotmap serve` on a free port with settings
@@ -133,5 +172,42 @@ func TestServeBadPublicURL(t *testing.T) {
 	code, _, errs := runCmd(t, nil, "serve", "--public-url", "maps.example.org", "--db", filepath.Join(t.TempDir(), "pm.db"))
 	if code != 2 || !strings.Contains(errs, "--public-url") {
 		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
+
+// --access-log: buffered lines arrive within about a second, direct ones
+// at once, off writes none; a mode that is none of them is refused.
+func TestServeAccessLog(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pm.db")
+	for _, mode := range []string{"buffered", "direct", "off"} {
+		t.Run(mode, func(t *testing.T) {
+			base, logged := startServeLogged(t, map[string]string{"PILOTMAP_ACCESS_LOG": mode}, "--addr", "127.0.0.1:0", "--db", db)
+			path := "/api/v1/stats?access-log-" + mode
+			resp, err := http.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			// The line names the query; a 400 for the unknown parameter.
+			want := []string{"msg=request", "query=access-log-" + mode, "status=400"}
+			deadline := time.Now().Add(map[string]time.Duration{"buffered": 5 * time.Second, "direct": 2 * time.Second, "off": 2 * time.Second}[mode])
+			for len(logged.matching(want...)) == 0 && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			got := logged.matching(want...)
+			if mode == "off" {
+				if len(got) != 0 || len(logged.matching("msg=request ")) != 0 {
+					t.Errorf("--access-log off wrote %q", got)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Errorf("%d access lines for the request, want 1", len(got))
+			}
+		})
+	}
+	code, _, errs := runCmd(t, nil, "serve", "--access-log", "sometimes", "--db", db)
+	if code != 2 || !strings.Contains(errs, `"sometimes" is not buffered, direct or off`) {
+		t.Errorf("--access-log sometimes: exit %d, %q", code, errs)
 	}
 }
