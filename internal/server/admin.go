@@ -105,7 +105,7 @@ func (s *server) adminRoute(methods map[string]handlerFunc) http.Handler {
 // admin checks the caller of an admin handler.
 func (s *server) admin(h adminFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := s.authenticate(r)
+		p, err := s.authenticate(w, r)
 		if err != nil {
 			return err
 		}
@@ -115,7 +115,7 @@ func (s *server) admin(h adminFunc) handlerFunc {
 
 // authenticate finds who makes the request: a bearer token, else the
 // session cookie with, on a state-changing request, its CSRF token.
-func (s *server) authenticate(r *http.Request) (principal, error) {
+func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (principal, error) {
 	client := s.clientAddr(r)
 	now := time.Now()
 	if h := r.Header.Get("Authorization"); h != "" {
@@ -125,7 +125,7 @@ func (s *server) authenticate(r *http.Request) (principal, error) {
 		tok, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || !s.auth.CheckToken(strings.TrimSpace(tok)) {
 			s.limiter.Failed(client, now)
-			s.audit(r, store.AuditEntry{Actor: auth.TokenActor, Client: client, Action: store.AuditSignInFailed, Target: "bearer token",
+			s.audit(w, r, store.AuditEntry{Actor: auth.TokenActor, Client: client, Action: store.AuditSignInFailed, Target: "bearer token",
 				Detail: "a request with a wrong bearer token (or another Authorization scheme) was refused"})
 			return principal{}, unauthorized("the Authorization header holds no valid bearer token")
 		}
@@ -183,9 +183,9 @@ func (s *server) secureRequest(r *http.Request) bool {
 
 // audit appends an entry on its own; a failure is logged (the request's
 // answer does not change: the entry is about a refusal or a sign-in).
-func (s *server) audit(r *http.Request, e store.AuditEntry) {
+func (s *server) audit(w http.ResponseWriter, r *http.Request, e store.AuditEntry) {
 	if _, err := s.adminStore.AppendAudit(r.Context(), e); err != nil {
-		s.log.LogAttrs(r.Context(), slog.LevelError, "audit entry not stored", slog.String("request_id", requestID(r.Context())),
+		s.log.LogAttrs(r.Context(), slog.LevelError, "audit entry not stored", slog.String("request_id", requestID(w)),
 			slog.String("action", e.Action), slog.String("error", err.Error()))
 	}
 }
@@ -230,7 +230,7 @@ func (s *server) postSession(w http.ResponseWriter, r *http.Request) error {
 	who, ok := s.auth.SignIn(user, password)
 	if !ok {
 		s.limiter.Failed(client, now)
-		s.audit(r, store.AuditEntry{Actor: clipName(user), Client: client, Action: store.AuditSignInFailed, Target: "session",
+		s.audit(w, r, store.AuditEntry{Actor: clipName(user), Client: client, Action: store.AuditSignInFailed, Target: "session",
 			Detail: "wrong name or password"})
 		return unauthorized("wrong name or password")
 	}
@@ -240,7 +240,7 @@ func (s *server) postSession(w http.ResponseWriter, r *http.Request) error {
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secureRequest(r),
 	})
 	p := principal{actor: who, via: "session", session: &sess, client: client}
-	s.audit(r, store.AuditEntry{Actor: who, Client: client, Action: store.AuditSignIn, Target: "session",
+	s.audit(w, r, store.AuditEntry{Actor: who, Client: client, Action: store.AuditSignIn, Target: "session",
 		Detail: "signed in until " + sess.Expires.UTC().Format(time.RFC3339)})
 	return writeAdminJSON(w, http.StatusOK, s.sessionJSON(p))
 }
@@ -250,7 +250,7 @@ func (s *server) postSession(w http.ResponseWriter, r *http.Request) error {
 func (s *server) deleteSession(w http.ResponseWriter, r *http.Request, p principal) error {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: adminPath, MaxAge: -1,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secureRequest(r)})
-	s.audit(r, store.AuditEntry{Actor: p.actor, Client: p.client, Action: store.AuditSignOut, Target: "session", Detail: "signed out"})
+	s.audit(w, r, store.AuditEntry{Actor: p.actor, Client: p.client, Action: store.AuditSignOut, Target: "session", Detail: "signed out"})
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -131,8 +131,8 @@ func (m *metrics) handler() http.Handler {
 
 // setRoute records the matched route's template in the request's info,
 // for the middleware's metrics.
-func setRoute(r *http.Request) {
-	if info := infoOf(r.Context()); info != nil {
+func setRoute(w http.ResponseWriter, r *http.Request) {
+	if info := infoOf(w); info != nil {
 		if rt := mux.CurrentRoute(r); rt != nil {
 			if t, err := rt.GetPathTemplate(); err == nil {
 				info.route = t

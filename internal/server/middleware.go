@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -22,25 +21,26 @@ const maxBodyBytes = 64 << 10
 // maxURIBytes limits the request target (path and query).
 const maxURIBytes = 4 << 10
 
-type ctxKey int
-
-const requestInfoKey ctxKey = 1
-
 // requestInfo is what the middleware tells the handlers and what the
-// router tells the middleware back, in one context value.
+// router tells the middleware back. It lives in the response writer the
+// middleware passes on (statusWriter), not in the request's context: a
+// context value would copy the request once more for every request.
 type requestInfo struct {
 	id    string // X-Request-Id
 	route string // the matched route's template; "unmatched" until set
 }
 
-func infoOf(ctx context.Context) *requestInfo {
-	info, _ := ctx.Value(requestInfoKey).(*requestInfo)
-	return info
+// infoOf returns the request's info, nil when w is not the middleware's.
+func infoOf(w http.ResponseWriter) *requestInfo {
+	if sw, ok := w.(*statusWriter); ok {
+		return &sw.info
+	}
+	return nil
 }
 
-// requestID returns the request's id ("" outside a request).
-func requestID(ctx context.Context) string {
-	if info := infoOf(ctx); info != nil {
+// requestID returns the request's id ("" outside the middleware).
+func requestID(w http.ResponseWriter) string {
+	if info := infoOf(w); info != nil {
 		return info.id
 	}
 	return ""
@@ -81,6 +81,7 @@ func validRequestID(s string) bool {
 // error (a client gone, or the write timeout cutting the response off).
 type statusWriter struct {
 	http.ResponseWriter
+	info     requestInfo
 	status   int
 	bytes    int
 	writeErr error
@@ -149,9 +150,7 @@ func (s *server) middleware(next http.Handler) http.Handler {
 			h["Access-Control-Allow-Origin"] = v[1:2:2]
 			h["Access-Control-Expose-Headers"] = v[2:3:3]
 		}
-		info := &requestInfo{id: id, route: "unmatched"}
-		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey, info))
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &statusWriter{ResponseWriter: w, info: requestInfo{id: id, route: "unmatched"}}
 		s.metrics.inFlight.Inc()
 		defer func() {
 			s.metrics.inFlight.Dec()
@@ -170,7 +169,7 @@ func (s *server) middleware(next http.Handler) http.Handler {
 				status = http.StatusOK
 			}
 			took := time.Since(start)
-			s.metrics.observe(info.route, status, sw.bytes, took)
+			s.metrics.observe(sw.info.route, status, sw.bytes, took)
 			s.logRequest(r, sw, id, status, start, took)
 		}()
 		if len(r.RequestURI) > maxURIBytes {

@@ -69,7 +69,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // anything else a 500 whose body names no internals.
 func (s *server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setRoute(r)
+		setRoute(w, r)
 		err := h(w, r)
 		if err == nil {
 			return
@@ -83,11 +83,11 @@ func (s *server) handle(h handlerFunc) http.Handler {
 			p = newProblem(http.StatusServiceUnavailable, "the server is busy building other responses; try again in a second")
 			p.retryAfter = "1"
 		case isCancelled(r.Context(), err):
-			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request cancelled", slog.String("request_id", requestID(r.Context())), slog.String("error", err.Error()))
+			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request cancelled", slog.String("request_id", requestID(w)), slog.String("error", err.Error()))
 			return
 		default:
-			s.log.LogAttrs(r.Context(), slog.LevelError, "request failed", slog.String("request_id", requestID(r.Context())), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
-			p = newProblem(http.StatusInternalServerError, "internal error; see the server log for request "+requestID(r.Context()))
+			s.log.LogAttrs(r.Context(), slog.LevelError, "request failed", slog.String("request_id", requestID(w)), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+			p = newProblem(http.StatusInternalServerError, "internal error; see the server log for request "+requestID(w))
 		}
 		writeProblem(w, r, p)
 	})
