@@ -211,3 +211,34 @@ func TestServeAccessLog(t *testing.T) {
 		t.Errorf("--access-log sometimes: exit %d, %q", code, errs)
 	}
 }
+
+// PILOTMAP_PUBLIC_URL and PILOTMAP_TRUST_PROXY are read as the help says:
+// links name the public URL, and without it the forwarded host is taken.
+func TestServeLinksFromEnvironment(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pm.db")
+	tileURL := func(base string, header ...string) string {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, base+"/tiles/units.json", nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var doc struct{ Tiles []string }
+		if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil || len(doc.Tiles) != 1 {
+			t.Fatalf("TileJSON: %v %v", doc, err)
+		}
+		return doc.Tiles[0]
+	}
+	base := startServe(t, map[string]string{"PILOTMAP_PUBLIC_URL": "https://maps.example.org/pm"}, "--addr", "127.0.0.1:0", "--db", db)
+	if got := tileURL(base); !strings.HasPrefix(got, "https://maps.example.org/pm/tiles/units/") {
+		t.Errorf("PILOTMAP_PUBLIC_URL: tiles at %s", got)
+	}
+	base = startServe(t, map[string]string{"PILOTMAP_TRUST_PROXY": "true"}, "--addr", "127.0.0.1:0", "--db", db)
+	if got := tileURL(base, "X-Forwarded-Host", "proxy.example.org", "X-Forwarded-Proto", "https"); !strings.HasPrefix(got, "https://proxy.example.org/tiles/units/") {
+		t.Errorf("PILOTMAP_TRUST_PROXY: tiles at %s", got)
+	}
+}

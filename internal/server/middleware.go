@@ -59,7 +59,10 @@ func newRequestIDs() *requestIDs {
 }
 
 func (g *requestIDs) next() string {
-	return g.prefix + "-" + strconv.FormatUint(g.n.Add(1), 10)
+	b := make([]byte, 0, 32)
+	b = append(b, g.prefix...)
+	b = append(b, '-')
+	return string(strconv.AppendUint(b, g.n.Add(1), 10))
 }
 
 // validRequestID accepts a client's X-Request-Id when it is short and
@@ -184,7 +187,7 @@ func (s *server) middleware(next http.Handler) http.Handler {
 			writeProblem(sw, r, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body of %d bytes, at most %d allowed", r.ContentLength, limit)))
 			return
 		}
-		if r.Body != nil {
+		if r.Body != nil && r.Body != http.NoBody {
 			r.Body = http.MaxBytesReader(sw, r.Body, limit)
 		}
 		if !canonicalPath(r.URL.Path) {
