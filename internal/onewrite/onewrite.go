@@ -74,6 +74,8 @@ func (l *Listener) pool(size int) (*sync.Pool, int) {
 }
 
 // conn is an accepted connection that can hold one response's writes.
+// Its lock guards what is held, never a write to the network: Close must
+// be able to interrupt a write that a client stalls.
 type conn struct {
 	net.Conn
 	l *Listener
@@ -85,29 +87,28 @@ type conn struct {
 
 func (c *conn) Write(p []byte) (int, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.held == nil {
+		c.mu.Unlock()
 		return c.Conn.Write(p)
 	}
 	if b := *c.held; len(b)+len(p) <= cap(b) {
 		*c.held = append(b, p...)
+		c.mu.Unlock()
 		return len(p), nil
 	}
 	// More than announced: what is held goes first, then p, in one
 	// vectored write; holding ends.
-	bufs := net.Buffers{*c.held, p}
-	held := len(*c.held)
+	b, from := c.take()
+	c.mu.Unlock()
+	held := len(*b)
+	bufs := net.Buffers{*b, p}
 	n, err := bufs.WriteTo(c.Conn)
-	c.putHeld()
+	put(b, from)
 	if err != nil && n < int64(held) {
 		c.Conn.Close() // net/http was told the held bytes were sent
 		return 0, fmt.Errorf("send the held response: %w", err)
 	}
-	n -= int64(held)
-	if n < 0 {
-		n = 0
-	}
-	return int(n), err
+	return int(n) - held, err
 }
 
 // ReadFrom lets net/http use the connection's own ReadFrom (sendfile,
@@ -137,7 +138,9 @@ func (c *conn) CloseWrite() error {
 // Close drops anything still held: nobody will send it.
 func (c *conn) Close() error {
 	c.mu.Lock()
-	c.putHeld()
+	if c.held != nil {
+		put(c.take())
+	}
 	c.mu.Unlock()
 	return c.Conn.Close()
 }
@@ -165,16 +168,17 @@ func (c *conn) hold(size int) bool {
 // release sends what is held (Held.Send).
 func (c *conn) release() error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.held == nil {
+		c.mu.Unlock()
 		return nil
 	}
-	b := *c.held
+	b, from := c.take()
+	c.mu.Unlock()
 	var err error
-	if len(b) > 0 {
-		_, err = c.Conn.Write(b)
+	if len(*b) > 0 {
+		_, err = c.Conn.Write(*b)
 	}
-	c.putHeld()
+	put(b, from)
 	if err != nil {
 		c.Conn.Close()
 		return fmt.Errorf("send the held response: %w", err)
@@ -182,14 +186,18 @@ func (c *conn) release() error {
 	return nil
 }
 
-// putHeld returns the held buffer to its pool; c.mu is held.
-func (c *conn) putHeld() {
-	if c.held == nil {
-		return
-	}
-	*c.held = (*c.held)[:0]
-	c.from.Put(c.held)
+// take ends holding and returns the held buffer and its pool; c.mu is
+// held and so is a buffer.
+func (c *conn) take() (*[]byte, *sync.Pool) {
+	b, from := c.held, c.from
 	c.held, c.from = nil, nil
+	return b, from
+}
+
+// put returns a buffer to its pool.
+func put(b *[]byte, from *sync.Pool) {
+	*b = (*b)[:0]
+	from.Put(b)
 }
 
 type ctxKey struct{}

@@ -221,3 +221,37 @@ func TestSendFailureClosesConnection(t *testing.T) {
 		t.Fatalf("after a failed send the connection is open: %v", err)
 	}
 }
+
+// Close interrupts a send that a client stalls (it never reads): no lock
+// is held across the write.
+func TestCloseInterruptsStalledSend(t *testing.T) {
+	a, b := net.Pipe() // a write blocks until the other end reads
+	defer b.Close()
+	l, err := NewListener(nil, 16<<10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &conn{Conn: a, l: l}
+	if !c.hold(9000) {
+		t.Fatal("no hold")
+	}
+	c.Write(make([]byte, 5000))
+	sent := make(chan error, 1)
+	go func() { sent <- (Held{c}).Send() }()
+	time.Sleep(50 * time.Millisecond) // the send is blocked in the pipe
+	closed := make(chan error, 1)
+	go func() { closed <- c.Close() }()
+	select {
+	case <-closed:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Close waits for a stalled send")
+	}
+	select {
+	case err := <-sent:
+		if err == nil {
+			t.Fatal("a send cut by Close reports no error")
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the stalled send did not end with Close")
+	}
+}
