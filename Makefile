@@ -45,8 +45,9 @@ vet:
 	$(GO) vet ./...
 
 # The packages with concurrency (the cache, the world loader, the topology's
-# levels, the stores' pools and the PostgreSQL listener), tested again under the race detector.
-RACE_PKGS = ./internal/server ./internal/world ./internal/layer ./internal/store ./internal/store/pgstore
+# levels, the stores' pools and the PostgreSQL listener, the held connections
+# and the buffered access log), tested again under the race detector.
+RACE_PKGS = ./internal/server ./internal/world ./internal/layer ./internal/store ./internal/store/pgstore ./internal/onewrite ./internal/logbuf
 
 ## test: every test (Go, again under -race for RACE_PKGS, the frontend's logic, the browser tests)
 test: web vet test-web
