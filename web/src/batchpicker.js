@@ -5,6 +5,7 @@
 // figure and layer is fetched for it.
 import { api, setSelection, getJSON } from './api.js';
 import { parseSelection, formatSelection, selectionQuery, validSelection } from './selection.js';
+import { newFeatures } from './newunits.js';
 
 /**
  * initSelection reads the URL's selection, checks it against the stored
@@ -76,7 +77,7 @@ export async function mountPicker(container, { sel, batches: pending }, lang) {
     box.append(note);
     getJSON(`/api/v1/layers/pilots?zoom=2&${selectionQuery(sel)}`)
       .then((fc) => {
-        const fresh = fc.features.filter((f) => f.properties.new === true).map((f) => f.properties.name);
+        const fresh = newFeatures(fc).map((f) => f.properties.name);
         note.textContent = fresh.length ? `${w.newUnits(fresh.length)}: ${fresh.join('、')}` : w.none;
         note.dataset.new = String(fresh.length);
       })

@@ -155,6 +155,10 @@ const zh = {
   zoomOut: '缩小',
   wallTheme: '深色',
   sheetHandle: '拖动或点按以展开或收起面板',
+  newInBatch: '本批新增',
+  newInBatches: '所选批次新增',
+  legendNew: '本批新增（{n} 个单位）',
+  legendNewBatches: '所选批次新增（{n} 个单位）',
 };
 
 const en = {
@@ -313,6 +317,12 @@ const en = {
   zoomOut: 'Zoom out',
   wallTheme: 'Dark',
   sheetHandle: 'Drag or tap to open or close the panel',
+  newInBatch: 'New in this batch',
+  newInBatches: 'New in the selected batches',
+  legendNew: 'New in this batch ({n} units)',
+  legendNewOne: 'New in this batch (1 unit)',
+  legendNewBatches: 'New in the selected batches ({n} units)',
+  legendNewBatchesOne: 'New in the selected batches (1 unit)',
   unitsTipOne: '1 pilot unit',
   clusterNameOne: '{name}',
   statUnitsNoteOne: 'in 1 province',

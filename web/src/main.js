@@ -471,8 +471,9 @@ async function main() {
   provincesList = provinces;
   cmap.setConfig(config);
   cmap.dataZoom = z;
-  cmap.setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC });
-  panel.setData({ stats, provinceStats, regions, provinces });
+  const batches = selection.sel?.batches.length || 0;
+  cmap.setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC, batches });
+  panel.setData({ stats, provinceStats, regions, provinces, fresh: { codes: cmap.newCodes, batches } });
   mountPicker($('panel-body'), selection, state.lang).catch((err) => console.warn('pilotmap: batches:', err));
   dataReady = true;
   applyLang(state.lang);

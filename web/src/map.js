@@ -8,6 +8,7 @@ import { coverageClass, coverageColor, PALETTE } from './colors.js';
 import { gapColor, gapLegend, GAP_BASE, GAP_LINE, CLUSTER_LINE, TOP_CLUSTERS, outlineLines, topClusters, provinceGaps } from './gaps.js';
 import { placeLabels } from './labels.js';
 import { blocksCovering } from './tilegrid.js';
+import { isNewUnit, newUnitCodes, newStyle, newLabel, newLegend, NEW_PATTERN, NEW_SWATCH } from './newunits.js';
 import { t, provinceName, formatPercent, formatNumber, batchName, divisionName, clusterLabel } from './i18n.js';
 
 /** Mainland China and 台湾, without the South China Sea (that is the inset). */
@@ -43,6 +44,8 @@ export class CoverageMap {
     this.gapsOn = false; // gaps mode
     this.gaps = null; // indexGaps(/api/v1/gaps)
     this.gapsFC = null; // /api/v1/layers/gaps: one feature per national cluster
+    this.batches = 0; // how many batches the selection names (0: none, the whole program)
+    this.newCodes = new Set(); // the pilot units new in the selected batches (newunits.js)
 
     const map = L.map(el, {
       zoomControl: false,
@@ -147,10 +150,14 @@ export class CoverageMap {
 
   /**
    * setData draws the layers. provinces is /api/v1/provinces (figures and
-   * label points by code); the others are layer FeatureCollections.
+   * label points by code); the others are layer FeatureCollections;
+   * batches is how many batches the selection names (0 or absent: none).
    */
-  setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC }) {
+  setData({ provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC, batches = 0 }) {
     for (const p of provinces || []) this.info.set(p.code, p);
+    this.batches = batches;
+    this.newCodes = newUnitCodes(pilotsFC);
+    this.map.getContainer().dataset.newUnits = String(this.newCodes.size);
     const map = this.map;
     const provinceProps = (f) => ({ ...f.properties, ...(this.info.get(f.properties.code) || {}) });
 
@@ -201,6 +208,7 @@ export class CoverageMap {
         if (!el) return;
         el.setAttribute('data-code', l.feature.properties.code);
         el.setAttribute('tabindex', group === this.provincesLayer ? '0' : '-1');
+        if (group === this.pilotsLayer && isNewUnit(l.feature.properties)) el.setAttribute('data-new', 'true');
       });
     }
     this.provincesLayer.eachLayer((l) => {
@@ -215,6 +223,7 @@ export class CoverageMap {
     });
     this.highlightLayer = L.layerGroup().addTo(map);
     this.inset.setData(provincesFC, nanhaiFC, nanhaiLineFC);
+    this.legend.render(); // the entry of the new units, when there are any
     this.applyToggles();
     this.updateLabels();
   }
@@ -290,7 +299,7 @@ export class CoverageMap {
 
   pilotStyle(p) {
     const show = !this.off.has('pilots');
-    return {
+    const style = {
       color: PALETTE.pilotLine,
       weight: this.w(0.8),
       opacity: show ? 1 : 0,
@@ -298,9 +307,17 @@ export class CoverageMap {
       fillColor: PALETTE.pilot,
       fillOpacity: show ? 1 : 0,
     };
+    // What the selected batches add (coverage view only: the gaps view is of everything stored).
+    return !this.gapsOn && isNewUnit(p) ? newStyle(style, this.w(1.6)) : style;
+  }
+
+  /** scalePattern sizes the new units' stripes with the screen, like the lines. */
+  scalePattern() {
+    document.getElementById(NEW_PATTERN)?.setAttribute('patternTransform', `rotate(45) scale(${this.scale})`);
   }
 
   restyle() {
+    this.scalePattern();
     const pp = (l) => ({ ...l.feature.properties, ...(this.info.get(l.feature.properties.code) || {}) });
     this.provincesLayer?.eachLayer((l) => l.setStyle(this.provinceStyle(pp(l))));
     this.outlinesLayer?.eachLayer((l) => l.setStyle(this.outlineStyle(pp(l))));
@@ -373,11 +390,13 @@ export class CoverageMap {
       return `${head}<br>${lines.map((l) => `<span>${esc(l)}</span>`).join('<br>')}`;
     }
     let status = t(lang, 'notPilot');
+    let fresh = '';
     if (isPilot) {
       const pl = kind === 'pilot' ? p : this.byCode.pilots.get(p.code)?.feature.properties || p;
       status = t(lang, 'pilotTip', { batch: batchName(lang, pl.batch) || '' }).replace(/ · $/, '');
+      if (isNewUnit(pl)) fresh = `<br><span class="pm-tip-new">${esc(newLabel(lang, this.batches))}</span>`;
     }
-    return `${head}<br><span class="${isPilot ? 'pm-tip-pilot' : ''}">${esc(status)}</span>${provLine}`;
+    return `${head}<br><span class="${isPilot ? 'pm-tip-pilot' : ''}">${esc(status)}</span>${fresh}${provLine}`;
   }
 
   /** titleZoom words the zoom buttons' titles in the UI's language (Leaflet's are English). */
@@ -840,6 +859,7 @@ const LegendControl = L.Control.extend({
       `<label class="pm-toggle" data-row="${layer}"><input type="checkbox" data-layer="${layer}" checked> ${swatch}<span>${label}</span></label>`;
     const open = this._div.querySelector('details')?.open ?? !window.matchMedia('(max-width: 640px), (max-height: 500px)').matches;
     let body;
+    const fresh = newLegend(lang, o.newCodes.size, o.batches);
     if (o.gapsOn) {
       const rows = gapLegend()
         .map((c) => `<div class="pm-legend-row pm-gap-row" data-gap-class="${c.cls}">${sw('background:' + c.color)}<span>${c.cls === 0 ? tt('legendAdjacent') : esc(c.label)}</span></div>`)
@@ -859,6 +879,7 @@ const LegendControl = L.Control.extend({
       <div class="pm-legend-row">${sw('', 'pm-sw-zero')}<span>${tt('legendZero')}</span></div>
       <div class="pm-legend-row">${sw('background:' + PALETTE.outside + ';border-color:' + PALETTE.outsideLine)}<span>${tt('legendOutside')}</span></div>
       ${box('pilots', tt('legendPilots'), sw('background:' + PALETTE.pilot))}
+      ${fresh ? `<div class="pm-legend-row pm-new-row" data-row="new" data-count="${o.newCodes.size}">${sw(NEW_SWATCH)}<span>${esc(fresh)}</span></div>` : ''}
       ${box('fullpromo', tt('legendFullPromo'), sw('', 'pm-sw-full'))}
       ${box('units', tt('legendUnits'), sw('', 'pm-sw-units'))}
       ${box('labels', tt('legendLabels'), sw('', 'pm-sw-label'))}`;

@@ -4,6 +4,7 @@
 import { t, provinceName, formatNumber, formatPercent, formatArea, divisionName, clusterLabel } from './i18n.js';
 import { coverageClass, coverageColor } from './colors.js';
 import { gapColor, provinceGaps, TOP_CLUSTERS } from './gaps.js';
+import { newLabel } from './newunits.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -37,7 +38,7 @@ export class Panel {
   constructor(actions) {
     this.actions = actions;
     this.lang = 'zh';
-    this.data = null; // {stats, provinceStats, regions, provinces}
+    this.data = null; // {stats, provinceStats, regions, provinces, fresh}; fresh: {codes, batches}, the units new in the selected batches
     this.detail = null; // /api/v1/provinces/{code}
     this.province = null;
     this.unit = null;
@@ -419,6 +420,9 @@ export class Panel {
       if (pilot && u.written && u.written !== u.name) sub.push(t(lang, 'written', { w: u.written }));
       if (pilot && u.comparable_code && u.comparable_code !== u.code && u.comparable_name) sub.push(lang === 'en' && u.comparable_name_en ? u.comparable_name_en : u.comparable_name);
       if (lang === 'en' && u.name_en) sub.unshift(u.name);
+      // A pilot unit new in the selected batches: its comparable unit is one the map draws new.
+      const fresh = this.data?.fresh;
+      const isNew = pilot && !!fresh?.codes.has(u.comparable_code || u.code);
       return el(
         'li',
         {},
@@ -426,12 +430,14 @@ export class Panel {
           'button',
           {
             type: 'button',
-            class: 'unit' + (pilot ? ' unit-pilot' : '') + (u.code === this.unit ? ' is-selected' : ''),
+            class: 'unit' + (pilot ? ' unit-pilot' : '') + (isNew ? ' unit-new' : '') + (u.code === this.unit ? ' is-selected' : ''),
             'data-code': u.code,
+            'data-new': isNew ? 'true' : null,
             'aria-pressed': u.code === this.unit ? 'true' : 'false',
             onclick: () => this.actions.unit(u.code),
           },
           el('span', { class: 'unit-name', text: divisionName(lang, u) }),
+          isNew ? el('span', { class: 'unit-new-tag', text: newLabel(lang, fresh.batches) }) : null,
           sub.length ? el('span', { class: 'unit-sub', text: sub.join(' · ') }) : null,
         ),
       );
