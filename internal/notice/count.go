@@ -163,9 +163,37 @@ func hasClassifier(rs []rune) bool {
 	return false
 }
 
+// bareHeadingCount finds the only count of a heading written without parentheses
+// in Arabic digits ("首批16个试点城市名单") and returns its number, or 0 when
+// there is none or more than one.
+func bareHeadingCount(rs []rune) int {
+	found, n := 0, 0
+	for i := 0; i < len(rs); i++ {
+		if !isDigit(rs[i]) || i > 0 && isDigit(rs[i-1]) {
+			continue
+		}
+		j := i
+		for j < len(rs) && isDigit(rs[j]) {
+			j++
+		}
+		if j < len(rs) && (rs[j] == '个' || rs[j] == '個') {
+			if v, ok := parseNumber(rs[i:j]); ok && v > 0 {
+				found, n = found+1, v
+			}
+		}
+	}
+	if found != 1 {
+		return 0
+	}
+	return n
+}
+
 // batchNumber returns N from the first "第N批" in s (Arabic or Chinese
-// numerals), 0 when there is none.
+// numerals), 1 for "首批" (the first batch), 0 when there is none.
 func batchNumber(s string) int {
+	if strings.Contains(s, "首批") {
+		return 1
+	}
 	rs := []rune(s)
 	for i, r := range rs {
 		if r != '第' {

@@ -300,6 +300,7 @@ func (p *parser) table(rows []tableRow) bool {
 			if ro, ok := headerRole(p.cellText(rows[header], c)); ok {
 				roles[c] = ro // a cell that is no title leaves its column to the cells below
 			}
+			p.unitsTitleCount(rows[header], c, roles[c])
 		}
 	}
 	data := func(k int) bool { return k != header && !isSep[k] && !p.headerLike(rows[k]) }
@@ -435,6 +436,17 @@ func (p *parser) table(rows []tableRow) bool {
 		g.Units = append(g.Units, units.names...)
 	}
 	return true
+}
+
+// unitsTitleCount takes the count in the title of a table's units column,
+// 县及县级市(120个), for the list's declared total when no heading gave one.
+func (p *parser) unitsTitleCount(header tableRow, c int, ro role) {
+	if ro != roleUnits || p.n.DeclaredUnits > 0 || p.section == sectionProvinces {
+		return
+	}
+	if _, n, ok := trailingCount(header.l.norm, header.cells[c].a, header.cells[c].b); ok {
+		p.n.DeclaredUnits = n
+	}
 }
 
 // regionRow reports a row whose only filled cell names a region, and sets

@@ -99,3 +99,30 @@ func TestHeaderCellNoTitle(t *testing.T) {
 		t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
+
+// TestHeadingMetadata checks the batch and declared total that headings
+// written like those of the real lists give (15: 首批16个试点城市名单; 19: a
+// heading on two paragraphs; 13: a count in the units column's title), and
+// that a sentence or a heading with two counts gives no total.
+func TestHeadingMetadata(t *testing.T) {
+	tests := []struct {
+		name, in     string
+		batch, total int
+	}{
+		{"首批 and a count without brackets", "2015年海绵城市建设首批16个试点城市名单(按行政区划序列排列)\n北京市：东城区", 1, 16},
+		{"a count in brackets wins", "第二批试点单位名单（108个）\n北京市：东城区", 2, 108},
+		{"two counts without brackets", "12个省份16个城市试点单位名单\n北京市：东城区", 0, 0},
+		{"a sentence naming a list", "现公布16个试点城市名单，请各地做好工作\n北京市：东城区", 0, 0},
+		{"a heading on two paragraphs", "第一批全国婴幼儿照护服务示范城市\n\n拟命名名单\n北京市：东城区", 1, 0},
+		{"a sentence above a heading", "经研究，开展第二批试点工作\n试点单位名单\n北京市：东城区", 0, 0},
+		{"a count in the units column's title", "| 省份 | 试点单位(3个) |\n|---|---|\n| 北京市 | 东城区、西城区、海淀区 |", 0, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n := mustParse(t, []byte(tc.in))
+			if n.Batch != tc.batch || n.DeclaredUnits != tc.total {
+				t.Errorf("batch %d, declared total %d; want %d, %d", n.Batch, n.DeclaredUnits, tc.batch, tc.total)
+			}
+		})
+	}
+}
