@@ -165,7 +165,8 @@ func hasClassifier(rs []rune) bool {
 
 // bareHeadingCount finds the only count of a heading written without parentheses
 // in Arabic digits ("首批16个试点城市名单") and returns its number, or 0 when
-// there is none or more than one.
+// there is none or more than one. A count of provinces, departments or
+// batches ("12个省份", "3个部门") is not a count of units and is not taken.
 func bareHeadingCount(rs []rune) int {
 	found, n := 0, 0
 	for i := 0; i < len(rs); i++ {
@@ -177,6 +178,10 @@ func bareHeadingCount(rs []rune) int {
 			j++
 		}
 		if j < len(rs) && (rs[j] == '个' || rs[j] == '個') {
+			if countsNoUnits(rs[j+1:]) {
+				found++ // a count, but not of the list's units
+				continue
+			}
 			if v, ok := parseNumber(rs[i:j]); ok && v > 0 {
 				found, n = found+1, v
 			}
@@ -186,6 +191,17 @@ func bareHeadingCount(rs []rune) int {
 		return 0
 	}
 	return n
+}
+
+// countsNoUnits reports whether what follows a count's 个 names something
+// other than units: provinces (省, 省份, 省区), departments or batches.
+func countsNoUnits(after []rune) bool {
+	for _, w := range []string{"省", "部门", "部委", "批", "方面", "类"} {
+		if strings.HasPrefix(string(after), w) {
+			return true
+		}
+	}
+	return false
 }
 
 // batchNumber returns N from the first "第N批" in s (Arabic or Chinese

@@ -112,6 +112,8 @@ func TestHeadingMetadata(t *testing.T) {
 		{"首批 and a count without brackets", "2015年海绵城市建设首批16个试点城市名单(按行政区划序列排列)\n北京市：东城区", 1, 16},
 		{"a count in brackets wins", "第二批试点单位名单（108个）\n北京市：东城区", 2, 108},
 		{"two counts without brackets", "12个省份16个城市试点单位名单\n北京市：东城区", 0, 0},
+		{"a count of provinces", "全国12个省份试点单位名单\n北京市：东城区", 0, 0},
+		{"a count of departments", "3个部门联合公布试点城市名单\n北京市：东城区", 0, 0},
 		{"a sentence naming a list", "现公布16个试点城市名单，请各地做好工作\n北京市：东城区", 0, 0},
 		{"a heading on two paragraphs", "第一批全国婴幼儿照护服务示范城市\n\n拟命名名单\n北京市：东城区", 1, 0},
 		{"a sentence above a heading", "经研究，开展第二批试点工作\n试点单位名单\n北京市：东城区", 0, 0},
