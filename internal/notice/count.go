@@ -163,9 +163,53 @@ func hasClassifier(rs []rune) bool {
 	return false
 }
 
+// bareHeadingCount finds the only count of a heading written without parentheses
+// in Arabic digits ("首批16个试点城市名单") and returns its number, or 0 when
+// there is none or more than one. A count of provinces, departments or
+// batches ("12个省份", "3个部门") is not a count of units and is not taken.
+func bareHeadingCount(rs []rune) int {
+	found, n := 0, 0
+	for i := 0; i < len(rs); i++ {
+		if !isDigit(rs[i]) || i > 0 && isDigit(rs[i-1]) {
+			continue
+		}
+		j := i
+		for j < len(rs) && isDigit(rs[j]) {
+			j++
+		}
+		if j < len(rs) && (rs[j] == '个' || rs[j] == '個') {
+			if countsNoUnits(rs[j+1:]) {
+				found++ // a count, but not of the list's units
+				continue
+			}
+			if v, ok := parseNumber(rs[i:j]); ok && v > 0 {
+				found, n = found+1, v
+			}
+		}
+	}
+	if found != 1 {
+		return 0
+	}
+	return n
+}
+
+// countsNoUnits reports whether what follows a count's 个 names something
+// other than units: provinces (省, 省份, 省区), departments or batches.
+func countsNoUnits(after []rune) bool {
+	for _, w := range []string{"省", "部门", "部委", "批", "方面", "类"} {
+		if strings.HasPrefix(string(after), w) {
+			return true
+		}
+	}
+	return false
+}
+
 // batchNumber returns N from the first "第N批" in s (Arabic or Chinese
-// numerals), 0 when there is none.
+// numerals), 1 for "首批" (the first batch), 0 when there is none.
 func batchNumber(s string) int {
+	if strings.Contains(s, "首批") {
+		return 1
+	}
 	rs := []rune(s)
 	for i, r := range rs {
 		if r != '第' {

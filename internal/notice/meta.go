@@ -34,7 +34,7 @@ func (p *parser) docNumber() string {
 }
 
 // titleEndings end the titles of official documents.
-var titleEndings = [...]string{"通知", "意见", "决定", "通报", "批复", "函", "公告", "通告", "办法", "规定", "方案", "规划", "报告", "决议", "命令"}
+var titleEndings = [...]string{"通知", "意见", "决定", "通报", "批复", "函", "公告", "通告", "办法", "规定", "方案", "规划", "报告", "决议", "命令", "公示"}
 
 func isTitleEnd(simp string) bool {
 	for _, e := range titleEndings {

@@ -200,7 +200,7 @@ func TestRealNoticeVariants(t *testing.T) {
 }
 
 func TestBatchNumber(t *testing.T) {
-	for in, want := range map[string]int{"全国创建幸福家庭活动第二批试点单位名单(108个)": 2, "第3批试点单位名单": 3, "第十二批试点单位": 12, "试点单位名单": 0, "第批": 0, "次第进行批准": 0} {
+	for in, want := range map[string]int{"全国创建幸福家庭活动第二批试点单位名单(108个)": 2, "第3批试点单位名单": 3, "第十二批试点单位": 12, "试点单位名单": 0, "第批": 0, "次第进行批准": 0, "首批16个试点城市名单": 1} {
 		if got := batchNumber(in); got != want {
 			t.Errorf("batchNumber(%q) = %d, want %d", in, got, want)
 		}

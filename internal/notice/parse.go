@@ -335,8 +335,14 @@ func (p *parser) sectionHeading(l *line, a, b int, structural bool) bool {
 	unit := strings.Contains(s, "单位") || strings.Contains(s, "试点市") || strings.Contains(s, "试点地区") ||
 		strings.Contains(s, "试点城市") || strings.Contains(s, "试点县")
 	count := anyCount(l.norm[a:b])
+	if count == 0 && !strings.ContainsAny(s, ",;:。!?，；：！？") { // a heading, not a sentence naming a list
+		count = bareHeadingCount(l.norm[a:b])
+	}
 	if (unit || !prov) && p.n.Batch == 0 {
 		p.n.Batch = batchNumber(s)
+		if p.n.Batch == 0 {
+			p.n.Batch = p.batchAbove(l)
+		}
 	}
 	switch {
 	case prov && unit:
@@ -357,6 +363,28 @@ func (p *parser) sectionHeading(l *line, a, b int, structural bool) bool {
 	p.close()
 	p.region = ""
 	return true
+}
+
+// batchAbove returns the batch that the line above a short heading names
+// when the two are one heading broken over two paragraphs (第一批全国婴幼儿
+// 照护服务示范城市 / 拟命名名单): the line above is short and no sentence.
+// It returns 0 otherwise.
+func (p *parser) batchAbove(l *line) int {
+	if utf8.RuneCountInString(strings.TrimSpace(l.simp)) > 20 {
+		return 0
+	}
+	for i := l.num - 2; i >= 0; i-- {
+		above := &p.lines[i]
+		if above.blank {
+			continue
+		}
+		s := strings.TrimSpace(above.simp)
+		if utf8.RuneCountInString(s) > 40 || strings.ContainsAny(s, "。,;:!?、|") {
+			return 0
+		}
+		return batchNumber(s)
+	}
+	return 0
 }
 
 // provincePrefix finds a province name at the start of norm[a:b] followed by

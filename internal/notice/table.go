@@ -102,29 +102,119 @@ const (
 )
 
 // headerRole returns the role a header cell names and whether the cell is a
-// recognizable header word (rather than any text, taken for units).
+// column title (rather than any text, taken for units). A title is the
+// whole cell: it is made only of the words titles are made of (所在省(区、市),
+// 试点县(市、区), 市县名称, 县及县级市(120个), 数量(个)), so a unit whose
+// name holds such a word (晋城市, 共青城市, 城区) is none.
 func headerRole(text string) (role, bool) {
 	lower := strings.ToLower(text)
+	core := cellCore(text)
 	switch {
 	case text == "":
 		return roleUnknown, false
-	case text == "序号" || text == "编号" || text == "序" || lower == "no" || lower == "no." || text == "#":
+	case lower == "no" || lower == "no." || text == "#":
 		return roleIndex, true
-	case strings.Contains(text, "备注") || strings.Contains(text, "说明"):
+	case !isColumnTitle(core):
+		return roleUnits, false
+	case core == "序号" || core == "编号" || core == "序":
+		return roleIndex, true
+	case strings.Contains(core, "备注") || strings.Contains(core, "说明"):
 		return roleRemark, true
-	case strings.Contains(text, "数量") || strings.Contains(text, "个数") || strings.Contains(text, "数目") ||
-		strings.HasSuffix(text, "数") || strings.Contains(text, "合计"):
+	case strings.Contains(core, "数量") || strings.Contains(core, "个数") || strings.Contains(core, "数目") ||
+		strings.HasSuffix(core, "数") || strings.Contains(core, "合计"):
 		return roleCount, true
-	case strings.Contains(text, "区域") || strings.Contains(text, "片区") || text == "地区" ||
-		text == "所属地区" || text == "所在地区" || text == "大区":
-		return roleRegion, true
-	case strings.Contains(text, "省") && !strings.Contains(text, "单位") && !strings.Contains(text, "名单"):
-		return roleProvince, true
-	case strings.Contains(text, "单位") || strings.Contains(text, "名单") || strings.Contains(text, "名称") ||
-		strings.Contains(text, "试点") || strings.Contains(text, "城市") || strings.Contains(text, "地市"):
+	case strings.Contains(core, "单位") || strings.Contains(core, "名单"):
 		return roleUnits, true
+	case (strings.Contains(core, "区域") || strings.Contains(core, "片区") || strings.Contains(core, "地区") ||
+		strings.Contains(core, "大区")) && !strings.Contains(core, "名称"): // 区域名称 names the units
+		return roleRegion, true
+	case strings.Contains(core, "省"):
+		return roleProvince, true
 	}
-	return roleUnits, false
+	return roleUnits, true
+}
+
+// isColumnTitle reports whether core, a cell's cellCore, is made only of
+// title words: 所在省, 试点县, 县及县级市, 城市. A
+// single character other than 省 and 序 is no title (the 区 and 市 of a
+// split 试点县(市、区) are not).
+func isColumnTitle(core string) bool {
+	rs := []rune(core)
+	if len(rs) == 0 || len(rs) == 1 && rs[0] != '省' && rs[0] != '序' {
+		return false
+	}
+	// reach[i]: rs[:i] is a sequence of title words
+	reach := make([]bool, len(rs)+1)
+	reach[0] = true
+	for i := range rs {
+		if !reach[i] {
+			continue
+		}
+		for j := i + 1; j <= len(rs) && j <= i+4; j++ {
+			if titleWord(string(rs[i:j])) {
+				reach[j] = true
+			}
+		}
+	}
+	return reach[len(rs)]
+}
+
+// titleWord reports a word column titles are made of.
+func titleWord(w string) bool {
+	switch w {
+	case "序号", "编号", "序",
+		"所在", "所属", "来源", "试点", "示范", "入选", "拟命名",
+		"省", "省份", "省市", "省区", "省区市",
+		"地区", "区域", "片区", "大区",
+		"城市", "地市", "市县", "县市", "区县", "县区", "县级市", "县", "市", "区", "单位", "名称", "名单",
+		"数量", "个数", "数目", "数", "合计",
+		"备注", "说明",
+		"及", "和", "、":
+		return true
+	}
+	return false
+}
+
+// cellCore returns a normalized cell without its parenthesized parts (a
+// qualifier, a count, pinyin a site inserted) and without the markup a page
+// left in it: 所在省(区、市) → 所在省, 省份(24个) → 省份, 来源省市</p> → 来源省市.
+// A bracket left open keeps the text as it is.
+func cellCore(text string) string {
+	var b strings.Builder
+	rs := []rune(text)
+	depth := 0
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r == '(':
+			depth++
+		case r == ')' && depth > 0:
+			depth--
+		case depth > 0:
+		case r == '<' || r == '&':
+			// a tag or an entity, closed or cut at the end of the cell
+			// (the normalized text loses a trailing >)
+			end := '>'
+			if r == '&' {
+				end = ';'
+			}
+			j := i + 1
+			for j < len(rs) && j < i+12 && (rs[j] == '/' || rs[j] < 0x80 && unicode.IsLetter(rs[j])) {
+				j++
+			}
+			if j == i+1 || j < len(rs) && rs[j] != end {
+				b.WriteRune(r)
+				continue
+			}
+			i = j
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if depth > 0 {
+		return text
+	}
+	return b.String()
 }
 
 type tableRow struct {
@@ -166,8 +256,8 @@ func (p *parser) cellText(r tableRow, c int) string {
 	return p.s.normalize(r.l.written(r.cells[c].a, r.cells[c].b))
 }
 
-// headerLike reports a row of header words: no province, every non-empty
-// cell short, at least one a recognizable header word.
+// headerLike reports a row of column titles: no province, every non-empty
+// cell short, at least one a column title (headerRole).
 func (p *parser) headerLike(r tableRow) bool {
 	known := false
 	for c := range r.cells {
@@ -207,7 +297,10 @@ func (p *parser) table(rows []tableRow) bool {
 	roles := make([]role, ncol)
 	if header >= 0 {
 		for c := range rows[header].cells {
-			roles[c], _ = headerRole(p.cellText(rows[header], c))
+			if ro, ok := headerRole(p.cellText(rows[header], c)); ok {
+				roles[c] = ro // a cell that is no title leaves its column to the cells below
+			}
+			p.unitsTitleCount(rows[header], c, roles[c])
 		}
 	}
 	data := func(k int) bool { return k != header && !isSep[k] && !p.headerLike(rows[k]) }
@@ -226,7 +319,7 @@ func (p *parser) table(rows []tableRow) bool {
 			}
 			st[c].nonEmpty++
 			name := stripCount(t)
-			if provinceish(name) {
+			if provinceish(name) || provinceish(cellCore(name)) { // 吉林省<br>, 湖北(qū)省 count too
 				st[c].province++
 			}
 			if isRegion(name) {
@@ -343,6 +436,17 @@ func (p *parser) table(rows []tableRow) bool {
 		g.Units = append(g.Units, units.names...)
 	}
 	return true
+}
+
+// unitsTitleCount takes the count in the title of a table's units column,
+// 县及县级市(120个), for the list's declared total when no heading gave one.
+func (p *parser) unitsTitleCount(header tableRow, c int, ro role) {
+	if ro != roleUnits || p.n.DeclaredUnits > 0 || p.section == sectionProvinces {
+		return
+	}
+	if _, n, ok := trailingCount(header.l.norm, header.cells[c].a, header.cells[c].b); ok {
+		p.n.DeclaredUnits = n
+	}
 }
 
 // regionRow reports a row whose only filled cell names a region, and sets
