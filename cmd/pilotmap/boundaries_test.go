@@ -180,9 +180,18 @@ func TestBoundariesSwitchUnderRunningServer(t *testing.T) {
 		t.Error("the gap analysis was not rebuilt for the new boundaries")
 	}
 	cfg1 := fetch(t, base+"/api/v1/config").body
+	var lines struct {
+		Attribution  string            `json:"attribution"`
+		Attributions map[string]string `json:"attributions"`
+	}
+	if err := json.Unmarshal([]byte(cfg1), &lines); err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []string{"cn-atlas 0.1.2 (CTAmap 2023 edition)", "ISC", "BarbarossaWang/cn-atlas"} {
-		if !strings.Contains(cfg1, want) {
-			t.Errorf("config's attribution lacks %q: %s", want, cfg1)
+		for _, line := range []string{lines.Attribution, lines.Attributions["zh"], lines.Attributions["en"]} {
+			if !strings.Contains(line, want) || strings.Contains(line, "ECharts") {
+				t.Errorf("config's attribution %q lacks %q or still credits the echarts boundaries", line, want)
+			}
 		}
 		if !strings.Contains(after["/api/v1/map.svg"].body, want) {
 			t.Errorf("the SVG map's source line lacks %q", want)

@@ -24,7 +24,7 @@ func newFlags(e *env, name, usageLine string) *flag.FlagSet {
 // so a variable left in the environment cannot change what a command does.
 func configFlag(name string) bool {
 	switch name {
-	case "addr", "db", "attribution", "approval-number", "unapproved-note", "tiles-url", "tiles-attribution", "memory-limit", "lang",
+	case "addr", "db", "attribution", "attribution-en", "approval-number", "unapproved-note", "tiles-url", "tiles-attribution", "memory-limit", "lang",
 		"public-url", "trust-proxy", "access-log",
 		"admin-token", "admin-user", "admin-password-hash", "session-key", "session-ttl":
 		return true

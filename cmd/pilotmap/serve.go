@@ -21,10 +21,11 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH|URL] [--public-url URL] [--trust-proxy] [--access-log buffered|direct|off] [--attribution TEXT] [--approval-number TEXT] [--unapproved-note TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE] [--admin-token TOKEN | --admin-password-hash HASH] [--admin-user NAME] [--session-key HEX] [--session-ttl 8h]")
+	fs := newFlags(e, "serve", "[--addr 127.0.0.1:8080] [--db PATH|URL] [--public-url URL] [--trust-proxy] [--access-log buffered|direct|off] [--attribution TEXT [--attribution-en TEXT]] [--approval-number TEXT] [--unapproved-note TEXT] [--tiles-url URL] [--tiles-attribution TEXT] [--memory-limit SIZE] [--admin-token TOKEN | --admin-password-hash HASH] [--admin-user NAME] [--session-key HEX] [--session-ttl 8h]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (PILOTMAP_ADDR)")
 	db := dbFlag(fs)
-	attribution := fs.String("attribution", server.DefaultAttribution, "sources line shown on the map (PILOTMAP_ATTRIBUTION)")
+	attribution := fs.String("attribution", "", "the deployment's sources line on the map, in place of the embedded data's (after an imported boundary file's credit); the English map shows it as written unless --attribution-en is given; empty: the embedded data's sources in the map's language (PILOTMAP_ATTRIBUTION)")
+	attributionEN := fs.String("attribution-en", "", "the English form of --attribution, for the English map; without it the English map shows --attribution's text as written, untranslated (PILOTMAP_ATTRIBUTION_EN)")
 	approval := fs.String("approval-number", "", "map approval number (审图号) of this deployment, shown on the map (PILOTMAP_APPROVAL_NUMBER)")
 	unapproved := fs.String("unapproved-note", "", "printed on maps and exports instead of the approval line while --approval-number is not set; empty: "+render.DefaultUnapproved+" (PILOTMAP_UNAPPROVED_NOTE)")
 	tilesURL := fs.String("tiles-url", "", "optional raster base layer, an {z}/{x}/{y} URL template; none by default, so the map works offline (PILOTMAP_TILES_URL)")
@@ -41,6 +42,10 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	if fs.NArg() != 0 {
 		fmt.Fprintf(e.stderr, "pilotmap serve: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	if *attributionEN != "" && (*attribution == "" || *attribution == server.DefaultAttribution) {
+		fmt.Fprintf(e.stderr, "pilotmap serve: --attribution-en is the English form of --attribution, which is not set\n")
 		return 2
 	}
 	authority, err := admin.authority()
@@ -115,6 +120,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		Web:        web.Dist(),
 		Frontend: server.FrontendConfig{
 			Attribution:      *attribution,
+			AttributionEN:    *attributionEN,
 			ApprovalNumber:   *approval,
 			UnapprovedNote:   *unapproved,
 			TilesURL:         *tilesURL,

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"pilotmap/internal/server"
 )
 
 // startServe runs `pilotmap serve` with args and the environment vars
@@ -117,11 +119,17 @@ func TestServeCommand(t *testing.T) {
 		ApprovalNumber string `json:"approval_number"`
 		TilesURL       string `json:"tiles_url"`
 		Attribution    string
+		Attributions   map[string]string
 	}
 	err = json.NewDecoder(resp.Body).Decode(&cfg)
 	resp.Body.Close()
-	if err != nil || cfg.ApprovalNumber != "GS(2099)0001号" || cfg.TilesURL != "https://tiles.example/{z}/{x}/{y}.png" || cfg.Attribution == "" {
+	if err != nil || cfg.ApprovalNumber != "GS(2099)0001号" || cfg.TilesURL != "https://tiles.example/{z}/{x}/{y}.png" || cfg.Attribution != server.DefaultAttribution {
 		t.Errorf("config %+v, %v", cfg, err)
+	}
+	// No --attribution: the embedded data's sources, in each language.
+	han := regexp.MustCompile(`\p{Han}`)
+	if zh, en := cfg.Attributions["zh"], cfg.Attributions["en"]; !strings.HasPrefix(zh, "边界：Apache ECharts 4.9.0") || han.MatchString(en) || !strings.HasPrefix(en, "Boundaries: Apache ECharts 4.9.0") {
+		t.Errorf("default attributions %q", cfg.Attributions)
 	}
 	for _, p := range []string{"/", "/readyz", "/api/v1/stats", "/tiles/units.json", "/ogc"} {
 		resp, err := http.Get(base + p)
@@ -142,11 +150,34 @@ func TestServeBadInvocation(t *testing.T) {
 	}{
 		{[]string{"serve", "extra"}, 2},
 		{[]string{"serve", "--nope"}, 2},
+		{[]string{"serve", "--attribution-en", "Data: a bureau", "--db", filepath.Join(t.TempDir(), "pm.db")}, 2},
 		{[]string{"serve", "--addr", "256.1.1.1:99999", "--db", filepath.Join(t.TempDir(), "pm.db")}, 1},
 	} {
 		if code, _, errs := runCmd(t, nil, tc.args...); code != tc.code {
 			t.Errorf("%v: exit %d, want %d (%s)", tc.args, code, tc.code, errs)
 		}
+	}
+}
+
+// --attribution (here a flag) is the deployment's line in both languages
+// unless --attribution-en (here PILOTMAP_ATTRIBUTION_EN) gives its English
+// form; the bilingual attribution, also the TileJSON's, is the former.
+func TestServeAttributionFlags(t *testing.T) {
+	vars := map[string]string{"PILOTMAP_DB": filepath.Join(t.TempDir(), "pm.db"), "PILOTMAP_ADDR": "127.0.0.1:0", "PILOTMAP_ATTRIBUTION_EN": "Sources: a bureau, 2024"}
+	base := startServe(t, vars, "--attribution", "数据来源：某局 2024")
+	var cfg struct {
+		Attribution  string            `json:"attribution"`
+		Attributions map[string]string `json:"attributions"`
+	}
+	var tj struct{ Attribution string }
+	if err := json.Unmarshal([]byte(fetch(t, base+"/api/v1/config").body), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(fetch(t, base+"/tiles/units.json").body), &tj); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Attribution != "数据来源：某局 2024" || cfg.Attributions["zh"] != "数据来源：某局 2024" || cfg.Attributions["en"] != "Sources: a bureau, 2024" || tj.Attribution != cfg.Attribution {
+		t.Errorf("config %+v, TileJSON attribution %q", cfg, tj.Attribution)
 	}
 }
 

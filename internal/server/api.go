@@ -84,14 +84,15 @@ func (s *server) getConfig(w http.ResponseWriter, r *http.Request) error {
 		}
 		f := s.frontend
 		return struct {
-			Attribution      string `json:"attribution"`
-			ApprovalNumber   string `json:"approval_number"`
-			UnapprovedNote   string `json:"unapproved_note"` // shown instead of the approval line while there is none
-			TilesURL         string `json:"tiles_url"`
-			TilesAttribution string `json:"tiles_attribution"`
-			DataVersion      string `json:"data_version"`
-			Notice           notice `json:"notice"`
-		}{s.attribution(wd), f.ApprovalNumber, unapprovedNote(f), f.TilesURL, f.TilesAttribution, wd.Version, n}, nil
+			Attribution      string            `json:"attribution"`  // both languages (the line before the web map had one per language)
+			Attributions     map[string]string `json:"attributions"` // the line of each language of the web map: zh, en
+			ApprovalNumber   string            `json:"approval_number"`
+			UnapprovedNote   string            `json:"unapproved_note"` // shown instead of the approval line while there is none
+			TilesURL         string            `json:"tiles_url"`
+			TilesAttribution string            `json:"tiles_attribution"`
+			DataVersion      string            `json:"data_version"`
+			Notice           notice            `json:"notice"`
+		}{s.attribution(wd), map[string]string{"zh": s.attributionIn(wd, "zh"), "en": s.attributionIn(wd, "en")}, f.ApprovalNumber, unapprovedNote(f), f.TilesURL, f.TilesAttribution, wd.Version, n}, nil
 	})
 }
 

