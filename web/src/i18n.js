@@ -433,3 +433,12 @@ export function batchName(lang, batch) {
   if (typeof batch === 'object') return batch.name || (batch.number ? batchNumber(lang, batch.number) : '');
   return String(batch);
 }
+
+/**
+ * sourcesIn is the sources line of /api/v1/config in lang: its
+ * attributions[lang], or the bilingual attribution from a server that
+ * gives no line per language.
+ */
+export function sourcesIn(cfg, lang) {
+  return cfg?.attributions?.[lang] ?? cfg?.attribution ?? '';
+}

@@ -9,7 +9,7 @@ import { gapColor, gapLegend, GAP_BASE, GAP_LINE, CLUSTER_LINE, TOP_CLUSTERS, ou
 import { placeLabels } from './labels.js';
 import { blocksCovering } from './tilegrid.js';
 import { isNewUnit, newUnitCodes, newStyle, newLabel, newLegend, NEW_PATTERN, NEW_SWATCH } from './newunits.js';
-import { t, provinceName, formatPercent, formatNumber, batchName, divisionName, clusterLabel } from './i18n.js';
+import { t, provinceName, formatPercent, formatNumber, batchName, divisionName, clusterLabel, sourcesIn } from './i18n.js';
 
 /** Mainland China and 台湾, without the South China Sea (that is the inset). */
 export const NATIONAL_BOUNDS = [[17.9, 73.4], [53.6, 135.1]];
@@ -123,7 +123,7 @@ export class CoverageMap {
     return px * this.scale;
   }
 
-  /** setConfig applies /api/v1/config: attribution line and optional tiles. */
+  /** setConfig applies /api/v1/config: attribution line (of the map's language) and optional tiles. */
   setConfig(cfg) {
     this.config = cfg || {};
     if (this.config.tiles_url && !this.tiles) {
@@ -141,7 +141,8 @@ export class CoverageMap {
     // The approval number first: on a phone the line is cut at the end.
     const parts = [];
     if (c.approval_number) parts.push(t(this.lang, 'approval', { n: c.approval_number }));
-    if (c.attribution) parts.push(c.attribution);
+    const sources = sourcesIn(c, this.lang);
+    if (sources) parts.push(sources);
     const text = parts.join(' · ');
     if (text) a.addAttribution(esc(text));
     a.getContainer().title = text;

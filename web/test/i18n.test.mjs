@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DICT, t, PROVINCE_EN, shortProvinceName, provinceName, formatNumber, formatPercent, formatArea, batchName, clusterLabel, divisionName } from '../src/i18n.js';
+import { DICT, t, PROVINCE_EN, shortProvinceName, provinceName, formatNumber, formatPercent, formatArea, batchName, clusterLabel, divisionName, sourcesIn } from '../src/i18n.js';
 
 // A language may add plural forms of a key (key + 'One' for n = 1, key +
 // 'Two' for "1 more"), which t() picks; the key itself is in every language.
@@ -75,4 +75,13 @@ test('batch names from numbers or names', () => {
   assert.equal(batchName('zh', '第二批'), '第二批');
   assert.equal(batchName('zh', { number: 2, name: '' }), '第二批');
   assert.equal(batchName('zh', null), '');
+});
+
+test('sourcesIn: the line of the language, else the bilingual one of an older server', () => {
+  const cfg = { attribution: '边界 Boundaries: x', attributions: { zh: '边界：x', en: 'Boundaries: x' } };
+  assert.equal(sourcesIn(cfg, 'zh'), '边界：x');
+  assert.equal(sourcesIn(cfg, 'en'), 'Boundaries: x');
+  assert.equal(sourcesIn({ attribution: '边界 Boundaries: x' }, 'en'), '边界 Boundaries: x');
+  assert.equal(sourcesIn({ attribution: 'a', attributions: { zh: 'b' } }, 'en'), 'a');
+  assert.equal(sourcesIn(undefined, 'zh'), '');
 });
