@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"pilotmap/internal/render"
+	"pilotmap/internal/world"
 )
 
 // pngUnsupported explains why render makes no PNG and how to get one.
@@ -19,7 +21,7 @@ Write an SVG instead (--out map.svg), then either use "Export PNG" in the web ma
 or convert it: rsvg-convert -z 2 map.svg -o map.png   (Debian: apt-get install librsvg2-bin fonts-noto-cjk)`
 
 func runRender(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "render", "--out FILE.svg [--view coverage|gaps] [--province CODE] [--layout 16:9|4:3|a4] [--title T] [--subtitle S] [--lang zh|en] [--approval-number N] [--unapproved-note TEXT] [--date YYYY-MM-DD] [--db PATH|URL]")
+	fs := newFlags(e, "render", "--out FILE.svg [--view coverage|gaps] [--province CODE] [--layout 16:9|4:3|a4] [--title T] [--subtitle S] [--lang zh|en] [--approval-number N] [--unapproved-note TEXT] [--date YYYY-MM-DD] [--program NAME] [--batch N[,M…]] [--db PATH|URL]")
 	out := fs.String("out", "", "file to write: FILE.svg, or - for stdout (required)")
 	view := fs.String("view", "coverage", "coverage, or gaps (distance of the units without a pilot to the nearest one, largest clusters)")
 	province := fs.String("province", "", "a mainland province code (e.g. 110000) for a province map; empty for the national map")
@@ -30,6 +32,8 @@ func runRender(ctx context.Context, e *env, args []string) int {
 	approval := fs.String("approval-number", "", "map approval number (审图号) to print, e.g. GS（2024）1234号; empty prints no approval line (PILOTMAP_APPROVAL_NUMBER, shared with serve)")
 	unapproved := fs.String("unapproved-note", "", "printed instead of the approval line while --approval-number is not set; empty: "+render.DefaultUnapproved+" (PILOTMAP_UNAPPROVED_NOTE, shared with serve)")
 	date := fs.String("date", "", "map date YYYY-MM-DD (default today)")
+	program := fs.String("program", "", "show one program's batches only (its name; may be left out with --batch when one program is stored)")
+	batch := fs.String("batch", "", "show these batches only, e.g. 3 or 2,3: their pilot units and figures, the units new in them striped (coverage view)")
 	db := dbFlag(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
@@ -38,6 +42,8 @@ func runRender(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "pilotmap render: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
+	hasBatch := false
+	fs.Visit(func(f *flag.Flag) { hasBatch = hasBatch || f.Name == "batch" })
 	switch ext := strings.ToLower(filepath.Ext(*out)); {
 	case *out == "":
 		fmt.Fprintln(e.stderr, "pilotmap render: --out is required (FILE.svg, or - for stdout)")
@@ -75,6 +81,20 @@ func runRender(ctx context.Context, e *env, args []string) int {
 	// The gap index takes half a second: only the gaps view needs it.
 	w, ok := buildWorld(ctx, e, "render", ds, worldParts{topology: true, gaps: opt.View == render.ViewGaps})
 	if !ok {
+		return 1
+	}
+	sel, err := w.ParseSelection(*program, *batch, hasBatch)
+	var se *world.SelectionError
+	if errors.As(err, &se) {
+		fmt.Fprintf(e.stderr, "pilotmap render: invalid --%s\n", se)
+		return 2
+	}
+	if !sel.IsZero() && opt.View == render.ViewGaps {
+		fmt.Fprintln(e.stderr, "pilotmap render: --view gaps shows every stored batch: leave out --program and --batch")
+		return 2
+	}
+	if w, err = w.Select(sel); err != nil {
+		fmt.Fprintf(e.stderr, "pilotmap render: %v\n", err)
 		return 1
 	}
 	m, err := render.NewMap(w)

@@ -23,6 +23,8 @@ func CoverageColors() []string {
 const (
 	colorPilot         = "#e8710a" // pilot units
 	colorPilotLine     = "#ffffff"
+	colorNewLine       = "#5a2300" // outline of a pilot unit new in the selected batches (web/src/newunits.js NEW_LINE)
+	colorNewStripe     = "#ffffff" // its stripes over the pilot orange
 	colorZero          = "#ffffff" // a mainland province without pilot
 	colorZeroHatch     = "#b0b7bf"
 	colorOutside       = "#d4d4d4" // 台湾, 香港, 澳门

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,8 +28,12 @@ type Map struct {
 	Provinces []Province
 	// Units are the comparable units of the mainland provinces, by code.
 	Units []Unit
-	// Pilots are the active pilot units, in store order.
+	// Pilots are the active pilot units, in store order (of the selected
+	// batches in a view of a selection).
 	Pilots []Pilot
+	// Batches are the selected batches' numbers, sorted, when the map is of
+	// a view of selected batches (world.World.Select); nil for every batch.
+	Batches []int
 	// BoundaryCredit names the boundaries of an imported boundary file
 	// (world.World.BoundaryCredit) in the source line; "" for the embedded
 	// default.
@@ -73,15 +78,23 @@ type Unit struct {
 type Pilot struct {
 	Code, Name, ComparableCode, ProvinceCode string
 	Batch                                    int
+	// New is true when no batch of the program before the selected ones
+	// holds a pilot unit under its comparable unit (world.Comparable.New);
+	// always false without selected batches.
+	New bool
 }
 
 // NewMap takes what the maps show from a world built with a topology;
-// with the world's gap analysis, Map.Gaps is set too.
+// with the world's gap analysis, Map.Gaps is set too. Given a view of a
+// selection (world.World.Select), the map shows the view's pilot units,
+// coverage and figures, the notices of the selected batches, and marks
+// the pilot units new in the selected batches.
 func NewMap(w *world.World) (Map, error) {
 	if w.Topology == nil {
 		return Map{}, fmt.Errorf("render map: the world has no topology")
 	}
-	m := Map{Topology: w.Topology, National: w.Stats.National, BoundaryCredit: w.BoundaryCredit()}
+	sel := w.Selection
+	m := Map{Topology: w.Topology, National: w.Stats.National, BoundaryCredit: w.BoundaryCredit(), Batches: slices.Clone(sel.Batches)}
 	if w.Boundaries != nil {
 		m.NanhaiLine = w.Boundaries.NanhaiLine
 	}
@@ -92,12 +105,17 @@ func NewMap(w *world.World) (Map, error) {
 	pilot := map[string]bool{}
 	covered := map[string]bool{}
 	for _, u := range units {
-		m.Pilots = append(m.Pilots, Pilot{Code: u.Code, Name: u.Name, ComparableCode: u.ComparableCode, ProvinceCode: u.ProvinceCode, Batch: u.BatchNumber})
+		ci := w.Comparable(u.ComparableCode)
+		isNew := len(sel.Batches) > 0 && ci != nil && ci.New
+		m.Pilots = append(m.Pilots, Pilot{Code: u.Code, Name: u.Name, ComparableCode: u.ComparableCode, ProvinceCode: u.ProvinceCode, Batch: u.BatchNumber, New: isNew})
 		pilot[u.Code] = true
 		covered[u.ComparableCode] = true
 	}
 	seen := map[string]bool{}
 	for _, b := range w.Batches {
+		if !sel.IsZero() && (b.ProgramID != sel.ProgramID || (len(sel.Batches) > 0 && !slices.Contains(sel.Batches, b.Number))) {
+			continue // a view names the notices of what it shows
+		}
 		if m.Program == "" {
 			m.Program = b.Program
 		}
@@ -142,4 +160,18 @@ func (m *Map) unit(code string) (Unit, bool) {
 		return m.Units[i], true
 	}
 	return Unit{}, false
+}
+
+// NewUnits returns the number of comparable units new in the selected
+// batches that hold a pilot unit of the map (the web map's 本批新增 count:
+// the pilots layer's features marked new), of the province with the code
+// or, for "", of the whole map; 0 without selected batches.
+func (m *Map) NewUnits(province string) int {
+	seen := map[string]bool{}
+	for _, p := range m.Pilots {
+		if p.New && (province == "" || p.ProvinceCode == province) {
+			seen[p.ComparableCode] = true
+		}
+	}
+	return len(seen)
 }

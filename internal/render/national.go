@@ -41,7 +41,7 @@ func (r *renderer) nationalMap() error {
 	}
 	subtitle := r.o.Subtitle
 	if subtitle == "" {
-		subtitle = w.subtitleText(m.DocNumbers)
+		subtitle = joinNonEmpty(" · ", w.batchText(m.Batches), w.subtitleText(m.DocNumbers))
 	}
 	n := m.National
 	stats := fmt.Sprintf(w.stats, n.Units, n.ProvincesWithUnits, n.PilotProvinces, n.CoveredUnits, n.ComparableUnits, percent(n.Coverage))
@@ -56,7 +56,7 @@ func (r *renderer) nationalMap() error {
 	gap := 14 * r.u
 	legendBox := box{r.margin, footerBox.y0 - gap - lh, r.margin + lw, footerBox.y0 - gap}
 	insetBox, insetProj := r.insetLayout(a)
-	r.insetPilots = map[string]string{}
+	r.insetPilots = map[string]Pilot{}
 
 	fitShapes := r.shapes(layer.Provinces, fitZoom, nil)
 	pts := outerPoints(a, fitShapes, inMainFrame, 6000)
@@ -164,6 +164,7 @@ func (r *renderer) pilotUnits(proj pageProj, zoom int, keep func(orb.Polygon) bo
 				r.out.raw("<path")
 				r.out.attr("id", id)
 				r.out.attr("data-code", p.Code)
+				r.out.attrs(r.newAttrs(p))
 				if r.out.path(proj.multiPolygon(s.Geometry, keep)) {
 					r.out.raw("><title>")
 					r.out.text(p.Name)
@@ -173,7 +174,7 @@ func (r *renderer) pilotUnits(proj pageProj, zoom int, keep func(orb.Polygon) bo
 				r.out.b = r.out.b[:mark]
 			}
 			if _, island := m.Topology.Shape(layer.Nanhai, p.Code, 0); island && r.insetPilots != nil {
-				r.insetPilots[p.Code] = p.Name // drawn in the inset
+				r.insetPilots[p.Code] = p // drawn in the inset
 				continue
 			}
 			s, ok := m.Topology.Shape(layer.Units, p.ComparableCode, zoom)
@@ -181,6 +182,7 @@ func (r *renderer) pilotUnits(proj pageProj, zoom int, keep func(orb.Polygon) bo
 				r.out.raw("<circle")
 				r.out.attr("id", id)
 				r.out.attr("data-code", p.Code)
+				r.out.attrs(r.newAttrs(p))
 				r.out.num("cx", x)
 				r.out.num("cy", y)
 				r.out.num("r", 4*r.u)
@@ -259,10 +261,14 @@ func (r *renderer) nationalLegend() []legendEntry {
 		legendEntry{kind: "hatch", text: w.legendZero},
 		legendEntry{kind: "fill", fill: colorOutside, line: colorOutsideLine, text: w.legendOutside},
 		legendEntry{kind: "fill", fill: colorPilot, line: colorPilotLine, text: fmt.Sprintf(w.legendPilots, r.m.National.Units)},
+	)
+	if e, ok := r.newEntry(); ok {
+		es = append(es, e)
+	}
+	return append(es,
 		legendEntry{kind: "outline", line: colorFullPromotion, width: 2.4 * r.u, text: w.legendFullPromo},
 		legendEntry{kind: "scale"},
 	)
-	return es
 }
 
 // insetLayout sizes the South China Sea inset at the lower right: its box
@@ -395,15 +401,19 @@ func (r *renderer) islands(proj pageProj, inner box) []box {
 			drawn = append(drawn, box{b.Min[0], b.Min[1], b.Max[0], b.Max[1]})
 		}
 		code := s.Feature.Code
-		if name, pilot := r.insetPilots[code]; pilot {
+		if p, pilot := r.insetPilots[code]; pilot {
 			mark := len(w.b)
 			w.raw("<path")
 			w.attr("id", "unit-"+code)
 			w.attr("data-code", code)
-			w.attr("fill", colorPilot)
+			if p.New {
+				w.attrs(r.newAttrs(p))
+			} else {
+				w.attr("fill", colorPilot)
+			}
 			if w.path(mp) {
 				w.raw("><title>")
-				w.text(name)
+				w.text(p.Name)
 				w.raw("</title></path>\n")
 			} else {
 				w.b = w.b[:mark]

@@ -65,7 +65,7 @@ func (r *renderer) provinceMap() error {
 	}
 	subtitle := r.o.Subtitle
 	if subtitle == "" {
-		subtitle = joinNonEmpty(" · ", name, w.subtitleText(m.DocNumbers))
+		subtitle = joinNonEmpty(" · ", name, w.batchText(m.Batches), w.subtitleText(m.DocNumbers))
 	}
 	stats := fmt.Sprintf(w.provinceStats, name, prov.Units, prov.CoveredUnits, prov.ComparableUnits, percent(prov.Coverage))
 	if r.o.View == ViewGaps {
@@ -84,7 +84,7 @@ func (r *renderer) provinceMap() error {
 	if prov.Code == nanhaiProvince {
 		insetBox, insetProj = r.insetLayout(ChinaAlbers())
 		obstacles = append(obstacles, insetBox)
-		r.insetPilots = map[string]string{}
+		r.insetPilots = map[string]Pilot{}
 	}
 
 	// Fit on the province's outline at a zoom a little coarser than the
@@ -208,6 +208,9 @@ func (r *renderer) provinceLegend(p Province) []legendEntry {
 	}
 	w := r.w
 	es := []legendEntry{{kind: "fill", fill: colorPilot, line: colorPilotLine, text: fmt.Sprintf(w.legendPilots, p.Units)}}
+	if e, ok := r.newEntry(); ok {
+		es = append(es, e)
+	}
 	covered := false
 	for _, u := range r.m.Units {
 		if u.ProvinceCode == p.Code && u.Covered && !u.Pilot {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -42,6 +44,37 @@ func SVG(w io.Writer, m Map, opt Options) error {
 	return nil
 }
 
+// newPattern is the id of the stripes that fill a pilot unit new in the
+// selected batches.
+const newPattern = "hatch-new"
+
+// newEntry is the legend's entry of the units new in the selected batches,
+// and whether there is one (only with such units on the map).
+func (r *renderer) newEntry() (legendEntry, bool) {
+	if r.newUnits == 0 {
+		return legendEntry{}, false
+	}
+	return legendEntry{kind: "fill", fill: "url(#" + newPattern + ") " + colorPilot, line: colorNewLine, width: 1.6 * r.u,
+		text: r.w.newText(r.newUnits, len(r.m.Batches))}, true
+}
+
+// newAttrs are the attributes (pairs) of a pilot unit new in the selected
+// batches: the stripes, the dark outline and data-new; none otherwise.
+func (r *renderer) newAttrs(p Pilot) []string {
+	if !p.New {
+		return nil
+	}
+	return []string{"fill", "url(#" + newPattern + ") " + colorPilot, "stroke", colorNewLine, "stroke-width", ftoa(1.4 * r.u), "data-new", "true"}
+}
+
+func joinInts(ns []int, sep string) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, sep)
+}
+
 // renderer draws one document.
 type renderer struct {
 	m      *Map
@@ -52,9 +85,13 @@ type renderer struct {
 	margin float64
 	page   box
 	out    svgw
-	// insetPilots are the pilot units (code → name) the inset draws: set
+	// insetPilots are the pilot units (by code) the inset draws: set
 	// (non-nil) when the map has an inset.
-	insetPilots map[string]string
+	insetPilots map[string]Pilot
+	// newUnits is how many comparable units new in the selected batches
+	// the map shows (Map.NewUnits of the page's province, or all); with
+	// none, nothing of the new style is written.
+	newUnits int
 }
 
 func newRenderer(m *Map, o Options) *renderer {
@@ -62,6 +99,7 @@ func newRenderer(m *Map, o Options) *renderer {
 	r.u = math.Sqrt(r.W * r.H / (1920 * 1080))
 	r.margin = 36 * r.u
 	r.page = box{0, 0, r.W, r.H}
+	r.newUnits = m.NewUnits(o.Province)
 	return r
 }
 
@@ -78,6 +116,10 @@ func (r *renderer) header(title, desc string) {
 	w.attr("data-layout", r.o.Layout.Name)
 	if r.o.Province != "" {
 		w.attr("data-province", r.o.Province)
+	}
+	if len(r.m.Batches) > 0 {
+		w.attr("data-batches", joinInts(r.m.Batches, ","))
+		w.attr("data-new-units", strconv.Itoa(r.newUnits))
 	}
 	w.raw(">\n<title>")
 	w.text(title)
@@ -96,7 +138,24 @@ func (r *renderer) header(title, desc string) {
 	w.num("y2", s)
 	w.attr("stroke", colorZeroHatch)
 	w.num("stroke-width", 1.6*r.u)
-	w.raw("/></pattern></defs>\n")
+	w.raw("/></pattern>")
+	if r.newUnits > 0 {
+		// The web map's stripes (web/src/index.html pm-hatch-new), at the page's size unit.
+		s := 6 * r.u
+		w.raw(`<pattern id="` + newPattern + `" patternUnits="userSpaceOnUse"`)
+		w.num("width", s)
+		w.num("height", s)
+		w.raw(` patternTransform="rotate(45)"><rect`)
+		w.num("width", s)
+		w.num("height", s)
+		w.attr("fill", colorPilot)
+		w.raw(`/><line x1="0" y1="0" x2="0"`)
+		w.num("y2", s)
+		w.attr("stroke", colorNewStripe)
+		w.num("stroke-width", 2*r.u)
+		w.raw("/></pattern>")
+	}
+	w.raw("</defs>\n")
 	w.raw(`<rect id="background" x="0" y="0"`)
 	w.num("width", r.W)
 	w.num("height", r.H)
@@ -196,9 +255,7 @@ func (r *renderer) texts(items []textItem) {
 func (r *renderer) pathEl(mp orb.MultiPolygon, attrs ...string) bool {
 	mark := len(r.out.b)
 	r.out.raw("<path")
-	for i := 0; i+1 < len(attrs); i += 2 {
-		r.out.attr(attrs[i], attrs[i+1])
-	}
+	r.out.attrs(attrs)
 	if !r.out.path(mp) {
 		r.out.b = r.out.b[:mark]
 		return false

@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -822,5 +823,66 @@ func TestEnglishProvinceNames(t *testing.T) {
 	}
 	if bytes.Contains(doc, []byte("Tibet<")) {
 		t.Error("English map says Tibet where the gazetteer says Xizang")
+	}
+}
+
+// A map of selected batches draws its new pilot units striped with the
+// dark outline, and names them in the legend only when there are some;
+// the subtitle names the batches.
+func TestNewUnitsSVG(t *testing.T) {
+	base := testMap(t)
+	m := base
+	m.Batches = []int{3}
+	m.Pilots = slices.Clone(base.Pilots)
+	fresh := map[string]bool{}
+	var province string
+	for i, p := range m.Pilots {
+		// The first pilot unit of the first two provinces met.
+		if len(fresh) < 2 && !fresh[p.Code] && p.ProvinceCode != province {
+			m.Pilots[i].New, fresh[p.Code], province = true, true, p.ProvinceCode
+		}
+	}
+	if len(fresh) != 2 {
+		t.Fatalf("test map: %d pilot units marked new, want 2", len(fresh))
+	}
+	for _, c := range []struct {
+		o              Options
+		legend, suffix string
+		n              int
+	}{
+		{Options{}, "本批新增（2 个单位）", "第3批", 2},
+		{Options{Lang: LangEN}, "New in this batch (2 units)", "Batch 3", 2},
+		{Options{Province: province}, "本批新增（1 个单位）", "第3批", 1},
+	} {
+		out := string(renderSVG(t, m, c.o))
+		var drawn []string
+		for _, el := range strings.Split(out, "<")[1:] {
+			if strings.Contains(el, `data-new="true"`) {
+				if !strings.Contains(el, `fill="url(#hatch-new) #e8710a" stroke="#5a2300"`) {
+					t.Errorf("%+v: a new unit not striped with the dark outline: <%.200s", c.o, el)
+				}
+				drawn = append(drawn, el[:min(len(el), 40)])
+			}
+		}
+		if len(drawn) != c.n || strings.Count(out, `<pattern id="hatch-new"`) != 1 || !strings.Contains(out, `data-new-units="`+strconv.Itoa(c.n)+`"`) {
+			t.Errorf("%+v: %d new units drawn %q, want %d, with one stripes pattern", c.o, len(drawn), drawn, c.n)
+		}
+		legend := out[strings.Index(out, `<g id="legend"`):]
+		if !strings.Contains(legend[:strings.Index(legend, "</g>")], ">"+c.legend+"</text>") {
+			t.Errorf("%+v: legend has no %q", c.o, c.legend)
+		}
+		if !strings.Contains(out, c.suffix) || !strings.Contains(out, `data-batches="3"`) {
+			t.Errorf("%+v: the batch %q is not named", c.o, c.suffix)
+		}
+	}
+	// Selected batches that add nothing: no stripes, no legend entry.
+	m.Pilots = base.Pilots
+	out := string(renderSVG(t, m, Options{}))
+	if strings.Contains(out, "hatch-new") || strings.Contains(out, "本批新增") || !strings.Contains(out, "第3批") {
+		t.Errorf("a selection without new units: stripes or legend entry drawn, or the batch not named")
+	}
+	// A Map without selected batches is the map as it always was.
+	if out := string(renderSVG(t, base, Options{})); strings.Contains(out, "hatch-new") || strings.Contains(out, "data-batches") || strings.Contains(out, "第3批") {
+		t.Errorf("no selection: stripes or a batch shown")
 	}
 }

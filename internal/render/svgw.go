@@ -29,6 +29,13 @@ func (w *svgw) attr(name, value string) {
 	w.b = append(w.b, '"')
 }
 
+// attrs writes attributes given as name, value pairs.
+func (w *svgw) attrs(pairs []string) {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		w.attr(pairs[i], pairs[i+1])
+	}
+}
+
 // num writes ` name="v"` with v rounded to 0.1.
 func (w *svgw) num(name string, v float64) {
 	w.b = append(w.b, ' ')

@@ -113,7 +113,12 @@ func (s *server) buildGapsLayer(wd *world.World, zoom int, bbox orb.Bound) (*rep
 	return s.newRepresentation(ctypeGeoJSON, cacheGeometry, body, gzip.DefaultCompression), nil
 }
 
-// GET /api/v1/map.svg?view=&province=&layout=&title=&subtitle=&lang=
+// GET /api/v1/map.svg?view=&province=&layout=&title=&subtitle=&lang=&program=&batch=
+//
+// With a selection (program, batch: selectedWorld) the map is of the
+// selection's view: its pilot units, coverage and figures, the units new
+// in the selected batches striped. The gaps view is of every stored batch
+// (as /api/v1/gaps), so it takes no selection.
 func (s *server) getMapSVG(w http.ResponseWriter, r *http.Request) error {
 	opt, err := render.ParseQuery(queryParams(r.URL).q)
 	if err != nil {
@@ -121,9 +126,12 @@ func (s *server) getMapSVG(w http.ResponseWriter, r *http.Request) error {
 	}
 	opt.Approval = s.frontend.ApprovalNumber
 	opt.Unapproved = s.frontend.UnapprovedNote
-	wd, err := s.world(r.Context())
+	wd, err := s.selectedWorld(r)
 	if err != nil {
 		return err
+	}
+	if opt.View == render.ViewGaps && !wd.Selection.IsZero() {
+		return badParam("view", "%q shows every stored batch; leave out program and batch, or use view=coverage", opt.View)
 	}
 	key := cacheKey{version: wd.Version, kind: kindAPI, path: r.URL.Path, query: canonicalQuery(r.URL) + "\x00" + opt.Approval}
 	rep, hit, err := s.cache.get(r.Context(), key, func(context.Context) (*representation, error) {

@@ -38,7 +38,7 @@ func routeCases() []routeCase {
 		{"/api/v1/programs", "/api/v1/programs", ""},
 		{"/api/v1/batches", "/api/v1/batches", ""},
 		{"/api/v1/gaps", "/api/v1/gaps", ""},
-		{"/api/v1/map.svg", "/api/v1/map.svg?view=coverage", "view, province, layout, title, subtitle, lang"},
+		{"/api/v1/map.svg", "/api/v1/map.svg?view=coverage", "view, province, layout, title, subtitle, lang, program, batch"},
 		{"/api/v1/export/{table}.csv", "/api/v1/export/units.csv?lang=en", "lang"},
 		{"/ogc", "/ogc", "f"},
 		{"/ogc/", "/ogc/", "f"},

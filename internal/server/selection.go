@@ -1,9 +1,8 @@
 package server
 
 import (
+	"errors"
 	"net/http"
-	"slices"
-	"strings"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 
@@ -43,41 +42,20 @@ func (s *server) selectedWorld(r *http.Request) (*world.World, error) {
 	if err != nil {
 		return nil, err
 	}
-	if name == "" && !hasBatch {
+	sel, err := wd.ParseSelection(name, batchText, hasBatch)
+	var se *world.SelectionError
+	if errors.As(err, &se) {
+		hint := map[string]string{"program": " (GET /api/v1/programs)", "batch": " (GET /api/v1/batches)"}[se.Param]
+		if se.Value == "" {
+			return nil, badParam(se.Param, "%s%s", se.Reason, hint)
+		}
+		return nil, badParam(se.Param, "%q: %s%s", clip(se.Value), se.Reason, hint)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if sel.IsZero() {
 		return wd, nil
-	}
-	var sel world.Selection
-	switch {
-	case name != "":
-		for _, p := range wd.Programs {
-			if p.Name == name {
-				sel.ProgramID = p.ID
-			}
-		}
-		if sel.ProgramID == 0 {
-			return nil, badParam("program", "%q is not a stored program (GET /api/v1/programs)", clip(name))
-		}
-	case len(wd.Programs) == 1:
-		sel.ProgramID = wd.Programs[0].ID
-	default:
-		return nil, badParam("program", "required with batch: %d programs are stored", len(wd.Programs))
-	}
-	if hasBatch {
-		for part := range strings.SplitSeq(batchText, ",") {
-			n, err := canonicalInt(part)
-			if err != nil || n < 1 {
-				return nil, badParam("batch", "want batch numbers separated by commas, got %q", clip(batchText))
-			}
-			if !slices.Contains(sel.Batches, n) {
-				sel.Batches = append(sel.Batches, n)
-			}
-		}
-		slices.Sort(sel.Batches)
-		for _, n := range sel.Batches {
-			if !hasBatchNumber(wd, sel.ProgramID, n) {
-				return nil, badParam("batch", "the program has no batch %d (GET /api/v1/batches)", n)
-			}
-		}
 	}
 	key := wd.Version + "|" + sel.Key()
 	if v, ok := s.views.c.Get(key); ok {
@@ -89,13 +67,4 @@ func (s *server) selectedWorld(r *http.Request) (*world.World, error) {
 	}
 	s.views.c.Add(key, v)
 	return v, nil
-}
-
-func hasBatchNumber(wd *world.World, programID int64, n int) bool {
-	for _, b := range wd.Batches {
-		if b.ProgramID == programID && b.Number == n {
-			return true
-		}
-	}
-	return false
 }

@@ -345,7 +345,7 @@ func (s *server) router() *mux.Router {
 	data("/api/v1/programs", s.getPrograms)
 	data("/api/v1/batches", s.getBatches)
 	data("/api/v1/gaps", s.getGaps)
-	data("/api/v1/map.svg", s.getMapSVG, "view", "province", "layout", "title", "subtitle", "lang")
+	data("/api/v1/map.svg", s.getMapSVG, append([]string{"view", "province", "layout", "title", "subtitle", "lang"}, selectionParams...)...)
 	data("/api/v1/export/{table}.csv", s.getExport, "lang")
 
 	ogc("/ogc", s.ogcLanding)

@@ -91,3 +91,64 @@ func (w *World) Select(sel Selection) (*World, error) {
 	}
 	return v, nil
 }
+
+// SelectionError is a selection the world does not have or a malformed
+// one, named after its parameter ("program" or "batch") with the value
+// given ("" when none was).
+type SelectionError struct {
+	Param, Value, Reason string
+}
+
+func (e *SelectionError) Error() string {
+	if e.Value == "" {
+		return e.Param + ": " + e.Reason
+	}
+	return fmt.Sprintf("%s %q: %s", e.Param, e.Value, e.Reason)
+}
+
+// ParseSelection reads a selection as the API and the render command
+// take it: program is a stored program's name ("" may be left out when
+// one program is stored, with a batch); batches, when given, is a list of
+// its batch numbers separated by commas (2,3; no leading zeros), sorted
+// and made distinct. Nothing given is the zero Selection (everything).
+// What the world does not have is a *SelectionError.
+func (w *World) ParseSelection(program, batches string, hasBatches bool) (Selection, error) {
+	var sel Selection
+	if program == "" && !hasBatches {
+		return sel, nil
+	}
+	switch {
+	case program != "":
+		for _, p := range w.Programs {
+			if p.Name == program {
+				sel.ProgramID = p.ID
+			}
+		}
+		if sel.ProgramID == 0 {
+			return Selection{}, &SelectionError{"program", program, "not a stored program"}
+		}
+	case len(w.Programs) == 1:
+		sel.ProgramID = w.Programs[0].ID
+	default:
+		return Selection{}, &SelectionError{"program", "", fmt.Sprintf("required with batch: %d programs are stored", len(w.Programs))}
+	}
+	if !hasBatches {
+		return sel, nil
+	}
+	for part := range strings.SplitSeq(batches, ",") {
+		n, err := strconv.Atoi(part)
+		if err != nil || n < 1 || strconv.Itoa(n) != part {
+			return Selection{}, &SelectionError{"batch", batches, "want batch numbers separated by commas"}
+		}
+		if !slices.Contains(sel.Batches, n) {
+			sel.Batches = append(sel.Batches, n)
+		}
+	}
+	slices.Sort(sel.Batches)
+	for _, n := range sel.Batches {
+		if !slices.ContainsFunc(w.Batches, func(b store.Batch) bool { return b.ProgramID == sel.ProgramID && b.Number == n }) {
+			return Selection{}, &SelectionError{"batch", batches, fmt.Sprintf("the program has no batch %d", n)}
+		}
+	}
+	return sel, nil
+}

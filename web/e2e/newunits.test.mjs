@@ -195,3 +195,79 @@ browserTest('no batch selected: no unit drawn new, no legend entry', async (t) =
   assert.deepEqual(env.failed, [], 'no failed requests');
   await page.close();
 });
+
+/** presented waits for the presentation frame to show map.svg with want (a subset of its query; null: absent) and reads the SVG it shows. */
+async function presented(page, want) {
+  await page.waitForFunction(
+    (want) => {
+      const u = document.body.dataset.presentDrawn;
+      if (!u) return false;
+      const q = new URL(u, location.href).searchParams;
+      return Object.entries(want).every(([k, v]) => (v === null ? !q.has(k) : q.get(k) === v));
+    },
+    want,
+    { timeout: 20000 },
+  );
+  return page.evaluate(async () => {
+    const doc = new DOMParser().parseFromString(await (await fetch(document.querySelector('#present-map').src)).text(), 'image/svg+xml');
+    const fresh = [...doc.querySelectorAll('[data-new="true"]')];
+    return {
+      url: document.body.dataset.presentDrawn,
+      fresh: fresh.map((e) => e.dataset.code).sort(),
+      striped: fresh.filter((e) => e.getAttribute('fill').startsWith('url(#hatch-new)') && e.getAttribute('stroke') === '#5a2300').length,
+      pattern: doc.querySelectorAll('pattern#hatch-new').length,
+      legend: [...doc.querySelectorAll('#legend text')].map((e) => e.textContent),
+      title: [...doc.querySelectorAll('#title text')].map((e) => e.textContent),
+      pilots: doc.querySelectorAll('#pilots [data-code], #nanhai [id^="unit-"]').length,
+    };
+  });
+}
+
+browserTest('presentation mode with batch 3: the frame (and so the PNG) is map.svg of batch 3, its 3 new units striped with the legend entry; without a selection none', async (t) => {
+  const page = await env.newPage({ width: 1920, height: 1080 });
+  await env.openMap(page, SELECTED + '&mode=present');
+  let f = await presented(page, { program: PROGRAM, batch: '3', view: 'coverage' });
+  assert.deepEqual(f.fresh, ADDED, 'exactly batch 3’s new units drawn new');
+  assert.equal(f.striped, ADDED.length, 'striped with the dark outline');
+  assert.equal(f.pattern, 1);
+  assert.equal(f.pilots, ADDED.length + RELISTED.length, 'batch 3’s pilot units only');
+  assert.ok(f.legend.includes(`本批新增（${ADDED.length} 个单位）`), JSON.stringify(f.legend));
+  assert.ok(f.legend.includes(`试点单位（${ADDED.length + RELISTED.length} 个）`), JSON.stringify(f.legend));
+  assert.ok(f.title.some((s) => s.startsWith('第3批')), JSON.stringify(f.title));
+  // The subtitle input's placeholder is the server's default subtitle.
+  assert.equal(await page.getAttribute('#present-subtitle', 'placeholder'), f.title.find((s) => s.startsWith('第3批')));
+  await shot(page, t, 'newunits-present-batch3-1920x1080.png');
+
+  // The export draws the SVG the frame shows: no other map.svg fetched.
+  const requests = [];
+  const onReq = (r) => requests.push(r.url());
+  page.on('request', onReq);
+  const dl = page.waitForEvent('download', { timeout: 30000 });
+  await page.click('#present-export');
+  const d = await dl;
+  page.off('request', onReq);
+  assert.equal(d.suggestedFilename(), 'pilotmap-national-coverage-16x9.png');
+  assert.ok(!requests.some((u) => u.includes('/api/v1/map.svg')), 'the export fetched no other map.svg');
+  assert.equal(await page.evaluate(() => document.body.dataset.presentDrawn), f.url);
+
+  // English: the same units, the English entry.
+  await page.click('#present-lang');
+  f = await presented(page, { batch: '3', lang: 'en' });
+  assert.deepEqual(f.fresh, ADDED);
+  assert.ok(f.legend.includes(`New in this batch (${ADDED.length} units)`), JSON.stringify(f.legend));
+
+  // The gaps view is of everything stored: map.svg without the selection.
+  await env.openMap(page, SELECTED + '&mode=present#view=gaps');
+  f = await presented(page, { view: 'gaps', program: null, batch: null });
+  assert.deepEqual(f.fresh, []);
+
+  // No selection: nothing new, no entry.
+  await env.openMap(page, '?mode=present');
+  f = await presented(page, { view: 'coverage', program: null, batch: null });
+  assert.deepEqual(f.fresh, []);
+  assert.equal(f.pattern, 0);
+  assert.ok(!f.legend.some((s) => s.includes('新增')), JSON.stringify(f.legend));
+  assert.equal(f.pilots, 108 + ADDED.length, 'every stored pilot unit');
+  assert.deepEqual(env.failed, [], 'no failed requests');
+  await page.close();
+});

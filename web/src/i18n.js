@@ -159,6 +159,8 @@ const zh = {
   newInBatches: '所选批次新增',
   legendNew: '本批新增（{n} 个单位）',
   legendNewBatches: '所选批次新增（{n} 个单位）',
+  presentBatch: '第{n}批',
+  presentBatches: '第{n}批',
 };
 
 const en = {
@@ -326,6 +328,8 @@ const en = {
   unitsTipOne: '1 pilot unit',
   clusterNameOne: '{name}',
   statUnitsNoteOne: 'in 1 province',
+  presentBatch: 'Batch {n}',
+  presentBatches: 'Batches {n}',
 };
 
 /** DICT holds every language's words; every language has every key. */

@@ -14,6 +14,7 @@ import { indexGaps } from './gaps.js';
 import { pngName, screenOf } from './layout.js';
 import { PresentFrame, renderPNG, download } from './present.js';
 import { initSelection, mountPicker } from './batchpicker.js';
+import { selectionQuery } from './selection.js';
 
 const body = document.body;
 const $ = (id) => document.getElementById(id);
@@ -45,6 +46,8 @@ let stats = null;
 let gapsIndex = null;
 let gapsLoad = null;
 let dataReady = false;
+/** selected is initSelection's answer: {sel, batches} (batches an array when sel is set); no selection before main reads it. */
+let selected = { sel: null, batches: [] };
 
 const panel = new Panel({
   nation: () => selectNation(),
@@ -329,10 +332,9 @@ const presenter = new PresentFrame({
 function presentTexts() {
   const lang = state.lang;
   const cfg = cmap.config || {};
-  const doc = cfg.notice?.doc_number;
   const info = state.province ? provincesList.find((p) => p.code === state.province) : null;
   const pname = info ? provinceName(lang, info.code, info.name) : '';
-  const sub = doc ? t(lang, 'subtitle', { doc }) : '';
+  const sub = presentSubtitle(lang, cfg.notice?.doc_number);
   const defaults = {
     title: t(lang, state.gaps ? 'titleGaps' : 'title'),
     subtitle: pname ? (sub ? t(lang, 'subtitleProvince', { name: pname, sub }) : pname) : sub,
@@ -340,9 +342,32 @@ function presentTexts() {
   return { defaults, approval: String(cfg.approval_number || '').trim() };
 }
 
-/** presentOptions are the map.svg options of what the presentation shows. */
+/**
+ * presentSubtitle is map.svg's default subtitle: with batches selected (in
+ * the coverage view) the batches and their notices (第3批 · 依据 …),
+ * else the notice doc.
+ */
+function presentSubtitle(lang, doc) {
+  const sel = selected.sel;
+  if (state.gaps || !sel?.batches.length) return doc ? t(lang, 'subtitle', { doc }) : '';
+  const mine = selected.batches.filter((b) => b.program === sel.program && sel.batches.includes(b.number));
+  const docs = [...new Set(mine.map((b) => String(b.doc_number || '').trim()).filter(Boolean))];
+  const n = sel.batches.join(lang === 'en' ? ', ' : '、');
+  const batch = t(lang, sel.batches.length > 1 ? 'presentBatches' : 'presentBatch', { n });
+  return docs.length ? `${batch} · ${t(lang, 'subtitle', { doc: docs.join(lang === 'en' ? ', ' : '、') })}` : batch;
+}
+
+/** presentOptions are the map.svg options of what the presentation shows: the web map's selection of batches too. */
 function presentOptions() {
-  return { view: state.gaps ? 'gaps' : 'coverage', province: state.province, layout: pres.layout, lang: state.lang, title: pres.title, subtitle: pres.subtitle };
+  return {
+    view: state.gaps ? 'gaps' : 'coverage',
+    province: state.province,
+    layout: pres.layout,
+    lang: state.lang,
+    title: pres.title,
+    subtitle: pres.subtitle,
+    selection: selectionQuery(selected.sel),
+  };
 }
 
 /** refreshPresent redraws the frame (the server's SVG) after a change of view, place, texts or language. */
@@ -448,13 +473,15 @@ function layerZoom(z) {
 }
 
 async function main() {
+  // The selection first: presentation mode draws it (map.svg ?program=&batch=).
+  const selection = await initSelection(); // ?program=&batch= (batchpicker.js)
+  selected = selection;
   syncModeButtons();
   if (pres.present) applyPresent();
   applyLang(state.lang);
   cmap.setOff(state.off);
   if (state.view && !pres.present) cmap.setView(state.view);
   const z = layerZoom(cmap.map.getZoom());
-  const selection = await initSelection(); // ?program=&batch= (batchpicker.js)
   let provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC, config;
   [config, stats, provinceStats, regions, provinces, provincesFC, unitsFC, pilotsFC, nanhaiFC, nanhaiLineFC] = await Promise.all([
     api.config(),

@@ -29,16 +29,21 @@ export const TEXT_DEBOUNCE_MS = 400;
 
 /**
  * svgURL is the server-side SVG of a presentation: view coverage or gaps,
- * province code or null, layout, lang, and the edited title and subtitle
- * (null or "": the server's defaults, which are the web map's). Only the
- * parameters map.svg takes, each with a value: the server answers an
- * unknown parameter or an empty value with a 400.
+ * province code or null, layout, lang, the edited title and subtitle
+ * (null or "": the server's defaults, which are the web map's), and the
+ * web map's selection of program and batches (selection.js
+ * selectionQuery, "" for everything; the coverage view only, as the web
+ * map's gaps view is of everything stored). Only the parameters map.svg
+ * takes, each with a value: the server answers an unknown parameter or an
+ * empty value with a 400.
  */
-export function svgURL({ view, province, layout, lang, title, subtitle }) {
-  const q = new URLSearchParams({ view: view === 'gaps' ? 'gaps' : 'coverage', layout, lang });
+export function svgURL({ view, province, layout, lang, title, subtitle, selection }) {
+  const gaps = view === 'gaps';
+  const q = new URLSearchParams({ view: gaps ? 'gaps' : 'coverage', layout, lang });
   if (province) q.set('province', province);
   if (title) q.set('title', title);
   if (subtitle) q.set('subtitle', subtitle);
+  if (selection && !gaps) for (const [k, v] of new URLSearchParams(selection)) q.set(k, v);
   return '/api/v1/map.svg?' + q.toString();
 }
 
