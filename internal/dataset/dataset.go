@@ -240,19 +240,32 @@ func (d *Dataset) StoreEmbedded(ctx context.Context) (store.BoundaryVersion, err
 	return v, nil
 }
 
-// PilotProvinces returns the codes of the full-promotion pilot provinces.
-func (d *Dataset) PilotProvinces(ctx context.Context) ([]string, error) {
+// PilotProvinces returns the full-promotion designations of every
+// program, in the store's order; FullPromotion reads codes from them.
+func (d *Dataset) PilotProvinces(ctx context.Context) ([]store.Designation, error) {
 	ds, err := d.Store.Designations(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("designations: %w", err)
 	}
+	var out []store.Designation
+	for _, x := range ds {
+		if x.Kind == store.DesignationFullPromotion {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+// FullPromotion returns the codes of the full-promotion pilot provinces
+// of a program (0: of every program), each once, in designation order.
+func FullPromotion(ds []store.Designation, programID int64) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, x := range ds {
-		if x.Kind == "full_promotion" && !seen[x.ProvinceCode] {
+		if (programID == 0 || x.ProgramID == programID) && !seen[x.ProvinceCode] {
 			seen[x.ProvinceCode] = true
 			out = append(out, x.ProvinceCode)
 		}
 	}
-	return out, nil
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -263,6 +264,45 @@ func BenchmarkBuild(b *testing.B) {
 	for b.Loop() {
 		if _, err := world.Build(ctx, world.Source{Data: ds, GapIndex: x}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// The full-promotion provinces are a program's: a view of one program has
+// those it designates, the world those of every program.
+func TestSelectionHasItsProgramsPilotProvinces(t *testing.T) {
+	ctx := context.Background()
+	ds := openDefault(t)
+	raw := []byte("关于开展健康城市试点工作的通知\n确定云南、青海作为全面推进健康城市试点工作的试点省份。\n第一批试点单位名单(1个)\n1. 云南省:昆明市\n")
+	if _, _, err := importer.Import(ctx, ds.Store, ds.Gazetteer, raw, importer.Options{Filename: "health.txt"}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := world.NewLoader(world.Source{Data: ds}, world.LoaderOptions{}).Current(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Programs) != 2 {
+		t.Fatalf("%d programs, want the seeded one and the imported one", len(w.Programs))
+	}
+	all := w.PilotProvinces()
+	if len(all) != 14 || !slices.Contains(all, "530000") || !slices.Contains(all, "630000") {
+		t.Fatalf("the world's full-promotion provinces %v, want the 12 of 2013 and 云南, 青海", all)
+	}
+	for _, p := range w.Programs {
+		v, err := w.Select(world.Selection{ProgramID: p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := v.PilotProvinces()
+		want := 12
+		if p.Name != "创建幸福家庭活动" {
+			want = 2
+		}
+		if len(got) != want || v.Stats.National.PilotProvinces != want {
+			t.Errorf("%s: full-promotion provinces %v (stats %d), want %d", p.Name, got, v.Stats.National.PilotProvinces, want)
+		}
+		if yunnan := v.IsPilotProvince("530000"); yunnan != (want == 2) {
+			t.Errorf("%s: 云南 full promotion %v", p.Name, yunnan)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"pilotmap/internal/coverage"
+	"pilotmap/internal/dataset"
 	"pilotmap/internal/store"
 )
 
@@ -65,7 +66,9 @@ func (w *World) Select(sel Selection) (*World, error) {
 	v := &World{
 		Version: w.Version, Gazetteer: w.Gazetteer, Boundaries: w.Boundaries, Topology: w.Topology,
 		Programs: w.Programs, Batches: w.Batches, Selection: sel,
-		pilotProvinces: w.pilotProvinces, isPilotProv: w.isPilotProv,
+		// The full-promotion provinces the selected program designates
+		// (a designation is the program's, not a batch's).
+		designations: w.designations, pilotProvinces: dataset.FullPromotion(w.designations, sel.ProgramID),
 		provinceStats: map[string]coverage.Province{}, byCode: map[string][]store.PilotUnit{}, comparable: map[string]*Comparable{},
 	}
 	first := map[string]int{} // comparable code → the program's first batch under it
@@ -80,7 +83,8 @@ func (w *World) Select(sel Selection) (*World, error) {
 			v.Units = append(v.Units, u)
 		}
 	}
-	v.Stats = coverage.Compute(coverage.Input{Gazetteer: w.Gazetteer, Units: w.Boundaries.Units, Pilots: v.ActivePilots(), PilotProvinces: w.pilotProvinces})
+	v.isPilotProv = provinceSet(v.pilotProvinces)
+	v.Stats = coverage.Compute(coverage.Input{Gazetteer: w.Gazetteer, Units: w.Boundaries.Units, Pilots: v.ActivePilots(), PilotProvinces: v.pilotProvinces})
 	for _, p := range v.Stats.Provinces {
 		v.provinceStats[p.Code] = p
 	}

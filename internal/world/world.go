@@ -58,6 +58,7 @@ type World struct {
 	// Selection is what a view made by Select shows (zero: everything).
 	Selection Selection
 
+	designations   []store.Designation          // full promotion, of every program
 	pilotProvinces []string                     // codes, in designation order
 	isPilotProv    map[string]bool              // full-promotion pilot provinces
 	provinceStats  map[string]coverage.Province // mainland province code → figures
@@ -128,10 +129,11 @@ func Build(ctx context.Context, src Source) (*World, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build world: pilot units: %w", err)
 	}
-	pp, err := ds.PilotProvinces(ctx)
+	designations, err := ds.PilotProvinces(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("build world: %w", err)
 	}
+	pp := dataset.FullPromotion(designations, 0)
 	programs, err := ds.Store.Programs(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("build world: programs: %w", err)
@@ -154,15 +156,13 @@ func Build(ctx context.Context, src Source) (*World, error) {
 		Units:           units,
 		Programs:        programs,
 		Batches:         batches,
+		designations:    designations,
 		pilotProvinces:  pp,
-		isPilotProv:     map[string]bool{},
 		provinceStats:   map[string]coverage.Province{},
 		byCode:          map[string][]store.PilotUnit{},
 		comparable:      map[string]*Comparable{},
 	}
-	for _, c := range pp {
-		w.isPilotProv[c] = true
-	}
+	w.isPilotProv = provinceSet(pp)
 	active := w.ActivePilots()
 	w.Stats = coverage.Compute(coverage.Input{Gazetteer: ds.Gazetteer, Units: b.Set.Units, Pilots: active, PilotProvinces: pp})
 	for _, p := range w.Stats.Provinces {
@@ -289,4 +289,13 @@ func asciiLower(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// provinceSet is the set of the codes.
+func provinceSet(codes []string) map[string]bool {
+	set := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		set[c] = true
+	}
+	return set
 }
