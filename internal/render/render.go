@@ -126,34 +126,10 @@ func (r *renderer) header(title, desc string) {
 	w.raw("</title>\n<desc>")
 	w.text(desc)
 	w.raw("</desc>\n<defs>")
-	s := 7 * r.u
-	w.raw(`<pattern id="hatch-zero" patternUnits="userSpaceOnUse"`)
-	w.num("width", s)
-	w.num("height", s)
-	w.raw(` patternTransform="rotate(45)"><rect`)
-	w.num("width", s)
-	w.num("height", s)
-	w.attr("fill", colorZero)
-	w.raw(`/><line x1="0" y1="0" x2="0"`)
-	w.num("y2", s)
-	w.attr("stroke", colorZeroHatch)
-	w.num("stroke-width", 1.6*r.u)
-	w.raw("/></pattern>")
+	hatchPattern(w, "hatch-zero", 7*r.u, colorZero, colorZeroHatch, 1.6*r.u)
 	if r.newUnits > 0 {
 		// The web map's stripes (web/src/index.html pm-hatch-new), at the page's size unit.
-		s := 6 * r.u
-		w.raw(`<pattern id="` + newPattern + `" patternUnits="userSpaceOnUse"`)
-		w.num("width", s)
-		w.num("height", s)
-		w.raw(` patternTransform="rotate(45)"><rect`)
-		w.num("width", s)
-		w.num("height", s)
-		w.attr("fill", colorPilot)
-		w.raw(`/><line x1="0" y1="0" x2="0"`)
-		w.num("y2", s)
-		w.attr("stroke", colorNewStripe)
-		w.num("stroke-width", 2*r.u)
-		w.raw("/></pattern>")
+		hatchPattern(w, newPattern, 6*r.u, colorPilot, colorNewStripe, 2*r.u)
 	}
 	w.raw("</defs>\n")
 	w.raw(`<rect id="background" x="0" y="0"`)
@@ -463,4 +439,21 @@ func byAreaPriority(areas map[string]float64, base int) func(code string) int {
 		rank[c] = base + len(codes) - i
 	}
 	return func(code string) int { return rank[code] }
+}
+
+// hatchPattern writes a <pattern> of diagonal stripes: a square of size s
+// filled with fill, crossed by one line of stroke at 45°.
+func hatchPattern(w *svgw, id string, s float64, fill, stroke string, strokeWidth float64) {
+	w.raw(`<pattern id="` + id + `" patternUnits="userSpaceOnUse"`)
+	w.num("width", s)
+	w.num("height", s)
+	w.raw(` patternTransform="rotate(45)"><rect`)
+	w.num("width", s)
+	w.num("height", s)
+	w.attr("fill", fill)
+	w.raw(`/><line x1="0" y1="0" x2="0"`)
+	w.num("y2", s)
+	w.attr("stroke", stroke)
+	w.num("stroke-width", strokeWidth)
+	w.raw("/></pattern>")
 }
